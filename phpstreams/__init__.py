@@ -1,0 +1,155 @@
+"""phpstreams: PHP's socket stream layer for Python, behaviour for behaviour.
+
+``from phpstreams import *`` gives PHP's functions and constants under PHP's names.
+PHP conventions carried over:
+
+* by-reference outputs (``$errno``, ``$errstr``, ``$peer_name`` ...) are :class:`Ref`
+  objects, written exactly when PHP writes the variable;
+* PHP ``false`` is ``False``, ``null`` is ``None``; data read from streams is ``bytes``,
+  writes take ``bytes`` or ``str`` (UTF-8);
+* every PHP diagnostic is a ``warnings.warn`` with category :class:`PHPWarning`,
+  :class:`PHPNotice` or :class:`PHPDeprecated`, text exactly PHP's, and is recorded for
+  :func:`error_get_last`;
+* PHP ``TypeError`` / ``ValueError`` are Python ``TypeError`` / ``ValueError`` with
+  PHP's message.
+
+Everything in a ``_module`` is private; this module's ``__all__`` is the public API.
+Modules in data-flow order: ``_target`` (address parsing) -> ``_context`` (options)
+-> ``_transport`` (sockets) -> ``_tls`` (OpenSSL, via ``_native``) -> ``_stream``
+(buffering, meta data) -> ``_xport`` (stream factory) -> ``_php_*`` (PHP's calling
+conventions).
+"""
+
+from __future__ import annotations
+
+from ._constants import *  # noqa: F403
+from ._constants import __all__ as _constant_names
+from ._context import StreamContext
+from ._php_args import Ref
+from ._php_contexts import (
+    stream_context_create,
+    stream_context_get_default,
+    stream_context_get_options,
+    stream_context_get_params,
+    stream_context_set_default,
+    stream_context_set_option,
+    stream_context_set_params,
+)
+from ._php_errors import (
+    PHPDeprecated,
+    PHPDiagnostic,
+    PHPNotice,
+    PHPWarning,
+    error_clear_last,
+    error_get_last,
+)
+from ._php_runtime import ini_get, ini_set, use_profile
+from ._php_sockets import (
+    fsockopen,
+    pfsockopen,
+    stream_get_transports,
+    stream_socket_accept,
+    stream_socket_client,
+    stream_socket_get_name,
+    stream_socket_pair,
+    stream_socket_recvfrom,
+    stream_socket_sendto,
+    stream_socket_server,
+    stream_socket_shutdown,
+)
+from ._php_streams import (
+    fclose,
+    feof,
+    fflush,
+    fgetc,
+    fgets,
+    fopen,
+    fputs,
+    fread,
+    fseek,
+    ftell,
+    fwrite,
+    get_resource_type,
+    is_resource,
+    rewind,
+    socket_get_status,
+    socket_set_blocking,
+    socket_set_timeout,
+    stream_get_contents,
+    stream_get_line,
+    stream_get_meta_data,
+    stream_is_local,
+    stream_select,
+    stream_set_blocking,
+    stream_set_chunk_size,
+    stream_set_read_buffer,
+    stream_set_timeout,
+    stream_set_write_buffer,
+)
+from ._stream import Stream
+from ._version import __version__
+
+__all__ = [
+    # conventions
+    "Ref",
+    "PHPDiagnostic",
+    "PHPWarning",
+    "PHPNotice",
+    "PHPDeprecated",
+    "Stream",
+    "StreamContext",
+    "error_get_last",
+    "error_clear_last",
+    "ini_get",
+    "ini_set",
+    "use_profile",
+    # sockets
+    "fsockopen",
+    "pfsockopen",
+    "stream_get_transports",
+    "stream_socket_accept",
+    "stream_socket_client",
+    "stream_socket_get_name",
+    "stream_socket_pair",
+    "stream_socket_recvfrom",
+    "stream_socket_sendto",
+    "stream_socket_server",
+    "stream_socket_shutdown",
+    # contexts
+    "stream_context_create",
+    "stream_context_get_default",
+    "stream_context_get_options",
+    "stream_context_get_params",
+    "stream_context_set_default",
+    "stream_context_set_option",
+    "stream_context_set_params",
+    # streams
+    "fclose",
+    "feof",
+    "fflush",
+    "fgetc",
+    "fgets",
+    "fopen",
+    "fputs",
+    "fread",
+    "fseek",
+    "ftell",
+    "fwrite",
+    "get_resource_type",
+    "is_resource",
+    "rewind",
+    "socket_get_status",
+    "socket_set_blocking",
+    "socket_set_timeout",
+    "stream_get_contents",
+    "stream_get_line",
+    "stream_get_meta_data",
+    "stream_is_local",
+    "stream_select",
+    "stream_set_blocking",
+    "stream_set_chunk_size",
+    "stream_set_read_buffer",
+    "stream_set_timeout",
+    "stream_set_write_buffer",
+    *_constant_names,
+]

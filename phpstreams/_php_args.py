@@ -1,0 +1,219 @@
+"""PHP's argument parsing for internal functions, in coercive typing mode.
+
+Layering rule: PHP-facing layer. Turns Python arguments into the values a PHP
+function would see, with PHP's TypeError / ValueError texts and its E_DEPRECATED
+diagnostics (null to a non-nullable scalar, fractional float to int).
+
+The rules (``zend_parse_arg_*_weak``, PHP 8.2):
+
+=========  ==============================================================
+int        bool -> 0/1; integral finite float in range; whole numeric string
+           (leading/trailing whitespace allowed; a float-string must be
+           integral); fractional floats truncate with a deprecation
+float      int; numeric string; bool
+string     int, float (precision 14), bool ("1"/"")
+bool       int, float, string (truthiness)
+null       to a non-nullable scalar: deprecation, then 0 / 0.0 / "" / false
+=========  ==============================================================
+
+Arrays, resources and objects never coerce to scalars: TypeError.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._context import StreamContext
+from ._errors import E_DEPRECATED
+from ._php_errors import emit
+from ._phpvalues import (
+    LONG_MAX,
+    LONG_MIN,
+    as_text,
+    numeric_string,
+    php_float_repr,
+    php_type_name,
+    to_bool,
+    to_php_string,
+)
+from ._stream import Stream
+
+__all__ = [
+    "Ref",
+    "arg_bool",
+    "arg_context",
+    "arg_float",
+    "arg_int",
+    "arg_ref",
+    "arg_stream",
+    "arg_string",
+    "type_error",
+]
+
+
+class Ref:
+    """A PHP by-reference variable: pass one where PHP takes ``&$var``.
+
+    ``value`` starts as ``None`` (PHP's null) and is written exactly when PHP would
+    write the variable.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Ref({self.value!r})"
+
+
+def type_error(func: str, argnum: int, name: str, expected: str, value: object) -> TypeError:
+    return TypeError(
+        f"{func}(): Argument #{argnum} (${name}) must be of type {expected}, "
+        f"{php_type_name(value)} given"
+    )
+
+
+def _null_deprecated(func: str, argnum: int, name: str, expected: str) -> None:
+    emit(
+        E_DEPRECATED,
+        f"Passing null to parameter #{argnum} (${name}) of type {expected} is deprecated",
+        func,
+    )
+
+
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, bool | int | float | str | bytes)
+
+
+def arg_string(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = False
+) -> str | None:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        if nullable:
+            return None
+        _null_deprecated(func, argnum, name, "string")
+        return ""
+    if isinstance(value, bytes | bytearray):
+        return as_text(bytes(value))
+    if _is_scalar(value):
+        return to_php_string(value)
+    raise type_error(func, argnum, name, "?string" if nullable else "string", value)
+
+
+def _float_to_int(func: str, argnum: int, name: str, d: float, original: object, typ: str) -> int:
+    if not math.isfinite(d) or not (LONG_MIN <= d < 2.0**63):
+        raise type_error(func, argnum, name, typ, original)
+    if d != int(d):
+        if isinstance(original, float):
+            emit(E_DEPRECATED, f"Implicit conversion from float {php_float_repr(d)} to int loses precision")
+        else:
+            emit(
+                E_DEPRECATED,
+                f'Implicit conversion from float-string "{as_text(original)}" to int loses precision',  # type: ignore[arg-type]
+            )
+    return int(d)
+
+
+def arg_int(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = False
+) -> int | None:
+    typ = "?int" if nullable else "int"
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        if not LONG_MIN <= value <= LONG_MAX:
+            raise type_error(func, argnum, name, typ, 1.0)  # PHP would see a float
+        return value
+    if value is None:
+        if nullable:
+            return None
+        _null_deprecated(func, argnum, name, "int")
+        return 0
+    if isinstance(value, float):
+        return _float_to_int(func, argnum, name, value, value, typ)
+    if isinstance(value, str | bytes):
+        n = numeric_string(value)
+        if n is None:
+            raise type_error(func, argnum, name, typ, value)
+        if isinstance(n, float):
+            return _float_to_int(func, argnum, name, n, value, typ)
+        return n
+    raise type_error(func, argnum, name, typ, value)
+
+
+def arg_float(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = False
+) -> float | None:
+    typ = "?float" if nullable else "float"
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if value is None:
+        if nullable:
+            return None
+        _null_deprecated(func, argnum, name, "float")
+        return 0.0
+    if isinstance(value, str | bytes):
+        n = numeric_string(value)
+        if n is None:
+            raise type_error(func, argnum, name, typ, value)
+        return float(n)
+    raise type_error(func, argnum, name, typ, value)
+
+
+def arg_bool(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = False
+) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        if nullable:
+            return None
+        _null_deprecated(func, argnum, name, "bool")
+        return False
+    if _is_scalar(value):
+        return to_bool(value)
+    raise type_error(func, argnum, name, "?bool" if nullable else "bool", value)
+
+
+def arg_resource(func: str, argnum: int, name: str, value: object) -> object:
+    if isinstance(getattr(value, "resource_type", None), str):
+        return value
+    raise type_error(func, argnum, name, "resource", value)
+
+
+def arg_stream(func: str, argnum: int, name: str, value: object) -> Stream:
+    """A live stream resource; PHP's ``php_stream_from_zval``."""
+    if isinstance(value, Stream):
+        if value.closed:
+            raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
+        return value
+    arg_resource(func, argnum, name, value)
+    raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
+
+
+def arg_context(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = True
+) -> StreamContext | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, StreamContext):
+        return value
+    if isinstance(getattr(value, "resource_type", None), str):
+        raise TypeError(f"{func}(): supplied resource is not a valid Stream-Context resource")
+    raise type_error(func, argnum, name, "resource" if not nullable else "?resource", value)
+
+
+def arg_ref(func: str, argnum: int, name: str, value: object) -> Ref | None:
+    """By-reference parameters take a :class:`Ref` (or None to ignore the output)."""
+    if value is None or isinstance(value, Ref):
+        return value
+    raise TypeError(
+        f"{func}(): Argument #{argnum} (${name}) must be passed as phpstreams.Ref "
+        f"(PHP passes it by reference), {type(value).__name__} given"
+    )

@@ -1,0 +1,206 @@
+"""PHP-facing context functions: ``stream_context_create`` and friends.
+
+Layering rule: PHP-facing layer (see ``_php_sockets``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._context import StreamContext
+from ._php_args import arg_resource, arg_string, type_error
+from ._php_runtime import RUNTIME
+from ._phpvalues import as_text, is_array
+from ._stream import Stream
+
+__all__ = [
+    "stream_context_create",
+    "stream_context_get_default",
+    "stream_context_get_options",
+    "stream_context_get_params",
+    "stream_context_set_default",
+    "stream_context_set_option",
+    "stream_context_set_params",
+]
+
+_UNSET: Any = object()
+
+
+def _items(array: Any) -> list[tuple[Any, Any]]:
+    if isinstance(array, Mapping):
+        return list(array.items())
+    return list(enumerate(array))
+
+
+def _key(key: Any) -> str | None:
+    """PHP array keys are strings or ints; only string keys name wrappers/options."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bytes):
+        return as_text(key)
+    return None
+
+
+def _parse_options(ctx: StreamContext, options: Any) -> None:
+    """``parse_context_options``: ``[wrapper => [option => value]]``; int option keys are
+    skipped, anything else that is not that shape is a ValueError."""
+    for wkey, wval in _items(options):
+        wrapper = _key(wkey)
+        if wrapper is None or not is_array(wval):
+            raise ValueError(RUNTIME.profile.msg("context_options_form"))
+        for okey, oval in _items(wval):
+            name = _key(okey)
+            if name is not None:
+                ctx.set(wrapper, name, oval)
+
+
+def _parse_params(ctx: StreamContext, params: Any) -> None:
+    """``parse_context_params``: ``notification`` and ``options``."""
+    mapping = dict(_items(params))
+    if "notification" in mapping:
+        ctx.notification = _Notifier(mapping["notification"])
+    if "options" in mapping:
+        if not is_array(mapping["options"]):
+            raise TypeError(RUNTIME.profile.msg("context_invalid_param_option"))
+        _parse_options(ctx, mapping["options"])
+
+
+class _Notifier:
+    """A stored notification callback. Socket transports never notify (PHP's user
+    notifier has an empty progress mask), so it is only kept and reported."""
+
+    __slots__ = ("func",)
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+
+
+def _array_arg(func: str, argnum: int, name: str, value: Any, nullable: bool) -> Any:
+    if value is None and nullable:
+        return None
+    if not is_array(value):
+        raise type_error(func, argnum, name, "?array" if nullable else "array", value)
+    return value
+
+
+def _decode(func: str, value: Any) -> StreamContext:
+    """``decode_context_param``: a context, or the context of a stream (a stream opened
+    without one -- fsockopen -- gets a private context on first use)."""
+    if isinstance(value, StreamContext):
+        return value
+    if isinstance(value, Stream) and not value.closed:
+        if value.context is None:
+            value.context = StreamContext()
+        ctx: StreamContext = value.context
+        return ctx
+    arg_resource(func, 1, "context", value)
+    raise TypeError(f"{func}(): Argument #1 ($context) must be a valid stream/context")
+
+
+def stream_context_create(
+    options: Mapping[str, Mapping[str, Any]] | None = None, params: Mapping[str, Any] | None = None
+) -> StreamContext:
+    """PHP's ``stream_context_create()``."""
+    func = "stream_context_create"
+    opts = _array_arg(func, 1, "options", options, True)
+    prms = _array_arg(func, 2, "params", params, True)
+    ctx = StreamContext()
+    if opts is not None:
+        _parse_options(ctx, opts)
+    if prms is not None:
+        _parse_params(ctx, prms)
+    return ctx
+
+
+def stream_context_set_option(
+    context: Any, wrapper_or_options: Any, option_name: Any = None, value: Any = _UNSET
+) -> bool:
+    """PHP's ``stream_context_set_option()``, both the array and the string form."""
+    func = "stream_context_set_option"
+    if not isinstance(getattr(context, "resource_type", None), str):
+        raise type_error(func, 1, "context", "resource", context)
+    if is_array(wrapper_or_options):
+        name = arg_string(func, 3, "option_name", option_name, nullable=True)
+        ctx = _decode(func, context)
+        if name is not None:
+            raise ValueError(
+                f"{func}(): Argument #3 ($option_name) must be null when argument #2 "
+                "($wrapper_or_options) is an array"
+            )
+        if value is not _UNSET:
+            raise TypeError(
+                f"{func}(): Argument #4 ($value) cannot be provided when argument #2 "
+                "($wrapper_or_options) is an array"
+            )
+        _parse_options(ctx, wrapper_or_options)
+        return True
+    if not isinstance(wrapper_or_options, str | bytes | int | float | bool):
+        raise type_error(func, 2, "wrapper_or_options", "array|string", wrapper_or_options)
+    wrapper = arg_string(func, 2, "wrapper_or_options", wrapper_or_options)
+    name = arg_string(func, 3, "option_name", option_name, nullable=True)
+    ctx = _decode(func, context)
+    if name is None:
+        raise ValueError(
+            f"{func}(): Argument #3 ($option_name) cannot be null when argument #2 "
+            "($wrapper_or_options) is a string"
+        )
+    if value is _UNSET:
+        raise ValueError(
+            f"{func}(): Argument #4 ($value) must be provided when argument #2 "
+            "($wrapper_or_options) is a string"
+        )
+    ctx.set(wrapper, name, value)
+    return True
+
+
+def _copy_options(ctx: StreamContext) -> dict[str, dict[str, Any]]:
+    return {w: dict(opts) for w, opts in ctx.options.items()}
+
+
+def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, Any]]:
+    """PHP's ``stream_context_get_options()``."""
+    func = "stream_context_get_options"
+    if not isinstance(getattr(stream_or_context, "resource_type", None), str):
+        raise type_error(func, 1, "stream_or_context", "resource", stream_or_context)
+    return _copy_options(_decode(func, stream_or_context))
+
+
+def stream_context_get_params(context: Any) -> dict[str, Any]:
+    """PHP's ``stream_context_get_params()``: ``notification`` (if set) and ``options``."""
+    func = "stream_context_get_params"
+    if not isinstance(getattr(context, "resource_type", None), str):
+        raise type_error(func, 1, "context", "resource", context)
+    ctx = _decode(func, context)
+    out: dict[str, Any] = {}
+    if isinstance(ctx.notification, _Notifier):
+        out["notification"] = ctx.notification.func
+    out["options"] = _copy_options(ctx)
+    return out
+
+
+def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
+    """PHP's ``stream_context_set_params()``."""
+    func = "stream_context_set_params"
+    if not isinstance(getattr(context, "resource_type", None), str):
+        raise type_error(func, 1, "context", "resource", context)
+    prms = _array_arg(func, 2, "params", params, False)
+    _parse_params(_decode(func, context), prms)
+    return True
+
+
+def stream_context_get_default(options: Mapping[str, Mapping[str, Any]] | None = None) -> StreamContext:
+    """PHP's ``stream_context_get_default()``: the process-wide default context."""
+    opts = _array_arg("stream_context_get_default", 1, "options", options, True)
+    ctx = RUNTIME.get_default_context()
+    if opts is not None:
+        _parse_options(ctx, opts)
+    return ctx
+
+
+def stream_context_set_default(options: Mapping[str, Mapping[str, Any]]) -> StreamContext:
+    """PHP's ``stream_context_set_default()``: merges ``options`` into the default."""
+    opts = _array_arg("stream_context_set_default", 1, "options", options, False)
+    ctx = RUNTIME.get_default_context()
+    _parse_options(ctx, opts)
+    return ctx

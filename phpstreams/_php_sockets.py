@@ -1,0 +1,494 @@
+"""PHP-facing socket functions: ``fsockopen``, ``pfsockopen``, ``stream_socket_*``.
+
+Layering rule: this layer (the ``_php_*`` modules) is the only code that knows PHP's
+calling conventions -- argument coercion, ``Ref`` outputs, ``False`` returns and
+warnings. Each function parses its arguments in PHP's order, calls the layers below,
+and translates their typed exceptions into PHP's contract.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from ._errors import E_WARNING, Note, ResolveError, StreamError
+from ._php_args import (
+    Ref,
+    arg_context,
+    arg_float,
+    arg_int,
+    arg_ref,
+    arg_resource,
+    arg_stream,
+    arg_string,
+)
+from ._php_errors import emit, emit_notes
+from ._php_runtime import RUNTIME
+from ._phpvalues import addslashes
+from ._stream import SocketStream, Stream
+from ._transport import TRANSPORTS, Timeout, local_name, peer_name
+from ._xport import XportRequest, socket_pair, timeval, xport_accept, xport_create
+
+__all__ = [
+    "fsockopen",
+    "pfsockopen",
+    "stream_get_transports",
+    "stream_socket_accept",
+    "stream_socket_client",
+    "stream_socket_get_name",
+    "stream_socket_pair",
+    "stream_socket_recvfrom",
+    "stream_socket_sendto",
+    "stream_socket_server",
+    "stream_socket_shutdown",
+]
+
+# Constants that decide control flow here (their values are PHP's in every version).
+_CLIENT_PERSISTENT = 1
+_CLIENT_ASYNC_CONNECT = 2
+_CLIENT_CONNECT = 4
+_SERVER_BIND = 4
+_SERVER_LISTEN = 8
+_FILE_NO_DEFAULT_CONTEXT = 16
+_STREAM_OOB = 1
+_STREAM_PEEK = 2
+
+#: ``PHP_TIMEOUT_ULL_MAX / 1e6``: the largest timeout PHP can represent.
+_TIMEOUT_MAX = 18446744073709551615 / 1_000_000.0
+
+
+def _c_string(text: str) -> str:
+    """What ``%s`` prints of a binary string: up to the first NUL."""
+    return text.split("\0", 1)[0]
+
+
+def _read_timeout() -> Timeout:
+    """The initial read timeout of every socket stream: ``default_socket_timeout``."""
+    return (RUNTIME.default_socket_timeout(), 0)
+
+
+def _default_connect_timeout() -> Timeout:
+    sec = RUNTIME.default_socket_timeout()
+    return None if sec < 0 else (sec, 0)
+
+
+def _context_for(ctx: Any, flags: int) -> Any:
+    """``php_stream_context_from_zval``: the given context, else the default one
+    (unless FILE_NO_DEFAULT_CONTEXT)."""
+    if ctx is not None:
+        return ctx
+    if flags & _FILE_NO_DEFAULT_CONTEXT:
+        return None
+    return RUNTIME.get_default_context()
+
+
+def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
+    return xport_create(
+        req,
+        profile=RUNTIME.profile,
+        registry=RUNTIME.persistent,
+        read_timeout=_read_timeout(),
+        notes=notes,
+    )
+
+
+def _failure_notes(exc: StreamError) -> list[Note]:
+    """Warnings the failed layer raised directly, in PHP's order."""
+    if isinstance(exc, ResolveError) and exc.errstr is not None:
+        return [Note(E_WARNING, exc.errstr)]
+    return list(getattr(exc, "notes", ()))
+
+
+# ---------------------------------------------------------------------------
+# fsockopen / pfsockopen
+
+
+def _fsockopen(
+    func: str,
+    persistent: bool,
+    hostname: Any,
+    port: Any,
+    error_code: Any,
+    error_message: Any,
+    timeout: Any,
+) -> SocketStream | bool:
+    profile = RUNTIME.profile
+    host = arg_string(func, 1, "hostname", hostname)
+    assert host is not None
+    port_n = arg_int(func, 2, "port", port)
+    assert port_n is not None
+    errno_ref = arg_ref(func, 3, "error_code", error_code)
+    errstr_ref = arg_ref(func, 4, "error_message", error_message)
+    seconds = arg_float(func, 5, "timeout", timeout, nullable=True)
+    if seconds is None:
+        seconds = float(RUNTIME.default_socket_timeout())
+
+    persistent_id = f"pfsockopen__{host}:{port_n}" if persistent else None
+    spec = f"{host}:{port_n}" if port_n > 0 else host
+
+    if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
+        # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
+        # specifier (garbage); we print the intended maximum.
+        raise ValueError(
+            f"{func}(): "
+            + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
+        )
+    # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
+    connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
+
+    notes: list[Note] = []
+    req = XportRequest(spec, connect=True, persistent_id=persistent_id, timeout=connect_timeout)
+    try:
+        stream = _create(req, notes)
+    except StreamError as exc:
+        emit_notes(notes + _failure_notes(exc), func)
+        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
+        emit(
+            E_WARNING,
+            profile.msg("fsockopen_failed", host=_c_string(host), port=port_n, reason=reason),
+            func,
+        )
+        if errno_ref is not None:
+            errno_ref.value = exc.errno
+        if exc.errstr is not None and errstr_ref is not None:
+            errstr_ref.value = exc.errstr
+        return False
+    emit_notes(notes, func)
+    if errno_ref is not None:
+        errno_ref.value = 0
+    if errstr_ref is not None:
+        errstr_ref.value = ""
+    return stream
+
+
+def fsockopen(
+    hostname: str,
+    port: int = -1,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+) -> SocketStream | bool:
+    """PHP's ``fsockopen()``. Never uses a stream context, not even the default one."""
+    return _fsockopen("fsockopen", False, hostname, port, error_code, error_message, timeout)
+
+
+def pfsockopen(
+    hostname: str,
+    port: int = -1,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+) -> SocketStream | bool:
+    """PHP's ``pfsockopen()``: persistent key ``"pfsockopen__{hostname}:{port}"``."""
+    return _fsockopen("pfsockopen", True, hostname, port, error_code, error_message, timeout)
+
+
+# ---------------------------------------------------------------------------
+# stream_socket_client / server / accept
+
+
+def stream_socket_client(
+    address: str,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    timeout: float | None = None,
+    flags: int = _CLIENT_CONNECT,
+    context: Any = None,
+) -> SocketStream | bool:
+    """PHP's ``stream_socket_client()``."""
+    func = "stream_socket_client"
+    profile = RUNTIME.profile
+    spec = arg_string(func, 1, "address", address)
+    assert spec is not None
+    errno_ref = arg_ref(func, 2, "error_code", error_code)
+    errstr_ref = arg_ref(func, 3, "error_message", error_message)
+    seconds = arg_float(func, 4, "timeout", timeout, nullable=True)
+    flag_bits = arg_int(func, 5, "flags", flags)
+    assert flag_bits is not None
+    ctx = arg_context(func, 6, "context", context)
+
+    if seconds is not None and (seconds != seconds or seconds in (float("inf"), float("-inf"))):
+        raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+    # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
+    if seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
+        connect_timeout = _default_connect_timeout()
+    else:
+        connect_timeout = timeval(seconds)
+
+    ctx = _context_for(ctx, flag_bits)
+    persistent_id = f"stream_socket_client__{spec}" if flag_bits & _CLIENT_PERSISTENT else None
+    if errno_ref is not None:
+        errno_ref.value = 0
+    if errstr_ref is not None:
+        errstr_ref.value = ""
+
+    notes: list[Note] = []
+    req = XportRequest(
+        spec,
+        connect=bool(flag_bits & _CLIENT_CONNECT),
+        async_=bool(flag_bits & _CLIENT_ASYNC_CONNECT),
+        persistent_id=persistent_id,
+        timeout=connect_timeout,
+        context=ctx,
+    )
+    try:
+        stream = _create(req, notes)
+    except StreamError as exc:
+        emit_notes(notes + _failure_notes(exc), func)
+        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
+        emit(E_WARNING, profile.msg("client_failed", address=addslashes(spec), reason=reason), func)
+        if errno_ref is not None:
+            errno_ref.value = exc.errno
+        if errstr_ref is not None and exc.errstr is not None:
+            errstr_ref.value = exc.errstr
+        return False
+    emit_notes(notes, func)
+    return stream
+
+
+def stream_socket_server(
+    address: str,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
+    flags: int = _SERVER_BIND | _SERVER_LISTEN,
+    context: Any = None,
+) -> SocketStream | bool:
+    """PHP's ``stream_socket_server()``. Bind/listen errors leave errno at 0."""
+    func = "stream_socket_server"
+    profile = RUNTIME.profile
+    spec = arg_string(func, 1, "address", address)
+    assert spec is not None
+    errno_ref = arg_ref(func, 2, "error_code", error_code)
+    errstr_ref = arg_ref(func, 3, "error_message", error_message)
+    flag_bits = arg_int(func, 4, "flags", flags)
+    assert flag_bits is not None
+    ctx = _context_for(arg_context(func, 5, "context", context), flag_bits)
+    if errno_ref is not None:
+        errno_ref.value = 0
+    if errstr_ref is not None:
+        errstr_ref.value = ""
+
+    notes: list[Note] = []
+    req = XportRequest(
+        spec,
+        server=True,
+        bind=bool(flag_bits & _SERVER_BIND),
+        listen=bool(flag_bits & _SERVER_LISTEN),
+        context=ctx,
+    )
+    try:
+        stream = _create(req, notes)
+    except StreamError as exc:
+        emit_notes(notes + _failure_notes(exc), func)
+        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
+        emit(E_WARNING, profile.msg("server_failed", address=_c_string(spec), reason=reason), func)
+        if errno_ref is not None:
+            errno_ref.value = exc.errno
+        if errstr_ref is not None and exc.errstr is not None:
+            errstr_ref.value = exc.errstr
+        return False
+    emit_notes(notes, func)
+    return stream
+
+
+def stream_socket_accept(
+    socket: Any, timeout: float | None = None, peer_name: Ref | None = None
+) -> SocketStream | bool:
+    """PHP's ``stream_socket_accept()``. ``peer_name`` is written only on success."""
+    func = "stream_socket_accept"
+    profile = RUNTIME.profile
+    res = arg_resource(func, 1, "socket", socket)
+    seconds = arg_float(func, 2, "timeout", timeout, nullable=True)
+    peer_ref = arg_ref(func, 3, "peer_name", peer_name)
+    if seconds is None:
+        seconds = float(RUNTIME.default_socket_timeout())
+    elif seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
+    server = arg_stream(func, 1, "socket", res)
+    # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
+    wait: Timeout = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
+
+    notes: list[Note] = []
+    try:
+        if not isinstance(server, SocketStream):
+            raise StreamError(None)
+        client, peer = xport_accept(server, wait, profile, notes)
+    except StreamError as exc:
+        emit_notes(notes + _failure_notes(exc), func)
+        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
+        emit(E_WARNING, profile.msg("accept_failed", reason=reason), func)
+        return False
+    emit_notes(notes, func)
+    if peer_ref is not None:
+        peer_ref.value = peer
+    return client
+
+
+# ---------------------------------------------------------------------------
+# names, shutdown, pairs, datagrams
+
+
+def stream_socket_get_name(socket: Any, remote: bool) -> str | bool:
+    """PHP's ``stream_socket_get_name()``: False when unnamed (or an abstract name)."""
+    from ._php_args import arg_bool
+
+    func = "stream_socket_get_name"
+    res = arg_resource(func, 1, "socket", socket)
+    want_peer = arg_bool(func, 2, "remote", remote)
+    stream = arg_stream(func, 1, "socket", res)
+    if not isinstance(stream, SocketStream) or stream.sock is None:
+        return False
+    name = peer_name(stream.sock) if want_peer else local_name(stream.sock)
+    if not name or name[0] == "\0":
+        return False
+    return name
+
+
+def stream_socket_shutdown(stream: Any, mode: int) -> bool:
+    """PHP's ``stream_socket_shutdown()``."""
+    func = "stream_socket_shutdown"
+    res = arg_resource(func, 1, "stream", stream)
+    how = arg_int(func, 2, "mode", mode)
+    if how not in (0, 1, 2):
+        raise ValueError(f"{func}(): " + RUNTIME.profile.msg("shutdown_invalid_how"))
+    s = arg_stream(func, 1, "stream", res)
+    if not isinstance(s, SocketStream):
+        return False
+    return s.shutdown(how)
+
+
+def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStream] | bool:
+    """PHP's ``stream_socket_pair()``."""
+    func = "stream_socket_pair"
+    fam = arg_int(func, 1, "domain", domain)
+    typ = arg_int(func, 2, "type", type)
+    proto = arg_int(func, 3, "protocol", protocol)
+    assert fam is not None and typ is not None and proto is not None
+    try:
+        return socket_pair(fam, typ, proto, RUNTIME.profile, _read_timeout())
+    except OSError as exc:
+        import os
+
+        code = exc.errno or 0
+        emit(
+            E_WARNING,
+            RUNTIME.profile.msg("pair_failed", errno=code, reason=os.strerror(code)),
+            func,
+        )
+        return False
+
+
+def stream_socket_recvfrom(
+    socket: Any, length: int, flags: int = 0, address: Ref | None = None
+) -> bytes | bool:
+    """PHP's ``stream_socket_recvfrom()``: bypasses the read buffer."""
+    func = "stream_socket_recvfrom"
+    res = arg_resource(func, 1, "socket", socket)
+    n = arg_int(func, 2, "length", length)
+    flag_bits = arg_int(func, 3, "flags", flags)
+    addr_ref = arg_ref(func, 4, "address", address)
+    assert n is not None and flag_bits is not None
+    s = arg_stream(func, 1, "socket", res)
+    if n <= 0:
+        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than 0")
+    if not isinstance(s, SocketStream):
+        return False
+    os_flags = 0
+    if flag_bits & _STREAM_OOB:
+        os_flags |= socket_mod.MSG_OOB
+    if flag_bits & _STREAM_PEEK:
+        os_flags |= socket_mod.MSG_PEEK
+    got = s.recvfrom(n, os_flags, addr_ref is not None)
+    if got is None:
+        return False
+    data, addr = got
+    if addr_ref is not None and addr is not None:
+        addr_ref.value = addr
+    return data
+
+
+def stream_socket_sendto(
+    socket: Any, data: bytes | str, flags: int = 0, address: str = ""
+) -> int | bool:
+    """PHP's ``stream_socket_sendto()``: bytes sent, or -1 (an int, not false)."""
+    import os
+
+    func = "stream_socket_sendto"
+    profile = RUNTIME.profile
+    res = arg_resource(func, 1, "socket", socket)
+    payload = _arg_bytes(func, 2, "data", data)
+    flag_bits = arg_int(func, 3, "flags", flags)
+    target = arg_string(func, 4, "address", address)
+    assert flag_bits is not None and target is not None
+    s = arg_stream(func, 1, "socket", res)
+    sockaddr: object = None
+    if target:
+        sockaddr = _parse_network_address(target, func)
+        if sockaddr is False:
+            emit(
+                E_WARNING,
+                f"Failed to parse `{_c_string(target)}' into a valid network address",
+                func,
+            )
+            return False
+    if not isinstance(s, SocketStream):
+        return -1
+    os_flags = socket_mod.MSG_OOB if flag_bits & _STREAM_OOB else 0
+    sent, err = s.sendto(payload, os_flags, sockaddr)
+    if sent < 0:
+        emit(E_WARNING, profile.msg("sendto_failed", reason=os.strerror(err)), func)
+    return sent
+
+
+def _parse_network_address(text: str, func: str) -> object:
+    """``php_network_parse_network_address_with_port``: numeric first, then DNS."""
+    from ._phpvalues import atoi_port
+
+    if text.startswith("["):
+        close = text.find("]", 1)
+        if close < 0 or text[close + 1 : close + 2] != ":":
+            return False
+        host, port = text[1:close], atoi_port(text[close + 2 :])
+    else:
+        colon = text.find(":")
+        if colon < 0:
+            return False
+        host, port = text[:colon], atoi_port(text[colon + 1 :])
+    for family in (socket_mod.AF_INET6, socket_mod.AF_INET):
+        try:
+            socket_mod.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return (host, port, 0, 0) if family == socket_mod.AF_INET6 else (host, port)
+    from ._transport import resolve
+
+    try:
+        infos = resolve(host, socket_mod.SOCK_DGRAM, RUNTIME.profile)
+    except ResolveError as exc:
+        emit(E_WARNING, exc.errstr or "", func)
+        emit(E_WARNING, f"Failed to resolve `{host}': {exc.errstr}", func)
+        return False
+    family, sockaddr = infos[0]
+    return (sockaddr[0], port) + tuple(sockaddr[2:])  # type: ignore[index]
+
+
+def _arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    text = arg_string(func, argnum, name, value)
+    assert text is not None
+    return text.encode("utf-8", "surrogateescape")
+
+
+def stream_get_transports() -> list[str]:
+    """PHP's ``stream_get_transports()``: registry names in registration order."""
+    return list(TRANSPORTS)
+
+
+socket_mod = socket
+
+
+def _is_stream(value: object) -> bool:
+    return isinstance(value, Stream)

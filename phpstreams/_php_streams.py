@@ -1,0 +1,588 @@
+"""PHP-facing stream functions: ``fread``/``fwrite``/``fgets``/..., meta data, timeouts,
+blocking, buffers, ``stream_select``, and ``fopen`` for ``php://memory``/``php://temp``.
+
+Layering rule: PHP-facing layer (see ``_php_sockets``). ``fread`` and ``fgets`` are the
+hot paths: one argument check and a call into the stream's buffer, nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import select
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import E_WARNING
+from ._php_args import (
+    Ref,
+    arg_bool,
+    arg_int,
+    arg_ref,
+    arg_resource,
+    arg_stream,
+    arg_string,
+    type_error,
+)
+from ._php_errors import emit, emit_notes
+from ._php_runtime import RUNTIME
+from ._phpvalues import LONG_MAX
+from ._stream import MemoryStream, SocketStream, Stream
+
+__all__ = [
+    "fclose",
+    "feof",
+    "fflush",
+    "fgetc",
+    "fgets",
+    "fopen",
+    "fputs",
+    "fread",
+    "fseek",
+    "ftell",
+    "fwrite",
+    "get_resource_type",
+    "is_resource",
+    "rewind",
+    "socket_get_status",
+    "socket_set_blocking",
+    "socket_set_timeout",
+    "stream_get_contents",
+    "stream_get_line",
+    "stream_get_meta_data",
+    "stream_is_local",
+    "stream_select",
+    "stream_set_blocking",
+    "stream_set_chunk_size",
+    "stream_set_read_buffer",
+    "stream_set_timeout",
+    "stream_set_write_buffer",
+]
+
+_INT_MAX = 2**31 - 1
+
+
+def _stream(func: str, value: object, name: str = "stream") -> Stream:
+    """Fast path of ``Z_PARAM_RESOURCE`` + ``php_stream_from_zval``."""
+    if type(value) is SocketStream or type(value) is MemoryStream:
+        if value.closed:  # type: ignore[union-attr]
+            raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
+        return value  # type: ignore[return-value]
+    return arg_stream(func, 1, name, arg_resource(func, 1, name, value))
+
+
+def _drain(stream: Stream, func: str) -> None:
+    notes = stream.notes
+    if notes:
+        stream.notes = []
+        emit_notes(notes, func)
+
+
+# ---------------------------------------------------------------------------
+# reading
+
+
+def fread(stream: Any, length: int) -> bytes | bool:
+    """PHP's ``fread()``: at most one fill on sockets (short reads are normal);
+    ``b""`` at EOF or with nothing ready, False on a timeout or error."""
+    s = _stream("fread", stream) if type(length) is int else None
+    if s is None:
+        res = arg_resource("fread", 1, "stream", stream)
+        n = arg_int("fread", 2, "length", length)
+        assert n is not None
+        s = arg_stream("fread", 1, "stream", res)
+        length = n
+    if length <= 0:
+        raise ValueError("fread(): Argument #2 ($length) must be greater than 0")
+    data = s.read(length)
+    if s.notes:
+        _drain(s, "fread")
+    return False if data is None else data
+
+
+def fgets(stream: Any, length: int | None = None) -> bytes | bool:
+    """PHP's ``fgets()``: a line including ``\\n``; the partial line on EOF or timeout;
+    False when nothing was read."""
+    if length is None:
+        s = _stream("fgets", stream)
+        line = s.read_line(None)
+    else:
+        res = arg_resource("fgets", 1, "stream", stream)
+        n = arg_int("fgets", 2, "length", length, nullable=True)
+        s = arg_stream("fgets", 1, "stream", res)
+        if n is not None and n <= 0:
+            raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
+        line = s.read_line(n)
+    if s.notes:
+        _drain(s, "fgets")
+    return False if line is None else line
+
+
+def fgetc(stream: Any) -> bytes | bool:
+    """PHP's ``fgetc()``."""
+    s = _stream("fgetc", stream)
+    data = s.getc()
+    _drain(s, "fgetc")
+    return False if data is None else data
+
+
+def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes | bool:
+    """PHP's ``stream_get_line()``: like fgets but the delimiter is not returned."""
+    func = "stream_get_line"
+    res = arg_resource(func, 1, "stream", stream)
+    n = arg_int(func, 2, "length", length)
+    delim = _arg_bytes(func, 3, "ending", ending)
+    assert n is not None
+    if n < 0:
+        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0")
+    if n == 0:
+        n = RUNTIME.profile.chunk_size
+    s = arg_stream(func, 1, "stream", res)
+    data = s.read_record(n, delim)
+    _drain(s, func)
+    return False if data is None else data
+
+
+def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
+    """PHP's ``stream_get_contents()``: read until EOF (or ``length`` bytes)."""
+    func = "stream_get_contents"
+    res = arg_resource(func, 1, "stream", stream)
+    n = arg_int(func, 2, "length", length, nullable=True)
+    off = arg_int(func, 3, "offset", offset)
+    assert off is not None
+    s = arg_stream(func, 1, "stream", res)
+    if n is not None and n < -1:
+        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1")
+    if n == -1:
+        n = None
+    if off >= 0:
+        if not isinstance(s, MemoryStream) or not s.seek(off, 0):
+            emit(E_WARNING, f"Failed to seek to position {off} in the stream", func)
+            return False
+    if n == 0:
+        return b""
+    data = s.read_all(n)
+    _drain(s, func)
+    return data
+
+
+def feof(stream: Any) -> bool:
+    """PHP's ``feof()``: buffered data is not EOF; otherwise a zero-timeout liveness
+    probe decides (a peer that closed with nothing pending is EOF)."""
+    s = _stream("feof", stream)
+    return s.at_eof()
+
+
+# ---------------------------------------------------------------------------
+# writing
+
+
+def _arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    text = arg_string(func, argnum, name, value)
+    assert text is not None
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _fwrite(func: str, stream: Any, data: Any, length: Any) -> int | bool:
+    res = arg_resource(func, 1, "stream", stream)
+    payload = data if type(data) is bytes else _arg_bytes(func, 2, "data", data)
+    if length is not None:
+        n = arg_int(func, 3, "length", length, nullable=True)
+        assert n is not None
+        payload = payload[: max(n, 0)]
+    if not payload:
+        return 0  # PHP returns before it even looks at the stream
+    s = _stream(func, res)
+    written = s.write(payload)
+    if s.notes:
+        _drain(s, func)
+    return False if written < 0 else written
+
+
+def fwrite(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
+    """PHP's ``fwrite()``: bytes written (a partial count if a later send fails),
+    0 when a non-blocking socket would block, False on failure."""
+    return _fwrite("fwrite", stream, data, length)
+
+
+def fputs(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
+    """Alias of :func:`fwrite` (PHP reports errors under the name ``fputs``)."""
+    return _fwrite("fputs", stream, data, length)
+
+
+def fflush(stream: Any) -> bool:
+    """PHP's ``fflush()``: socket writes are unbuffered, so this only validates."""
+    _stream("fflush", stream)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# lifecycle and introspection
+
+
+def fclose(stream: Any) -> bool:
+    """PHP's ``fclose()``; a persistent stream is really closed and forgotten."""
+    s = _stream("fclose", stream)
+    if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
+        del RUNTIME.persistent[s.persistent_key]
+    s.close()
+    _drain(s, "fclose")
+    s.resource_type = "Unknown"
+    return True
+
+
+def get_resource_type(resource: Any) -> str:
+    """PHP's ``get_resource_type()``; ``"Unknown"`` once closed."""
+    res = arg_resource("get_resource_type", 1, "resource", resource)
+    return getattr(res, "resource_type", "Unknown")  # type: ignore[no-any-return]
+
+
+def is_resource(value: Any) -> bool:
+    """PHP's ``is_resource()``: False for a closed resource."""
+    rtype = getattr(value, "resource_type", None)
+    return isinstance(rtype, str) and rtype != "Unknown"
+
+
+def stream_get_meta_data(stream: Any) -> dict[str, Any]:
+    """PHP's ``stream_get_meta_data()`` with PHP's key order."""
+    s = _stream("stream_get_meta_data", stream)
+    out = s.meta()
+    if isinstance(s, MemoryStream):
+        out["wrapper_type"] = "PHP"
+    out["stream_type"] = s.stream_type
+    out["mode"] = s.mode
+    out["unread_bytes"] = s.unread_bytes
+    out["seekable"] = s.seekable
+    if isinstance(s, MemoryStream):
+        out["uri"] = s.uri
+    return out
+
+
+def socket_get_status(stream: Any) -> dict[str, Any]:
+    """Alias of :func:`stream_get_meta_data`."""
+    return stream_get_meta_data(stream)
+
+
+_URL_WRAPPERS = {"https": True, "ftps": True, "http": True, "ftp": True, "data": True}
+_LOCAL_WRAPPERS = {"php", "file", "glob", "compress.zlib"}
+
+
+def stream_is_local(stream: Any) -> bool:
+    """PHP's ``stream_is_local()`` for a stream or a URL."""
+    func = "stream_is_local"
+    if isinstance(getattr(stream, "resource_type", None), str):
+        s = _stream(func, stream)
+        return isinstance(s, MemoryStream)
+    url = arg_string(func, 1, "stream", stream)
+    assert url is not None
+    if url.startswith("data:"):
+        return False
+    m = re.match(r"([A-Za-z0-9+.-]+)://", url)
+    if m is None or len(m.group(1)) < 2:
+        return True
+    scheme = m.group(1).lower()
+    if scheme in _URL_WRAPPERS:
+        return False
+    if scheme == "file":
+        return url.startswith("file:///") or url.lower().startswith("file://localhost/")
+    if scheme not in _LOCAL_WRAPPERS:
+        emit(
+            E_WARNING,
+            RUNTIME.profile.msg("wrapper_not_found", name=m.group(1)),
+            func,
+        )
+    return True
+
+
+# ---------------------------------------------------------------------------
+# options
+
+
+def stream_set_blocking(stream: Any, enable: bool) -> bool:
+    """PHP's ``stream_set_blocking()``."""
+    func = "stream_set_blocking"
+    res = arg_resource(func, 1, "stream", stream)
+    flag = arg_bool(func, 2, "enable", enable)
+    s = arg_stream(func, 1, "stream", res)
+    if isinstance(s, SocketStream):
+        return s.set_blocking(bool(flag))
+    return True
+
+
+def socket_set_blocking(stream: Any, enable: bool) -> bool:
+    """Alias of :func:`stream_set_blocking`."""
+    return stream_set_blocking(stream, enable)
+
+
+def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
+    """PHP's ``stream_set_timeout()``: sets the read/write timeout and clears
+    ``timed_out``; False for streams without timeouts (memory)."""
+    func = "stream_set_timeout"
+    res = arg_resource(func, 1, "stream", stream)
+    sec = arg_int(func, 2, "seconds", seconds)
+    assert sec is not None
+    usec = 0
+    if microseconds is not None:
+        u = arg_int(func, 3, "microseconds", microseconds)
+        assert u is not None
+        # C division and remainder truncate toward zero.
+        q = abs(u) // 1_000_000
+        sec += q if u >= 0 else -q
+        usec = u - (q if u >= 0 else -q) * 1_000_000
+    s = arg_stream(func, 1, "stream", res)
+    if not isinstance(s, SocketStream):
+        return False
+    s.set_timeout((sec, usec))
+    return True
+
+
+def socket_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
+    """Alias of :func:`stream_set_timeout`."""
+    return stream_set_timeout(stream, seconds, microseconds)
+
+
+def stream_set_read_buffer(stream: Any, size: int) -> int:
+    """PHP's ``stream_set_read_buffer()``: 0 switches buffering off (reads go straight
+    to the socket with the caller's size); returns 0."""
+    func = "stream_set_read_buffer"
+    res = arg_resource(func, 1, "stream", stream)
+    n = arg_int(func, 2, "size", size)
+    s = arg_stream(func, 1, "stream", res)
+    s.no_buffer = n == 0
+    return 0
+
+
+def stream_set_write_buffer(stream: Any, size: int) -> int:
+    """PHP's ``stream_set_write_buffer()``: socket and memory streams have no write
+    buffer to configure, so PHP answers -1 (EOF)."""
+    func = "stream_set_write_buffer"
+    res = arg_resource(func, 1, "stream", stream)
+    arg_int(func, 2, "size", size)
+    arg_stream(func, 1, "stream", res)
+    return -1
+
+
+def stream_set_chunk_size(stream: Any, size: int) -> int:
+    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
+    func = "stream_set_chunk_size"
+    res = arg_resource(func, 1, "stream", stream)
+    n = arg_int(func, 2, "size", size)
+    assert n is not None
+    if n <= 0:
+        raise ValueError(f"{func}(): Argument #2 ($size) must be greater than 0")
+    if n > _INT_MAX:
+        raise ValueError(f"{func}(): Argument #2 ($size) is too large")
+    s = arg_stream(func, 1, "stream", res)
+    old = s.chunk_size
+    s.chunk_size = n
+    return min(old, _INT_MAX)
+
+
+# ---------------------------------------------------------------------------
+# stream_select
+
+
+_READ_EVENTS = select.POLLIN | select.POLLPRI | select.POLLHUP | select.POLLERR
+_WRITE_EVENTS = select.POLLOUT | select.POLLERR
+_EXCEPT_EVENTS = select.POLLPRI
+
+
+def _select_items(func: str, array: object) -> list[tuple[Any, Stream]]:
+    """The live streams of one select() array, with their keys."""
+    if isinstance(array, Mapping):
+        pairs = list(array.items())
+    else:
+        pairs = list(enumerate(array))  # type: ignore[arg-type]
+    out = []
+    for key, value in pairs:
+        if isinstance(value, Stream) and not value.closed:
+            out.append((key, value))
+    return out
+
+
+def _select_fd(func: str, stream: Stream) -> int:
+    """``php_stream_cast(... PHP_STREAM_AS_FD_FOR_SELECT)``; -1 (with PHP's warning)
+    for streams that have no descriptor."""
+    if isinstance(stream, SocketStream):
+        crypto = stream.crypto
+        if crypto is not None and crypto.active:
+            crypto.pull_pending(stream)
+        return stream.fileno()
+    emit(
+        E_WARNING,
+        RUNTIME.profile.msg("select_cannot_represent", type=stream.stream_type),
+        func,
+    )
+    return -1
+
+
+def _rebuild(original: object, kept: list[tuple[Any, Stream]]) -> object:
+    if isinstance(original, Mapping):
+        return {k: v for k, v in kept}
+    return [v for _, v in kept]
+
+
+def stream_select(
+    read: Ref | None,
+    write: Ref | None,
+    except_: Ref | None,
+    seconds: int | None,
+    microseconds: int | None = None,
+) -> int | bool:
+    """PHP's ``stream_select()``. The arrays are ``Ref``s holding a list or a dict; a
+    dict keeps its keys (as PHP arrays do), a list keeps the selected streams in order.
+
+    Streams with data already in their read buffer make the call return at once with
+    only those streams readable and the other arrays emptied (PHP's shortcut).
+    """
+    func = "stream_select"
+    refs = []
+    for argnum, (name, ref) in enumerate(
+        (("read", read), ("write", write), ("except", except_)), start=1
+    ):
+        r = arg_ref(func, argnum, name, ref)
+        if r is not None and r.value is not None and not isinstance(r.value, Mapping | list | tuple):
+            raise type_error(func, argnum, name, "?array", r.value)
+        refs.append(r)
+    sec = arg_int(func, 4, "seconds", seconds, nullable=True)
+    usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
+
+    arrays: list[list[tuple[Any, Stream]] | None] = []
+    registered: dict[int, int] = {}
+    fds: dict[int, int] = {}
+    sets = 0
+    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+    for r, mask in zip(refs, masks, strict=True):
+        if r is None or r.value is None:
+            arrays.append(None)
+            continue
+        items = _select_items(func, r.value)
+        kept = []
+        for key, s in items:
+            fd = _select_fd(func, s)
+            if fd < 0:
+                continue
+            registered[fd] = registered.get(fd, 0) | mask
+            fds[id(s)] = fd
+            kept.append((key, s))
+        if kept:
+            sets += 1
+        arrays.append(items)
+    if not sets:
+        raise ValueError("No stream arrays were passed")
+    if sec is None and usec is not None and usec != 0:
+        raise ValueError(
+            f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
+            "($seconds) is null"
+        )
+    timeout_ms: int | None = None
+    if sec is not None:
+        if sec < 0:
+            raise ValueError(f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0")
+        u = usec or 0
+        if u < 0:
+            raise ValueError(
+                f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+            )
+        timeout_ms = min(sec * 1000 + (u + 999) // 1000, LONG_MAX)
+
+    # The buffered-data shortcut.
+    read_items = arrays[0]
+    if read_items:
+        buffered = [(k, s) for k, s in read_items if s.unread_bytes > 0]
+        if buffered:
+            assert refs[0] is not None
+            refs[0].value = _rebuild(refs[0].value, buffered)
+            for r in refs[1:]:
+                if r is not None and r.value is not None:
+                    r.value = _rebuild(r.value, [])
+            return len(buffered)
+
+    poller = select.poll()
+    for fd, events in registered.items():
+        poller.register(fd, events)
+    try:
+        ready = dict(poller.poll(-1 if timeout_ms is None else min(timeout_ms, 2**31 - 1)))
+    except OSError as exc:
+        import os
+
+        code = exc.errno or 0
+        emit(
+            E_WARNING,
+            RUNTIME.profile.msg(
+                "unable_to_select", errno=code, reason=os.strerror(code), max_fd=max(registered)
+            ),
+            func,
+        )
+        return False
+    total = 0
+    for r, items, mask in zip(refs, arrays, masks, strict=True):
+        if r is None or items is None:
+            continue
+        kept = []
+        counted: set[int] = set()
+        for key, s in items:
+            fd = fds.get(id(s), -1)
+            if fd < 0:
+                if not isinstance(s, SocketStream):
+                    _select_fd(func, s)  # PHP casts again and warns again
+                continue
+            if ready.get(fd, 0) & mask:
+                kept.append((key, s))
+                if fd not in counted:
+                    counted.add(fd)
+                    total += 1
+        r.value = _rebuild(r.value, kept)
+    return total
+
+
+# ---------------------------------------------------------------------------
+# php://memory and php://temp
+
+
+_MEMORY_RE = re.compile(r"php://(memory|temp(/maxmemory:\d+)?)\Z", re.IGNORECASE)
+
+
+def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any = None) -> Any:
+    """PHP's ``fopen()`` for ``php://memory`` and ``php://temp`` only.
+
+    phpstreams emulates PHP's *socket* layer; file and URL wrappers are out of scope
+    and raise ``NotImplementedError`` rather than pretend.
+    """
+    func = "fopen"
+    name = arg_string(func, 1, "filename", filename)
+    m = arg_string(func, 2, "mode", mode)
+    assert name is not None and m is not None
+    match = _MEMORY_RE.match(name)
+    if match is None:
+        raise NotImplementedError(
+            f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
+        )
+    kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
+    return MemoryStream(
+        kind, RUNTIME.profile.chunk_size, name, read_only=m.startswith("r") and "+" not in m
+    )
+
+
+def rewind(stream: Any) -> bool:
+    s = _stream("rewind", stream)
+    return isinstance(s, MemoryStream) and s.seek(0, 0)
+
+
+def ftell(stream: Any) -> int | bool:
+    s = _stream("ftell", stream)
+    return s.tell() if isinstance(s, MemoryStream) else False
+
+
+def fseek(stream: Any, offset: int, whence: int = 0) -> int:
+    func = "fseek"
+    res = arg_resource(func, 1, "stream", stream)
+    off = arg_int(func, 2, "offset", offset)
+    wh = arg_int(func, 3, "whence", whence)
+    s = arg_stream(func, 1, "stream", res)
+    assert off is not None and wh is not None
+    return 0 if isinstance(s, MemoryStream) and s.seek(off, wh) else -1
+

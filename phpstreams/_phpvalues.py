@@ -1,0 +1,223 @@
+"""PHP's value semantics that several layers need: truthiness, integer and string
+conversion, numeric strings, C's ``strtol``/``atoi``, ``addslashes``, float printing.
+
+Layering rule: pure functions, no I/O, no imports from phpstreams.
+
+Python values stand for PHP values like this: ``None`` null, ``bool``, ``int``,
+``float``, ``str``/``bytes`` string, ``dict``/``list``/``tuple`` array, and stream or
+context objects are resources.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+__all__ = [
+    "LONG_MAX",
+    "LONG_MIN",
+    "addslashes",
+    "as_text",
+    "atoi_port",
+    "is_array",
+    "numeric_string",
+    "php_float_repr",
+    "php_float_to_string",
+    "php_type_name",
+    "to_bool",
+    "to_long",
+    "to_php_string",
+]
+
+LONG_MAX = 2**63 - 1
+LONG_MIN = -(2**63)
+
+# PHP's numeric-string grammar (Zend/zend_operators.c): optional leading whitespace,
+# sign, digits with optional fraction and exponent, optional trailing whitespace.
+_WS = " \t\n\r\v\f"
+_NUMERIC_RE = re.compile(
+    rb"[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\r\v\f]*\Z"
+)
+_INT_RE = re.compile(rb"[+-]?\d+\Z")
+
+
+def as_text(value: str | bytes) -> str:
+    """PHP strings are bytes; we carry them as ``str``. Bytes map 1:1 to code points
+    via UTF-8 with surrogate escapes, so any byte string round-trips."""
+    if isinstance(value, str):
+        return value
+    return value.decode("utf-8", "surrogateescape")
+
+
+def _as_bytes(value: str | bytes) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return value.encode("utf-8", "surrogateescape")
+
+
+def is_array(value: object) -> bool:
+    return isinstance(value, Mapping | list | tuple)
+
+
+def php_type_name(value: object) -> str:
+    """The type name PHP 8.2 prints in "must be of type X, Y given"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str | bytes | bytearray):
+        return "string"
+    if is_array(value):
+        return "array"
+    resource_type = getattr(value, "resource_type", None)
+    if isinstance(resource_type, str):
+        return "resource"
+    return type(value).__name__
+
+
+def numeric_string(value: str | bytes) -> int | float | None:
+    """PHP's ``is_numeric_string``: the int or float a *whole* numeric string denotes,
+    or ``None``. Integer strings beyond the long range become floats, as in PHP."""
+    raw = _as_bytes(value)
+    m = _NUMERIC_RE.match(raw)
+    if m is None:
+        return None
+    text = m.group(1)
+    if _INT_RE.match(text):
+        n = int(text)
+        if LONG_MIN <= n <= LONG_MAX:
+            return n
+        return float(n)
+    return float(text)
+
+
+def to_bool(value: object) -> bool:
+    """PHP truthiness (``zval_is_true``)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str | bytes):
+        return not (len(value) == 0 or value in ("0", b"0"))
+    if is_array(value):
+        return len(value) > 0  # type: ignore[arg-type]
+    return True
+
+
+def _double_to_long(d: float) -> int:
+    # zend_dval_to_lval: out of range (or non-finite) becomes 0 on 64-bit PHP 8.
+    if not math.isfinite(d) or not (LONG_MIN <= d < 2.0**63):
+        return 0
+    return int(d)
+
+
+def to_long(value: object) -> int:
+    """PHP's ``zval_get_long`` (the lenient conversion used for option values)."""
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return _double_to_long(value)
+    if isinstance(value, str | bytes):
+        return strtol_prefix(value)
+    if is_array(value):
+        return 1 if len(value) else 0  # type: ignore[arg-type]
+    return 1
+
+
+def strtol_prefix(value: str | bytes) -> int:
+    """``ZEND_STRTOL``-style conversion of a string's numeric prefix, as PHP does for
+    ``(int)"80abc"``: leading whitespace, sign, digits; a float prefix is truncated."""
+    raw = _as_bytes(value).lstrip(_WS.encode())
+    m = re.match(rb"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", raw)
+    if not m:
+        return 0
+    text = m.group(0)
+    if _INT_RE.match(text):
+        n = int(text)
+        return max(LONG_MIN, min(LONG_MAX, n))
+    return _double_to_long(float(text))
+
+
+def atoi_port(text: str) -> int:
+    """The port PHP derives from ``"...:<text>"``: C ``atoi`` (``(int)strtol``), then
+    ``htons`` keeps the low 16 bits, so ports wrap modulo 65536."""
+    raw = _as_bytes(text).lstrip(_WS.encode())
+    m = re.match(rb"[+-]?\d+", raw)
+    if not m:
+        return 0
+    n = max(LONG_MIN, min(LONG_MAX, int(m.group(0))))
+    return n & 0xFFFF
+
+
+def php_float_repr(value: float) -> str:
+    """A float as ``var_dump`` and ``%.*H`` with precision -1 print it: the shortest
+    round-trip digits, exponent form below 1e-4 and from 1e18."""
+    return _format_float(value, repr_digits=True, precision=17)
+
+
+def php_float_to_string(value: float) -> str:
+    """A float converted to string (``(string)$f``, precision=14)."""
+    return _format_float(value, repr_digits=False, precision=14)
+
+
+def _format_float(value: float, *, repr_digits: bool, precision: int) -> str:
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    sign = "-" if value < 0 else ""
+    # Significant digits and the position of the decimal point (zend_gcvt's decpt).
+    text = repr(abs(value)) if repr_digits else f"{abs(value):.{precision - 1}e}"
+    _, digit_tuple, exponent = Decimal(text).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    decpt = len(digits) + int(exponent)
+    if decpt < -3 or decpt > precision:
+        # Exponent form: d.dddE+X, always with at least one fractional digit.
+        exp = decpt - 1
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}E{'+' if exp >= 0 else '-'}{abs(exp)}"
+    if decpt <= 0:
+        return f"{sign}0.{'0' * -decpt}{digits}"
+    if len(digits) <= decpt:
+        return f"{sign}{digits}{'0' * (decpt - len(digits))}"
+    return f"{sign}{digits[:decpt]}.{digits[decpt:]}"
+
+
+def to_php_string(value: object) -> str:
+    """PHP's string conversion of a scalar (``zval_get_string``)."""
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "1"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return php_float_to_string(value)
+    if isinstance(value, str | bytes):
+        return as_text(value)
+    if is_array(value):
+        return "Array"
+    return str(value)
+
+
+_SLASHED = {"\0": "\\0", "'": "\\'", '"': '\\"', "\\": "\\\\"}
+
+
+def addslashes(text: str) -> str:
+    """PHP's ``addslashes``: quote ``'``, ``"``, ``\\`` and NUL (as ``\\0``)."""
+    if not any(c in text for c in _SLASHED):
+        return text
+    return "".join(_SLASHED.get(c, c) for c in text)

@@ -1,0 +1,271 @@
+"""PHP version profiles: everything that differs between PHP releases, as frozen data.
+
+Layering rule: pure data. Imports nothing from phpstreams. Lower layers receive the
+profile as an argument; nothing below the PHP-facing layer reads a global.
+
+A profile answers three kinds of question:
+
+* *what does PHP call it* -- constant values, the transport registry order,
+  the message templates (``messages``), ini defaults;
+* *which variant of a rule applies* -- boolean switches such as
+  ``fread_blocks_when_buffered`` (bug #51056, changed in 8.3) named after the
+  behaviour, never after a version number;
+* *what the linked OpenSSL could do* is **not** here: that is a ``HAS_*`` flag of
+  the native binding. A profile says what PHP would do with it.
+
+Every field is a claim proven by ``compat_tests`` against a real PHP of that version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+__all__ = ["PHP_8_2", "PROFILES", "Profile", "get_profile"]
+
+
+def _frozen(d: dict[str, object]) -> Mapping[str, object]:
+    return MappingProxyType(d)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One emulated PHP release (``version`` is ``"major.minor"``)."""
+
+    version: str
+    version_id: int
+    #: Transport names in the order ``stream_get_transports()`` lists them. The
+    #: names after ``core_transports`` are registered by ext/openssl.
+    core_transports: tuple[str, ...]
+    tls_transports: tuple[str, ...]
+    #: ``name -> value`` for every integer PHP constant this library exports.
+    constants: Mapping[str, int]
+    #: The string constants (``OPENSSL_DEFAULT_STREAM_CIPHERS``).
+    string_constants: Mapping[str, str]
+    #: Message templates, ``str.format`` style with named fields.
+    messages: Mapping[str, str]
+    #: ini entries: ``name -> (default, changeable_by_ini_set)``.
+    ini_defaults: Mapping[str, tuple[str, bool]]
+    #: 8.2 and earlier: fread() with part of the request buffered still blocks for
+    #: one more fill (bug #51056 was fixed in 8.3).
+    fread_blocks_when_buffered: bool = True
+    #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
+    rejects_nul_in_hostname: bool = True
+    #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.
+    cn_fallback_with_dns_san: bool = False
+    #: Accept-side TLS failure text comes from strerror(0) ("Success") until 8.3.26.
+    accept_crypto_failure_errstr: str = "Success"
+    #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
+    chunk_size: int = 8192
+    #: Server sockets: default listen() backlog when the context gives none.
+    default_backlog: int = 32
+    #: Linux ``sizeof(sockaddr_un.sun_path)``.
+    unix_path_max: int = 108
+    #: PHP's default ``verify_depth`` (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH).
+    default_verify_depth: int = 9
+    extra: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
+
+    def msg(self, key: str, **args: object) -> str:
+        """Render message ``key`` with ``args``."""
+        return self.messages[key].format(**args)
+
+
+_CRYPTO_8_2: dict[str, int] = {
+    "STREAM_CRYPTO_METHOD_SSLv2_CLIENT": 3,
+    "STREAM_CRYPTO_METHOD_SSLv3_CLIENT": 5,
+    "STREAM_CRYPTO_METHOD_SSLv23_CLIENT": 57,
+    "STREAM_CRYPTO_METHOD_TLS_CLIENT": 121,
+    "STREAM_CRYPTO_METHOD_TLSv1_0_CLIENT": 9,
+    "STREAM_CRYPTO_METHOD_TLSv1_1_CLIENT": 17,
+    "STREAM_CRYPTO_METHOD_TLSv1_2_CLIENT": 33,
+    "STREAM_CRYPTO_METHOD_TLSv1_3_CLIENT": 65,
+    "STREAM_CRYPTO_METHOD_ANY_CLIENT": 127,
+    "STREAM_CRYPTO_METHOD_SSLv2_SERVER": 2,
+    "STREAM_CRYPTO_METHOD_SSLv3_SERVER": 4,
+    "STREAM_CRYPTO_METHOD_SSLv23_SERVER": 120,
+    "STREAM_CRYPTO_METHOD_TLS_SERVER": 120,
+    "STREAM_CRYPTO_METHOD_TLSv1_0_SERVER": 8,
+    "STREAM_CRYPTO_METHOD_TLSv1_1_SERVER": 16,
+    "STREAM_CRYPTO_METHOD_TLSv1_2_SERVER": 32,
+    "STREAM_CRYPTO_METHOD_TLSv1_3_SERVER": 64,
+    "STREAM_CRYPTO_METHOD_ANY_SERVER": 126,
+    "STREAM_CRYPTO_PROTO_SSLv3": 4,
+    "STREAM_CRYPTO_PROTO_TLSv1_0": 8,
+    "STREAM_CRYPTO_PROTO_TLSv1_1": 16,
+    "STREAM_CRYPTO_PROTO_TLSv1_2": 32,
+    "STREAM_CRYPTO_PROTO_TLSv1_3": 64,
+}
+
+_STRINGS_8_2: dict[str, str] = {
+    "OPENSSL_DEFAULT_STREAM_CIPHERS": (
+        "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
+        "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:"
+        "DHE-RSA-AES128-GCM-SHA256:DHE-DSS-AES128-GCM-SHA256:kEDH+AESGCM:"
+        "ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:"
+        "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA384:"
+        "ECDHE-RSA-AES256-SHA:ECDHE-ECDSA-AES256-SHA:DHE-RSA-AES128-SHA256:"
+        "DHE-RSA-AES128-SHA:DHE-DSS-AES128-SHA256:DHE-RSA-AES256-SHA256:"
+        "DHE-DSS-AES256-SHA:DHE-RSA-AES256-SHA:AES128-GCM-SHA256:AES256-GCM-SHA384:"
+        "AES128:AES256:HIGH:!SSLv2:!aNULL:!eNULL:!EXPORT:!DES:!MD5:!RC4:!ADH"
+    ),
+}
+
+_STREAM_8_2: dict[str, int] = {
+    "STREAM_CLIENT_PERSISTENT": 1,
+    "STREAM_CLIENT_ASYNC_CONNECT": 2,
+    "STREAM_CLIENT_CONNECT": 4,
+    "STREAM_SERVER_BIND": 4,
+    "STREAM_SERVER_LISTEN": 8,
+    "STREAM_SHUT_RD": 0,
+    "STREAM_SHUT_WR": 1,
+    "STREAM_SHUT_RDWR": 2,
+    "STREAM_PF_INET": 2,
+    "STREAM_PF_INET6": 10,
+    "STREAM_PF_UNIX": 1,
+    "STREAM_SOCK_STREAM": 1,
+    "STREAM_SOCK_DGRAM": 2,
+    "STREAM_SOCK_RAW": 3,
+    "STREAM_SOCK_RDM": 4,
+    "STREAM_SOCK_SEQPACKET": 5,
+    "STREAM_IPPROTO_IP": 0,
+    "STREAM_IPPROTO_ICMP": 1,
+    "STREAM_IPPROTO_TCP": 6,
+    "STREAM_IPPROTO_UDP": 17,
+    "STREAM_IPPROTO_RAW": 255,
+    "STREAM_OOB": 1,
+    "STREAM_PEEK": 2,
+    "STREAM_BUFFER_NONE": 0,
+    "STREAM_BUFFER_LINE": 1,
+    "STREAM_BUFFER_FULL": 2,
+    "STREAM_REPORT_ERRORS": 8,
+    "STREAM_USE_PATH": 1,
+    "STREAM_NOTIFY_CONNECT": 2,
+    "STREAM_NOTIFY_FAILURE": 9,
+    "STREAM_NOTIFY_SEVERITY_INFO": 0,
+    "STREAM_NOTIFY_SEVERITY_WARN": 1,
+    "STREAM_NOTIFY_SEVERITY_ERR": 2,
+    "FILE_NO_DEFAULT_CONTEXT": 16,
+    "E_ERROR": 1,
+    "E_WARNING": 2,
+    "E_NOTICE": 8,
+    "E_DEPRECATED": 8192,
+    "E_USER_ERROR": 256,
+    "E_USER_WARNING": 512,
+    "E_USER_NOTICE": 1024,
+    "E_USER_DEPRECATED": 16384,
+    "E_ALL": 32767,
+    "PHP_INT_MAX": 9223372036854775807,
+    "PHP_INT_MIN": -9223372036854775808,
+    "PHP_INT_SIZE": 8,
+}
+
+# Message templates. Keys name the situation; the texts are PHP 8.2.36's, checked
+# against php -n by compat_tests. ``{...}`` fields are filled by the caller.
+_MESSAGES_8_2: dict[str, str] = {
+    # address parsing (main/streams/xp_socket.c, transports.c)
+    "unknown_transport": (
+        'Unable to find the socket transport "{name}" - did you forget to enable it '
+        "when you configured PHP?"
+    ),
+    "parse_address": 'Failed to parse address "{address}"',
+    "parse_ipv6_address": 'Failed to parse IPv6 address "{address}"',
+    "hostname_nul": "The hostname must not contain null bytes",
+    "unix_path_truncated": (
+        "socket path exceeded the maximum allowed length of {max} bytes and was truncated"
+    ),
+    # name resolution and connect (main/network.c)
+    "getaddrinfo_failed": "php_network_getaddresses: getaddrinfo for {host} failed: {reason}",
+    "bindto_not_string": "local_addr context option is not a string.",
+    "invalid_ip": "Invalid IP Address: {address}",
+    "bind_failed": "Failed to bind to '{address}:{port}', system said: {reason}",
+    "unix_socket_create_failed": "Failed to create unix socket",
+    "unix_server_create_failed": "Failed to create unix{kind} socket {reason}",
+    # user-facing wrappers (ext/standard/fsock.c, streamsfuncs.c)
+    "fsockopen_failed": "Unable to connect to {host}:{port} ({reason})",
+    "client_failed": "Unable to connect to {address} ({reason})",
+    "server_failed": "Unable to connect to {address} ({reason})",
+    "accept_failed": "Accept failed: {reason}",
+    "unknown_error": "Unknown error",
+    "send_failed": "Send of {count} bytes failed with errno={errno} {reason}",
+    "sendto_failed": "{reason}\n",
+    "timeout_range": "Argument #{argnum} must be -1 or between 0 and {max}",
+    "timeout_finite": "Argument #{argnum} ($timeout) must be a finite value",
+    "not_a_stream": "supplied resource is not a valid stream resource",
+    "not_a_context": "supplied resource is not a valid Stream-Context resource",
+    "context_options_form": 'Options should have the form ["wrappername"]["optionname"] = $value',
+    "context_invalid_param_option": "Invalid stream/context parameter",
+    "wrapper_not_found": (
+        'Unable to find the wrapper "{name}" - did you forget to enable it when you '
+        "configured PHP?"
+    ),
+    "no_crypto_support": "This stream does not support SSL/crypto",
+    "crypto_method_required": "Argument #3 ($crypto_method) must be specified when enabling encryption",
+    "shutdown_invalid_how": (
+        "Argument #2 ($mode) must be one of STREAM_SHUT_RD, STREAM_SHUT_WR, or STREAM_SHUT_RDWR"
+    ),
+    "select_no_arrays": "No stream arrays were passed",
+    "select_cannot_represent": "Cannot represent a stream of type {type} as a select()able descriptor",
+    "select_timeout_negative": "Argument #{argnum} ($seconds) must be greater than or equal to 0",
+    "select_usec_negative": "Argument #{argnum} ($microseconds) must be greater than or equal to 0",
+    "select_usec_needs_null": (
+        "Argument #{argnum} ($microseconds) should be null instead of 0 when argument #4 "
+        "($seconds) is null"
+    ),
+    "unable_to_select": "Unable to select [{errno}]: {reason} (max_fd={max_fd})",
+    "pair_failed": "Failed to create sockets: [{errno}]: {reason}",
+    # PHP's argument parser (Zend/zend_API.c)
+    "arg_type": "Argument #{argnum} (${name}) must be of type {expected}, {given} given",
+    "arg_null_deprecated": (
+        "Passing null to parameter #{argnum} (${name}) of type {expected} is deprecated"
+    ),
+    "float_to_int_precision": "Implicit conversion from float {value} to int loses precision",
+    "float_string_to_int_precision": (
+        'Implicit conversion from float-string "{value}" to int loses precision'
+    ),
+    "arg_greater_than_zero": "Argument #{argnum} (${name}) must be greater than 0",
+    "arg_greater_or_equal_zero": "Argument #{argnum} (${name}) must be greater than or equal to 0",
+    # TLS (ext/openssl/xp_ssl.c) -- filled in by the TLS engine layer
+    "ssl_operation_failed": "SSL operation failed with code {code}. {header}{errors}",
+    "ssl_openssl_header": "OpenSSL Error messages:\n",
+    "ssl_syscall": "SSL: {reason}",
+    "ssl_fatal_protocol": "SSL: fatal protocol error",
+    "ssl_no_shared_cipher": (
+        "SSL_R_NO_SHARED_CIPHER: no suitable shared cipher could be used.  This could be "
+        "because the server is missing an SSL certificate (local_cert context option)"
+    ),
+    "ssl_handshake_timeout": "SSL: Handshake timed out",
+    "ssl_enable_failed": "Failed to enable crypto",
+    "ssl_already_setup": "SSL/TLS already set-up for this stream",
+}
+
+_INI_8_2: dict[str, tuple[str, bool]] = {
+    "default_socket_timeout": ("60", True),
+    "openssl.cafile": ("", False),
+    "openssl.capath": ("", False),
+    "auto_detect_line_endings": ("0", True),
+    "allow_url_fopen": ("1", False),
+    "user_agent": ("", True),
+}
+
+PHP_8_2 = Profile(
+    version="8.2",
+    version_id=80236,
+    core_transports=("tcp", "udp", "unix", "udg"),
+    tls_transports=("ssl", "tls", "tlsv1.0", "tlsv1.1", "tlsv1.2", "tlsv1.3"),
+    constants=MappingProxyType({**_STREAM_8_2, **_CRYPTO_8_2}),
+    string_constants=MappingProxyType(_STRINGS_8_2),
+    messages=MappingProxyType(_MESSAGES_8_2),
+    ini_defaults=MappingProxyType(_INI_8_2),
+)
+
+PROFILES: Mapping[str, Profile] = MappingProxyType({"8.2": PHP_8_2})
+
+
+def get_profile(version: str) -> Profile:
+    """Return the profile for ``"major.minor"``; ``ValueError`` if we have none."""
+    try:
+        return PROFILES[version]
+    except KeyError:
+        known = ", ".join(PROFILES)
+        raise ValueError(f"no PHP profile {version!r} (known: {known})") from None

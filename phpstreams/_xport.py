@@ -1,0 +1,223 @@
+"""Stream factory: ``php_stream_xport_create`` and ``php_stream_xport_accept``.
+
+Layering rule: below the PHP-facing layer. Combines the pure parsers, the socket
+transport and the stream object; raises :class:`StreamError` subclasses carrying the
+``(errno, errstr)`` PHP hands to its caller, and appends directly-raised warnings to
+``notes``. The TLS engine hooks in through :data:`CRYPTO_HOOKS` (registered by the TLS
+layer, as ext/openssl registers its transports), so this module never imports it.
+
+Order of work, as in PHP:
+
+1. a persistent id with a live stream behind it returns that stream (a zero-timeout
+   liveness probe; a dead one is closed and replaced);
+2. the scheme picks the transport factory (unknown scheme: errstr, errno 0);
+3. the stream is allocated (read timeout = ``default_socket_timeout``);
+4. client: connect (sync or async), then, for ssl://, tls:// ..., the TLS handshake;
+   server: bind, then listen with the context's backlog (default 32).
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+
+from ._context import StreamContext, socket_options
+from ._errors import Note, StreamError, TransportError
+from ._profiles import Profile
+from ._stream import SocketStream, Stream
+from ._target import parse_inet_address, split_transport, unix_path, unknown_transport_error
+from ._transport import (
+    TRANSPORTS,
+    Timeout,
+    TransportSpec,
+    accept,
+    bind_inet,
+    bind_unix,
+    connect_inet,
+    connect_unix,
+    listen,
+)
+
+__all__ = [
+    "CRYPTO_HOOKS",
+    "CryptoHooks",
+    "XportRequest",
+    "socket_pair",
+    "timeval",
+    "xport_accept",
+    "xport_create",
+]
+
+
+def timeval(seconds: float) -> Timeout:
+    """PHP's ``conv = (php_timeout_ull)(timeout * 1e6)`` split into sec/usec."""
+    conv = int(seconds * 1_000_000)
+    return (conv // 1_000_000, conv % 1_000_000)
+
+
+@dataclass(slots=True)
+class CryptoHooks:
+    """What the TLS layer provides: run the implicit handshake of an ssl:// client or
+    an accepted ssl:// connection (raising CryptoError), and build the crypto state a
+    crypto-capable stream starts with."""
+
+    client_handshake: Callable[[SocketStream, str, Profile, list[Note]], None]
+    server_handshake: Callable[[SocketStream, Profile, list[Note]], None]
+
+
+CRYPTO_HOOKS: list[CryptoHooks] = []
+
+
+@dataclass(slots=True)
+class XportRequest:
+    spec: str
+    server: bool = False
+    connect: bool = False
+    async_: bool = False
+    bind: bool = False
+    listen: bool = False
+    persistent_id: str | None = None
+    timeout: Timeout = None
+    context: StreamContext | None = None
+
+
+def xport_create(
+    req: XportRequest,
+    *,
+    profile: Profile,
+    registry: MutableMapping[str, Stream],
+    read_timeout: Timeout,
+    notes: list[Note],
+) -> SocketStream:
+    if req.persistent_id is not None:
+        existing = registry.get(req.persistent_id)
+        if isinstance(existing, SocketStream) and not existing.closed:
+            if existing.alive():
+                return existing
+            existing.close()
+            del registry[req.persistent_id]
+
+    name, address, _ = split_transport(req.spec)
+    spec = TRANSPORTS.get(name)
+    if spec is None:
+        raise unknown_transport_error(name, profile)
+
+    stream = SocketStream(None, spec, timeout=read_timeout, chunk_size=profile.chunk_size)
+    stream.context = req.context
+    stream.connect_timeout = req.timeout
+    try:
+        if not req.server:
+            if req.connect or req.async_:
+                _connect(stream, address, req, profile, notes)
+                if spec.implicit_tls:
+                    for hooks in CRYPTO_HOOKS:
+                        hooks.client_handshake(stream, address, profile, notes)
+        else:
+            stream.is_server = True
+            if req.bind:
+                _bind(stream, address, req, profile, notes)
+                if req.listen:
+                    opts = socket_options(req.context)
+                    backlog = profile.default_backlog if opts.backlog is None else opts.backlog
+                    assert stream.sock is not None
+                    listen(stream.sock, backlog)
+    except StreamError:
+        stream.close()
+        raise
+    if req.persistent_id is not None:
+        stream.resource_type = "persistent stream"
+        stream.persistent_key = req.persistent_id
+        registry[req.persistent_id] = stream
+    return stream
+
+
+def _connect(
+    stream: SocketStream, address: str, req: XportRequest, profile: Profile, notes: list[Note]
+) -> None:
+    spec = stream.spec
+    timeout = req.timeout
+    if spec.family == "unix":
+        path = unix_path(address, profile, notes)
+        sock, pending = connect_unix(
+            path, spec.socktype, timeout=timeout, async_=req.async_, profile=profile
+        )
+    else:
+        target = parse_inet_address(address, profile)
+        sock, pending = connect_inet(
+            target.host,
+            target.port,
+            spec.socktype,
+            timeout=timeout,
+            async_=req.async_,
+            sockopts=socket_options(req.context),
+            profile=profile,
+            notes=notes,
+        )
+    stream.sock = sock
+    if req.async_:
+        # PHP leaves an async-connected descriptor in O_NONBLOCK but still reports
+        # the stream as blocking.
+        stream.fd_nonblocking = True
+    del pending
+
+
+def _bind(
+    stream: SocketStream, address: str, req: XportRequest, profile: Profile, notes: list[Note]
+) -> None:
+    spec = stream.spec
+    if spec.family == "unix":
+        stream.sock = bind_unix(unix_path(address, profile, notes), spec.socktype, profile)
+        return
+    target = parse_inet_address(address, profile)
+    stream.sock = bind_inet(
+        target.host,
+        target.port,
+        spec.socktype,
+        sockopts=socket_options(req.context),
+        profile=profile,
+    )
+
+
+def xport_accept(
+    server: SocketStream, timeout: Timeout, profile: Profile, notes: list[Note]
+) -> tuple[SocketStream, str]:
+    """``php_stream_xport_accept``: the client stream and its peer name.
+
+    The client inherits the listening stream's ops, read timeout and context (the
+    same object). On Linux O_NONBLOCK is not inherited, so it reports blocking.
+    """
+    if server.sock is None:
+        raise TransportError(None)
+    opts = socket_options(server.context)
+    conn, peer = accept(server.sock, timeout, tcp_nodelay=opts.tcp_nodelay)
+    client = SocketStream(
+        conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size
+    )
+    client.context = server.context
+    if server.spec.implicit_tls:
+        try:
+            for hooks in CRYPTO_HOOKS:
+                hooks.server_handshake(client, profile, notes)
+        except StreamError:
+            client.close()
+            raise
+    return client, peer
+
+
+_GENERIC = TransportSpec("generic", "unix", socket.SOCK_STREAM, "generic_socket")
+
+
+def socket_pair(
+    family: int, socktype: int, protocol: int, profile: Profile, read_timeout: Timeout
+) -> list[SocketStream]:
+    """``stream_socket_pair``: two connected "generic_socket" streams (no crypto).
+    Raises OSError as socketpair(2) does."""
+    out = []
+    for sock in socket.socketpair(family, socktype, protocol):
+        sock.setblocking(False)
+        out.append(
+            SocketStream(sock, _GENERIC, timeout=read_timeout, chunk_size=profile.chunk_size)
+        )
+    return out
+
