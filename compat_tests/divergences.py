@@ -1,0 +1,26 @@
+"""The one registry of accepted divergences from PHP 8.2.
+
+``XFAIL``: case id -> reason. Such a case is run as a *strict* xfail, so the day it
+starts matching PHP the suite fails and the entry must be removed.
+
+``NORMALISE``: case id -> list of (regex, replacement, reason), applied to the text of
+warnings and exceptions on both sides before comparing. Only for output PHP itself
+makes non-deterministic.
+"""
+
+from __future__ import annotations
+
+XFAIL: dict[str, str] = {}
+
+NORMALISE: dict[str, list[tuple[str, str, str]]] = {}
+
+# PHP 8.2's fsockopen/pfsockopen timeout ValueError prints its maximum through a
+# mismatched printf format (a double through %lu): the number is stack garbage that
+# changes from run to run. phpstreams prints the intended maximum.
+_GARBAGE_MAX = (
+    r"between 0 and \d+",
+    "between 0 and <max>",
+    "PHP prints uninitialised memory as the maximum (format/argument mismatch in 8.2)",
+)
+for _case in ("args/fsockopen_timeout_range", "args/pfsockopen_timeout_range"):
+    NORMALISE[_case] = [_GARBAGE_MAX]
