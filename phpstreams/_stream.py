@@ -344,6 +344,15 @@ class Stream:
 
     # -- lifecycle ------------------------------------------------------------------
 
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else self.stream_type
+        return f"<{self.resource_type} resource {state}>"
+
+    def __del__(self) -> None:
+        # PHP frees (and closes) a stream when its last reference goes away.
+        if not self.closed:
+            self.close()
+
     def close(self) -> None:
         if self.closed:
             return
