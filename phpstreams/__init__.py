@@ -35,6 +35,7 @@ from ._php_contexts import (
     stream_context_set_option,
     stream_context_set_params,
 )
+from ._php_crypto import stream_socket_enable_crypto
 from ._php_errors import (
     PHPDeprecated,
     PHPDiagnostic,
@@ -115,6 +116,7 @@ __all__ = [
     "stream_socket_sendto",
     "stream_socket_server",
     "stream_socket_shutdown",
+    "stream_socket_enable_crypto",
     # contexts
     "stream_context_create",
     "stream_context_get_default",

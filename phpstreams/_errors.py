@@ -41,10 +41,15 @@ E_DEPRECATED = 8192
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A diagnostic PHP emits without failing the operation (level is an ``E_*``)."""
+    """A diagnostic PHP emits without failing the operation (level is an ``E_*``).
+
+    ``prefixed`` is False for the few diagnostics PHP raises with ``php_error`` rather
+    than ``php_error_docref``, which carry no ``"func(): "`` prefix.
+    """
 
     level: int
     message: str
+    prefixed: bool = True
 
 
 class StreamError(Exception):

@@ -88,7 +88,7 @@ def emit(level: int, message: str, func: str | None = None) -> None:
 
 def emit_notes(notes: Iterable[Note], func: str | None) -> None:
     for note in notes:
-        emit(note.level, note.message, func)
+        emit(note.level, note.message, func if note.prefixed else None)
 
 
 def error_get_last() -> dict[str, Any] | None:

@@ -373,6 +373,7 @@ class SocketStream(Stream):
         "_crypto",
         "_poller",
         "_poller_events",
+        "address",
         "connect_timeout",
         "fd_nonblocking",
         "is_blocked",
@@ -398,6 +399,8 @@ class SocketStream(Stream):
         self.spec = spec
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        #: The address part of the spec it was opened with (TLS derives the peer name).
+        self.address: str | None = None
         self.is_blocked = True
         #: What PHP's descriptor really is: O_NONBLOCK after an async connect or
         #: stream_set_blocking(false). Matters only for the raw recvfrom/sendto ops.

@@ -106,6 +106,7 @@ def xport_create(
     stream = SocketStream(None, spec, timeout=read_timeout, chunk_size=profile.chunk_size)
     stream.context = req.context
     stream.connect_timeout = req.timeout
+    stream.address = address
     try:
         if not req.server:
             if req.connect or req.async_:

@@ -1,0 +1,1067 @@
+"""The TLS engine: PHP's ext/openssl/xp_ssl.c on our own cffi binding to libssl.
+
+Layering rule: this module (with ``_x509``) is the only code that touches the cffi
+``lib``. It sits between the socket transport and the stream object: a
+:class:`TLSConnection` is attached to a :class:`SocketStream` as its ``crypto`` and the
+stream routes reads and writes through it while TLS is active. Failures become PHP's
+warnings as :class:`Note` records on ``stream.notes`` or in a :class:`CryptoError`; the
+PHP-facing layer prints them.
+
+Theory of operation
+-------------------
+*I/O model.* Like PHP, OpenSSL drives the socket descriptor itself (``SSL_set_fd``);
+the descriptor is always O_NONBLOCK and "blocking" is emulated by polling, exactly
+where PHP polls. (Memory BIOs were measured as the alternative; see the README's
+Performance section.) So ``SSL_ERROR_WANT_READ`` means "the *socket* has nothing yet":
+poll for readability and call again with the same arguments; ``WANT_WRITE`` likewise.
+
+*One dispatcher.* :meth:`TLSConnection._handle_error` is ``php_openssl_handle_ssl_error``:
+it maps ``SSL_get_error`` to retry-or-stop, drains the OpenSSL error queue (once, in
+:func:`drain_error_strings`) and produces PHP's warning text -- "SSL operation failed
+with code N. OpenSSL Error messages:\\n<queue>", the NO_SHARED_CIPHER special case,
+"SSL: <strerror>" for a syscall error with an empty queue.
+
+*errno.* PHP decides a few outcomes from the C ``errno`` left behind (a non-blocking
+handshake returns 0 when ``errno == EAGAIN``; a read marks EOF unless it does). We keep
+that per connection: ``ffi.errno`` is set from ``self._errno`` before each OpenSSL call
+and read back after, and the dispatcher writes EAGAIN/0 where PHP does.
+
+*Timeouts.* A blocking handshake is bounded by the stream's connect timeout (client) or
+its read timeout (server side); blocking reads and writes by the read timeout. A zero
+or negative timeout means *no* limit for TLS (unlike plain sockets). ``timed_out`` is
+set on expiry and, unlike plain sockets, never cleared by the next read.
+"""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import os
+import select
+import socket
+import time
+from typing import Any
+
+from ._context import StreamContext
+from ._errors import E_WARNING, CryptoError, Note
+from ._native import EX_DATA_INDEX, HAS, ffi, lib
+from ._profiles import Profile
+from ._ssl_options import (
+    IS_CLIENT,
+    PROTO_SSLv3,
+    PROTO_TLS1_0,
+    PROTO_TLS1_1,
+    PROTO_TLS1_2,
+    PROTO_TLS1_3,
+    SSLSettings,
+    method_for_transport,
+    protocol_bounds,
+    resolve_ssl,
+    url_name,
+)
+from ._stream import SocketStream
+from ._transport import Timeout, poll_ms, register_tls_transports
+from ._x509 import (
+    OpenSSLCertificate,
+    fingerprint_hex,
+    matches_common_name,
+    matches_san_list,
+    matches_wildcard_name,
+)
+from ._xport import CRYPTO_HOOKS, CryptoHooks
+
+__all__ = [
+    "TLSConnection",
+    "disable_crypto",
+    "drain_error_strings",
+    "enable_crypto",
+    "setup_crypto",
+]
+
+_EAGAIN = errno_mod.EAGAIN
+_POLLIN = select.POLLIN | select.POLLPRI
+_POLLOUT = select.POLLOUT | select.POLLPRI
+
+_WANT_READ = lib.SSL_ERROR_WANT_READ
+_WANT_WRITE = lib.SSL_ERROR_WANT_WRITE
+_ERROR_SSL = lib.SSL_ERROR_SSL
+_ERROR_SYSCALL = lib.SSL_ERROR_SYSCALL
+_ZERO_RETURN = lib.SSL_ERROR_ZERO_RETURN
+_ERROR_NONE = lib.SSL_ERROR_NONE
+
+_SSL_read = lib.SSL_read
+_SSL_write = lib.SSL_write
+_SSL_get_error = lib.SSL_get_error
+_SSL_pending = lib.SSL_pending
+_ERR_clear_error = lib.ERR_clear_error
+
+_VERSION_FOR_BIT = {
+    PROTO_SSLv3: lib.SSL3_VERSION,
+    PROTO_TLS1_0: lib.TLS1_VERSION,
+    PROTO_TLS1_1: lib.TLS1_1_VERSION,
+    PROTO_TLS1_2: lib.TLS1_2_VERSION,
+    PROTO_TLS1_3: getattr(lib, "TLS1_3_VERSION", lib.TLS1_2_VERSION),
+}
+
+_PROTOCOL_NAMES = {
+    getattr(lib, "TLS1_3_VERSION", -1): "TLSv1.3",
+    lib.TLS1_2_VERSION: "TLSv1.2",
+    lib.TLS1_1_VERSION: "TLSv1.1",
+    lib.TLS1_VERSION: "TLSv1",
+    lib.SSL3_VERSION: "SSLv3",
+}
+
+
+# ---------------------------------------------------------------------------
+# the OpenSSL error queue: the one place it is drained
+
+
+def drain_error_strings() -> list[str]:
+    """Every queued OpenSSL error as ``ERR_error_string_n`` prints it, oldest first."""
+    out = []
+    buf = ffi.new("char[]", 512)
+    while True:
+        code = lib.ERR_get_error()
+        if code == 0:
+            return out
+        lib.ERR_error_string_n(code, buf, 512)
+        out.append(ffi.string(buf).decode("utf-8", "replace"))
+
+
+def _reason(code: int) -> int:
+    return int(lib.phpstreams_ERR_GET_REASON(code))
+
+
+# ---------------------------------------------------------------------------
+# callbacks (extern "Python")
+
+
+def _conn_from_ssl(ssl: Any) -> TLSConnection | None:
+    handle = lib.SSL_get_ex_data(ssl, EX_DATA_INDEX)
+    if handle == ffi.NULL:
+        return None
+    conn: TLSConnection = ffi.from_handle(handle)
+    return conn
+
+
+@ffi.def_extern(error=0)  # type: ignore[misc]
+def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
+    """``php_openssl_verify_callback``: allow_self_signed and verify_depth."""
+    ssl = ffi.cast(
+        "SSL *", lib.X509_STORE_CTX_get_ex_data(store_ctx, lib.SSL_get_ex_data_X509_STORE_CTX_idx())
+    )
+    conn = _conn_from_ssl(ssl)
+    if conn is None:
+        return preverify_ok
+    ret = preverify_ok
+    err = lib.X509_STORE_CTX_get_error(store_ctx)
+    depth = lib.X509_STORE_CTX_get_error_depth(store_ctx)
+    settings = conn.settings
+    if err == lib.X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT and settings.allow_self_signed:
+        ret = 1
+    allowed = settings.verify_depth
+    if allowed is None:
+        allowed = conn.profile.default_verify_depth
+    # PHP compares as unsigned: a negative verify_depth allows any depth.
+    if allowed >= 0 and depth > allowed:
+        ret = 0
+        lib.X509_STORE_CTX_set_error(store_ctx, lib.X509_V_ERR_CERT_CHAIN_TOO_LONG)
+    return ret
+
+
+@ffi.def_extern(error=0)  # type: ignore[misc]
+def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int:
+    """``php_openssl_passwd_callback``: copy the passphrase if it fits."""
+    conn: TLSConnection = ffi.from_handle(userdata)
+    phrase = conn.settings.passphrase
+    if phrase is None:
+        return 0
+    raw = phrase.encode("utf-8", "surrogateescape")
+    if len(raw) < size - 1:
+        ffi.memmove(buf, raw + b"\0", len(raw) + 1)
+        return len(raw)
+    return 0
+
+
+@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_ALERT_FATAL)  # type: ignore[misc]
+def phpstreams_alpn_select_cb(
+    ssl: Any, out: Any, outlen: Any, client: Any, client_len: int, arg: Any
+) -> int:
+    """``php_openssl_server_alpn_callback``: server preference over the client list."""
+    conn: TLSConnection = ffi.from_handle(arg)
+    server = conn._alpn_wire
+    if server is None:
+        return int(lib.SSL_TLSEXT_ERR_NOACK)
+    res = lib.SSL_select_next_proto(
+        ffi.cast("unsigned char **", out), outlen, server, len(conn._alpn_bytes), client, client_len
+    )
+    if res != lib.OPENSSL_NPN_NEGOTIATED:
+        return int(lib.SSL_TLSEXT_ERR_NOACK)
+    return int(lib.SSL_TLSEXT_ERR_OK)
+
+
+@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_NOACK)  # type: ignore[misc]
+def phpstreams_servername_cb(ssl: Any, alert: Any, arg: Any) -> int:
+    """``php_openssl_server_sni_callback``: switch to the first matching SNI cert."""
+    name_ptr = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
+    if name_ptr == ffi.NULL:
+        return int(lib.SSL_TLSEXT_ERR_NOACK)
+    conn = _conn_from_ssl(ssl)
+    if conn is None or not conn._sni_ctxs:
+        return int(lib.SSL_TLSEXT_ERR_NOACK)
+    server_name = ffi.string(name_ptr).decode("utf-8", "surrogateescape")
+    for pattern, ctx in conn._sni_ctxs:
+        if matches_wildcard_name(server_name, pattern):
+            lib.SSL_set_SSL_CTX(ssl, ctx)
+            return int(lib.SSL_TLSEXT_ERR_OK)
+    return int(lib.SSL_TLSEXT_ERR_NOACK)
+
+
+# ---------------------------------------------------------------------------
+# the connection
+
+
+def _alpn_wire(protocols: str) -> bytes | None:
+    """``php_openssl_alpn_protos_parse``: comma list to the ALPN wire format."""
+    raw = protocols.encode("utf-8", "surrogateescape").split(b"\0", 1)[0]
+    if len(raw) >= 65535:
+        return None
+    out = bytearray()
+    for item in raw.split(b","):
+        if len(item) > 255:
+            return None
+        out.append(len(item))
+        out += item
+    return bytes(out)
+
+
+def _has_timeout(timeout: Timeout) -> bool:
+    return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
+
+
+def _seconds(timeout: Timeout) -> float:
+    assert timeout is not None
+    return timeout[0] + timeout[1] / 1_000_000
+
+
+class TLSConnection:
+    """The TLS half of one socket stream (xp_ssl.c's ``php_openssl_netstream_data_t``)."""
+
+    __slots__ = (
+        "_alpn_bytes",
+        "_alpn_wire",
+        "_errno",
+        "_handle",
+        "_rbuf",
+        "_rbuf_size",
+        "_sni_ctxs",
+        "active",
+        "ctx",
+        "is_client",
+        "profile",
+        "settings",
+        "ssl",
+        "state_set",
+        "url_name",
+    )
+
+    def __init__(self, profile: Profile, url: str | None) -> None:
+        self.profile = profile
+        self.url_name = url
+        self.ctx: Any = None
+        self.ssl: Any = None
+        self.is_client = True
+        self.active = False
+        self.state_set = False
+        self.settings = SSLSettings()
+        self._errno = 0
+        self._handle: Any = None
+        self._alpn_wire: Any = None
+        self._alpn_bytes = b""
+        self._sni_ctxs: list[tuple[str, Any]] = []
+        self._rbuf_size = 0
+        self._rbuf: Any = None
+
+    # -- setup (php_openssl_setup_crypto) ------------------------------------------
+
+    def setup(
+        self, stream: SocketStream, method: int, session: Any, notes: list[Note]
+    ) -> bool:
+        """Build SSL_CTX and SSL from the context options. False on failure (with notes)."""
+        ctx_opts: StreamContext | None = stream.context
+        settings = resolve_ssl(ctx_opts)
+        self.settings = settings
+        _ERR_clear_error()
+        self.is_client = bool(method & IS_CLIENT)
+        tls_method = lib.TLS_client_method() if self.is_client else lib.TLS_server_method()
+        ctx = lib.SSL_CTX_new(tls_method)
+        if ctx == ffi.NULL:
+            notes.append(Note(E_WARNING, "SSL context creation failure"))
+            return False
+        self.ctx = ffi.gc(ctx, lib.SSL_CTX_free)
+        self._handle = ffi.new_handle(self)
+
+        lo, hi = protocol_bounds(
+            method & ~IS_CLIENT,
+            settings.min_proto_version,
+            settings.max_proto_version,
+            has_ssl3=HAS.ssl3_method,
+        )
+        options = lib.SSL_OP_ALL
+        if settings.no_ticket:
+            options |= lib.SSL_OP_NO_TICKET
+        options &= ~lib.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS
+        if HAS.ssl_op_ignore_unexpected_eof:
+            # PHP 8.1.7+: a peer closing without close_notify is a clean EOF (bug 79589).
+            options |= lib.SSL_OP_IGNORE_UNEXPECTED_EOF
+        if settings.disable_compression:
+            options |= lib.SSL_OP_NO_COMPRESSION
+
+        verify_peer = True
+        if settings.verify_peer is False:
+            lib.SSL_CTX_set_verify(self.ctx, lib.SSL_VERIFY_NONE, ffi.NULL)
+            verify_peer = False
+        elif not self._enable_peer_verification(notes):
+            return False
+
+        if settings.passphrase is not None:
+            lib.SSL_CTX_set_default_passwd_cb_userdata(self.ctx, self._handle)
+            lib.SSL_CTX_set_default_passwd_cb(self.ctx, lib.phpstreams_passwd_cb)
+
+        ciphers = settings.ciphers
+        if ciphers is None:
+            ciphers = self.profile.string_constants["OPENSSL_DEFAULT_STREAM_CIPHERS"]
+        if lib.SSL_CTX_set_cipher_list(self.ctx, ciphers.encode("utf-8", "surrogateescape")) != 1:
+            return False  # PHP says nothing specific here
+
+        if settings.security_level is not None:
+            level = settings.security_level
+            if level < 0 or level > 5:
+                notes.append(Note(E_WARNING, "Security level must be between 0 and 5"))
+            if HAS.security_level:
+                lib.SSL_CTX_set_security_level(self.ctx, max(min(level, 2**31 - 1), -(2**31)))
+
+        if settings.alpn_protocols is not None:
+            wire = _alpn_wire(settings.alpn_protocols)
+            if wire is None:
+                notes.append(
+                    Note(E_WARNING, "Failed parsing comma-separated TLS ALPN protocol string")
+                )
+                return False
+            if self.is_client:
+                lib.SSL_CTX_set_alpn_protos(self.ctx, wire, len(wire))
+            else:
+                self._alpn_bytes = wire
+                self._alpn_wire = ffi.new("unsigned char[]", wire)
+                lib.SSL_CTX_set_alpn_select_cb(
+                    self.ctx, lib.phpstreams_alpn_select_cb, self._handle
+                )
+
+        if not self._set_local_cert(notes):
+            return False
+
+        lib.SSL_CTX_set_options(self.ctx, options)
+        lib.phpstreams_SSL_CTX_set_min_proto_version(self.ctx, _VERSION_FOR_BIT[lo])
+        lib.phpstreams_SSL_CTX_set_max_proto_version(self.ctx, _VERSION_FOR_BIT[hi])
+
+        if not self.is_client and settings.has_context and not self._server_options(notes):
+            return False
+
+        ssl = lib.SSL_new(self.ctx)
+        if ssl == ffi.NULL:
+            notes.append(Note(E_WARNING, "SSL handle creation failure"))
+            return False
+        self.ssl = ffi.gc(ssl, lib.SSL_free)
+        lib.SSL_set_ex_data(self.ssl, EX_DATA_INDEX, self._handle)
+        lib.SSL_set_fd(self.ssl, stream.fileno())
+
+        if not self.is_client and not self._enable_server_sni(notes, verify_peer):
+            return False
+
+        lib.phpstreams_SSL_set_mode(self.ssl, lib.SSL_MODE_RELEASE_BUFFERS)
+
+        if session is not None:
+            other = getattr(session, "crypto", None)
+            if not isinstance(session, SocketStream) or not session.spec.crypto_capable:
+                notes.append(Note(E_WARNING, "Supplied session stream must be an SSL enabled stream"))
+            elif other is None or other.ssl is None:
+                notes.append(Note(E_WARNING, "Supplied SSL session stream is not initialized"))
+            else:
+                lib.SSL_copy_session_id(self.ssl, other.ssl)
+        return True
+
+    def _enable_peer_verification(self, notes: list[Note]) -> bool:
+        """``php_openssl_enable_peer_verification``."""
+        settings = self.settings
+        cafile = settings.cafile
+        capath = settings.capath
+        from ._php_runtime import RUNTIME  # ini lookup: openssl.cafile / openssl.capath
+
+        if cafile is None:
+            cafile = RUNTIME.ini.get("openssl.cafile") or None
+        elif not self.is_client:
+            names = lib.SSL_load_client_CA_file(cafile.encode("utf-8", "surrogateescape"))
+            if names == ffi.NULL:
+                notes.append(Note(E_WARNING, "SSL: failed loading CA names from cafile", prefixed=False))
+                return False
+            lib.SSL_CTX_set_client_CA_list(self.ctx, names)
+        if capath is None:
+            capath = RUNTIME.ini.get("openssl.capath") or None
+
+        if cafile or capath:
+            ok = lib.SSL_CTX_load_verify_locations(
+                self.ctx,
+                cafile.encode("utf-8", "surrogateescape") if cafile else ffi.NULL,
+                capath.encode("utf-8", "surrogateescape") if capath else ffi.NULL,
+            )
+            if not ok:
+                _ERR_clear_error()
+                if cafile and not self._load_stream_cafile(cafile, notes):
+                    return False
+        elif self.is_client and not lib.SSL_CTX_set_default_verify_paths(self.ctx):
+            notes.append(
+                Note(E_WARNING, "Unable to set default verify locations and no CA settings specified")
+            )
+            return False
+        lib.SSL_CTX_set_verify(self.ctx, lib.SSL_VERIFY_PEER, lib.phpstreams_verify_cb)
+        return True
+
+    def _load_stream_cafile(self, cafile: str, notes: list[Note]) -> bool:
+        """``php_openssl_load_stream_cafile``: the PHP-stream fallback for cafile (plain
+        paths and file:// here; remote wrappers are refused as PHP refuses them)."""
+        if "://" in cafile and not cafile.startswith("file://"):
+            scheme = cafile.split("://", 1)[0].lower()
+            if scheme in ("http", "https", "ftp", "ftps"):
+                notes.append(Note(E_WARNING, "remote cafile streams are disabled for security purposes", prefixed=False))
+                return False
+        path = cafile[7:] if cafile.startswith("file://") else cafile
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            notes.append(Note(E_WARNING, f"failed loading cafile stream: `{cafile}'", prefixed=False))
+            return False
+        store = lib.SSL_CTX_get_cert_store(self.ctx)
+        added = 0
+        begin, end = b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----"
+        pos = 0
+        while True:
+            start = data.find(begin, pos)
+            if start < 0:
+                break
+            stop = data.find(end, start)
+            if stop < 0:
+                break
+            pem = data[start : stop + len(end)] + b"\n"
+            cert = OpenSSLCertificate.from_pem(pem)
+            if cert is not None and lib.X509_STORE_add_cert(store, cert.x509):
+                added += 1
+            pos = stop + len(end)
+        _ERR_clear_error()
+        if not added:
+            notes.append(Note(E_WARNING, f"no valid certs found cafile stream: `{cafile}'", prefixed=False))
+            return False
+        return True
+
+    def _set_local_cert(self, notes: list[Note]) -> bool:
+        """``php_openssl_set_local_cert``."""
+        certfile = self.settings.local_cert
+        if certfile is None:
+            return True
+        if "\0" in certfile:
+            notes.append(
+                Note(
+                    E_WARNING,
+                    "Path for local_cert in ssl stream context option must not contain any null bytes",
+                )
+            )
+            notes.append(
+                Note(E_WARNING, f"Unable to get real path of certificate file `{_cstr(certfile)}'")
+            )
+            return False
+        resolved = os.path.abspath(certfile) if certfile else certfile
+        if lib.SSL_CTX_use_certificate_chain_file(self.ctx, _os_bytes(resolved)) != 1:
+            notes.append(
+                Note(
+                    E_WARNING,
+                    f"Unable to set local cert chain file `{certfile}'; Check that your "
+                    "cafile/capath settings include details of your certificate and its issuer",
+                )
+            )
+            return False
+        key = self.settings.local_pk
+        if key is not None:
+            if "\0" in key:
+                notes.append(
+                    Note(
+                        E_WARNING,
+                        "Path for local_pk in ssl stream context option must not contain any "
+                        "null bytes",
+                    )
+                )
+                notes.append(
+                    Note(E_WARNING, f"Unable to get real path of private key file `{_cstr(key)}'")
+                )
+                return False
+            resolved = os.path.abspath(key) if key else key
+        if lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(resolved), lib.SSL_FILETYPE_PEM) != 1:
+            notes.append(Note(E_WARNING, f"Unable to set private key file `{resolved}'"))
+            return False
+        if not lib.SSL_CTX_check_private_key(self.ctx):
+            notes.append(Note(E_WARNING, "Private key does not match certificate!"))
+        return True
+
+    def _server_options(self, notes: list[Note]) -> bool:
+        """``php_openssl_set_server_specific_opts``."""
+        settings = self.settings
+        if settings.rsa_key_size_set:
+            notes.append(Note(E_WARNING, "rsa_key_size context option has been removed"))
+        if settings.dh_param is not None:
+            bio = lib.BIO_new_file(_os_bytes(settings.dh_param), b"r")
+            if bio == ffi.NULL:
+                notes.append(Note(E_WARNING, "Invalid dh_param"))
+                return False
+            pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
+            lib.BIO_free(bio)
+            if pkey == ffi.NULL:
+                notes.append(Note(E_WARNING, "Failed reading DH params"))
+                return False
+            if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
+                notes.append(Note(E_WARNING, "Failed assigning DH params"))
+                lib.EVP_PKEY_free(pkey)
+                return False
+        options = lib.SSL_CTX_get_options(self.ctx)
+        if settings.single_dh_use is not False:
+            options |= lib.SSL_OP_SINGLE_DH_USE
+        if settings.honor_cipher_order is not False:
+            options |= lib.SSL_OP_CIPHER_SERVER_PREFERENCE
+        lib.SSL_CTX_set_options(self.ctx, options)
+        return True
+
+    def _enable_server_sni(self, notes: list[Note], verify_peer: bool) -> bool:
+        """``php_openssl_enable_server_sni``: one SSL_CTX per SNI_server_certs entry."""
+        settings = self.settings
+        certs = settings.sni_server_certs
+        if not settings.sni_enabled or not settings.sni_server_certs_set:
+            return True
+        if not isinstance(certs, dict):
+            notes.append(
+                Note(E_WARNING, "SNI_server_certs requires an array mapping host names to cert paths")
+            )
+            return False
+        if not certs:
+            notes.append(Note(E_WARNING, "SNI_server_certs host cert array must not be empty"))
+            return False
+        for host, entry in certs.items():
+            if not isinstance(host, str):
+                notes.append(Note(E_WARNING, "SNI_server_certs array requires string host name keys"))
+                return False
+            if isinstance(entry, dict):
+                if "local_cert" not in entry:
+                    notes.append(Note(E_WARNING, "local_cert not present in the array"))
+                    return False
+                cert_path = str(entry["local_cert"])
+                if "\0" in cert_path:
+                    notes.append(
+                        Note(
+                            E_WARNING,
+                            f"Failed setting local cert chain file `{_cstr(cert_path)}'; "
+                            "could not open file",
+                        )
+                    )
+                    return False
+                if "local_pk" not in entry:
+                    notes.append(Note(E_WARNING, "local_pk not present in the array"))
+                    return False
+                key_path = str(entry["local_pk"])
+                if "\0" in key_path:
+                    notes.append(
+                        Note(
+                            E_WARNING,
+                            f"Failed setting local private key file `{_cstr(key_path)}';  "
+                            "could not open file",
+                        )
+                    )
+                    return False
+                ctx = _sni_server_ctx(os.path.abspath(cert_path), os.path.abspath(key_path), notes)
+            else:
+                path = str(entry)
+                if "\0" in path:
+                    notes.append(
+                        Note(
+                            E_WARNING,
+                            f"Failed setting local cert chain file `{_cstr(path)}'; file not found",
+                        )
+                    )
+                    return False
+                resolved = os.path.abspath(path)
+                ctx = _sni_server_ctx(resolved, resolved, notes)
+            if ctx is None:
+                return False
+            self._sni_ctxs.append((host, ctx))
+        lib.phpstreams_SSL_CTX_set_tlsext_servername_callback(self.ctx, lib.phpstreams_servername_cb)
+        del verify_peer
+        return True
+
+    # -- the dispatcher (php_openssl_handle_ssl_error) --------------------------------
+
+    def _handle_error(
+        self, stream: SocketStream, nr_bytes: int, is_init: bool, notes: list[Note]
+    ) -> bool:
+        """Decide whether to retry after ``nr_bytes <= 0``; emit PHP's warnings."""
+        err = _SSL_get_error(self.ssl, nr_bytes)
+        if err == _ZERO_RETURN:
+            return False
+        if err == _WANT_READ or err == _WANT_WRITE:
+            self._errno = _EAGAIN
+            return True if is_init else stream.is_blocked
+        if err == _ERROR_SYSCALL and lib.ERR_peek_error() == 0:
+            if nr_bytes == 0:
+                if lib.ERR_get_error() != 0:
+                    notes.append(Note(E_WARNING, "SSL: fatal protocol error"))
+                lib.SSL_set_shutdown(self.ssl, lib.SSL_SENT_SHUTDOWN | lib.SSL_RECEIVED_SHUTDOWN)
+                stream.eof = True
+                return False
+            notes.append(Note(E_WARNING, f"SSL: {os.strerror(self._errno)}"))
+            return False
+        code = lib.ERR_peek_error()
+        if _reason(code) == lib.SSL_R_NO_SHARED_CIPHER:
+            lib.ERR_get_error()
+            notes.append(
+                Note(
+                    E_WARNING,
+                    "SSL_R_NO_SHARED_CIPHER: no suitable shared cipher could be used.  This "
+                    "could be because the server is missing an SSL certificate (local_cert "
+                    "context option)",
+                )
+            )
+        else:
+            lines = drain_error_strings()
+            header = "OpenSSL Error messages:\n" if lines else ""
+            notes.append(
+                Note(
+                    E_WARNING,
+                    f"SSL operation failed with code {err}. {header}" + "\n".join(lines),
+                )
+            )
+        self._errno = 0
+        return False
+
+    def _call(self, fn: Any, *args: Any) -> int:
+        """One OpenSSL I/O call with PHP's errno carried across it."""
+        _ERR_clear_error()
+        ffi.errno = self._errno
+        n: int = fn(self.ssl, *args)
+        self._errno = ffi.errno
+        return n
+
+    # -- handshake (php_openssl_enable_crypto) -----------------------------------
+
+    def handshake(self, stream: SocketStream, notes: list[Note]) -> int:
+        """Run (or continue) the handshake: 1 done, 0 would block, -1 failed."""
+        if self.active:
+            return -1
+        if self.is_client:
+            self._client_sni()
+        if not self.state_set:
+            if self.is_client:
+                lib.SSL_set_connect_state(self.ssl)
+            else:
+                lib.SSL_set_accept_state(self.ssl)
+            self.state_set = True
+        blocked = stream.is_blocked
+        lib.phpstreams_SSL_set_mode(
+            self.ssl, lib.SSL_MODE_ENABLE_PARTIAL_WRITE | lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+        )
+        # PHP switches the descriptor to non-blocking for the handshake and reports the
+        # stream as non-blocking meanwhile; ours always is.
+        stream.is_blocked = False
+        timeout = stream.connect_timeout if self.is_client else stream.timeout
+        has_timeout = _has_timeout(timeout)
+        start = time.monotonic()
+        limit = _seconds(timeout) if has_timeout else 0.0
+        fn = lib.SSL_connect if self.is_client else lib.SSL_accept
+        try:
+            while True:
+                n = self._call(fn)
+                if has_timeout:
+                    elapsed = time.monotonic() - start
+                    if elapsed > limit:
+                        notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
+                        return -1
+                if n > 0:
+                    break
+                retry = self._handle_error(stream, n, blocked, notes)
+                if not retry:
+                    break
+                err = _SSL_get_error(self.ssl, n)
+                left: Timeout = None
+                if has_timeout:
+                    us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
+                    left = (us // 1_000_000, us % 1_000_000)
+                self._poll(stream, _POLLIN if err == _WANT_READ else select.POLLOUT, left)
+        finally:
+            stream.is_blocked = blocked
+
+        if n == 1:
+            peer = self.peer_certificate()
+            if peer is not None:
+                self._capture(stream, peer)
+            if not self._verify_peer(peer, notes):
+                lib.SSL_shutdown(self.ssl)
+                return -1
+            self.active = True
+            return 1
+        if self._errno == _EAGAIN:
+            return 0
+        peer = self.peer_certificate()
+        if peer is not None:
+            self._capture(stream, peer)
+        return -1
+
+    def _client_sni(self) -> None:
+        """``php_openssl_enable_client_sni``: peer_name, else the URL host."""
+        if not self.settings.sni_enabled:
+            return
+        name = self.settings.peer_name if self.settings.peer_name is not None else self.url_name
+        if name is not None:
+            lib.phpstreams_SSL_set_tlsext_host_name(self.ssl, name.encode("utf-8", "surrogateescape"))
+
+    def _poll(self, stream: SocketStream, events: int, timeout: Timeout) -> None:
+        sock = stream.sock
+        if sock is None:
+            return
+        p = select.poll()
+        p.register(sock, events)
+        p.poll(poll_ms(timeout))
+
+    def peer_certificate(self) -> OpenSSLCertificate | None:
+        x509 = lib.SSL_get1_peer_certificate(self.ssl)
+        if x509 == ffi.NULL:
+            return None
+        return OpenSSLCertificate(ffi.gc(x509, lib.X509_free))
+
+    def _capture(self, stream: SocketStream, peer: OpenSSLCertificate) -> None:
+        """``php_openssl_capture_peer_certs``: into the stream's context options."""
+        ctx = stream.context
+        if ctx is None:
+            return
+        if _truthy_opt(ctx, "capture_peer_cert"):
+            ctx.set("ssl", "peer_certificate", peer)
+        if _truthy_opt(ctx, "capture_peer_cert_chain"):
+            chain = lib.SSL_get_peer_cert_chain(self.ssl)
+            certs: list[OpenSSLCertificate] | None = None
+            if chain != ffi.NULL and lib.phpstreams_sk_X509_num(chain) > 0:
+                certs = []
+                for i in range(lib.phpstreams_sk_X509_num(chain)):
+                    x = lib.phpstreams_sk_X509_value(chain, i)
+                    lib.X509_up_ref(x)
+                    certs.append(OpenSSLCertificate(ffi.gc(x, lib.X509_free)))
+            ctx.set("ssl", "peer_certificate_chain", certs)
+
+    def _verify_peer(self, peer: OpenSSLCertificate | None, notes: list[Note]) -> bool:
+        """``php_openssl_apply_peer_verification_policy``."""
+        s = self.settings
+        must_peer = s.verify_peer if s.verify_peer is not None else self.is_client
+        must_name = s.verify_peer_name if s.verify_peer_name is not None else self.is_client
+        must_fp = s.peer_fingerprint_set
+        if (must_peer or must_name or must_fp) and peer is None:
+            notes.append(Note(E_WARNING, "Could not get peer certificate"))
+            return False
+        assert peer is not None or not (must_peer or must_name or must_fp)
+        if must_peer:
+            err = lib.SSL_get_verify_result(self.ssl)
+            if err != lib.X509_V_OK and not (
+                err == lib.X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT and s.allow_self_signed
+            ):
+                text = ffi.string(lib.X509_verify_cert_error_string(err)).decode()
+                notes.append(Note(E_WARNING, f"Could not verify peer: code:{err} {text}"))
+                return False
+        if must_fp:
+            assert peer is not None
+            fp = s.peer_fingerprint
+            if isinstance(fp, str | bytes | dict):
+                if not _fingerprint_match(peer, fp, notes):
+                    notes.append(Note(E_WARNING, "peer_fingerprint match failure"))
+                    return False
+            else:
+                notes.append(
+                    Note(E_WARNING, "Expected peer fingerprint must be a string or an array")
+                )
+                return False
+        if must_name:
+            assert peer is not None
+            name = s.peer_name
+            if name is None and self.is_client:
+                name = self.url_name
+            if name is None:
+                return False
+            if matches_san_list(peer, name):
+                return True
+            if peer.has_dns_san() and not self.profile.cn_fallback_with_dns_san:
+                notes.append(
+                    Note(E_WARNING, f"Peer certificate subjectAltName did not match expected name `{name}'")
+                )
+                return False
+            return matches_common_name(peer, name, notes)
+        return True
+
+    # -- I/O (php_openssl_sockop_io) ---------------------------------------------------
+
+    def read(self, stream: SocketStream, size: int) -> bytes | None:
+        """One TLS read for the stream buffer: data, ``b""``, or None on a timeout."""
+        if size > 2**31 - 1:
+            size = 2**31 - 1
+        if size > self._rbuf_size:
+            self._rbuf = ffi.new("char[]", size)
+            self._rbuf_size = size
+        buf = self._rbuf
+        began_blocked = stream.is_blocked
+        timeout = stream.timeout if began_blocked else None
+        has_timeout = began_blocked and _has_timeout(timeout)
+        if has_timeout:
+            start = time.monotonic()
+            limit = _seconds(timeout)
+        notes = stream.notes
+        ssl = self.ssl
+        while True:
+            if has_timeout and time.monotonic() - start > limit:
+                stream.timed_out = True
+                return None
+            _ERR_clear_error()
+            ffi.errno = self._errno
+            n = _SSL_read(ssl, buf, size)
+            self._errno = ffi.errno
+            if n > 0:
+                return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
+            err = _SSL_get_error(ssl, n)
+            retry = self._handle_error(stream, n, False, notes)
+            if self._errno == _EAGAIN and err == _WANT_READ:
+                retry = True
+            stream.eof = not retry and self._errno != _EAGAIN and not _SSL_pending(ssl)
+            if not began_blocked or not retry:
+                return b""
+            left: Timeout = None
+            if has_timeout:
+                us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
+                left = (us // 1_000_000, us % 1_000_000)
+            self._poll(stream, select.POLLOUT | select.POLLPRI if err == _WANT_WRITE else _POLLIN, left)
+
+    def write(self, stream: SocketStream, data: memoryview) -> int:
+        """One TLS write: bytes written, 0 on an error, -1 on a timeout."""
+        size = min(len(data), 2**31 - 1)
+        chunk = ffi.from_buffer(data)
+        began_blocked = stream.is_blocked
+        timeout = stream.timeout if began_blocked else None
+        has_timeout = began_blocked and _has_timeout(timeout)
+        if has_timeout:
+            start = time.monotonic()
+            limit = _seconds(timeout)
+        ssl = self.ssl
+        while True:
+            if has_timeout and time.monotonic() - start > limit:
+                stream.timed_out = True
+                return -1
+            _ERR_clear_error()
+            ffi.errno = self._errno
+            n = _SSL_write(ssl, chunk, size)
+            self._errno = ffi.errno
+            if n > 0:
+                return n  # type: ignore[no-any-return]
+            err = _SSL_get_error(ssl, n)
+            retry = self._handle_error(stream, n, False, stream.notes)
+            if self._errno == _EAGAIN and err == _WANT_WRITE:
+                retry = True
+            if not began_blocked or not retry:
+                return 0
+            left: Timeout = None
+            if has_timeout:
+                us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
+                left = (us // 1_000_000, us % 1_000_000)
+            self._poll(stream, _POLLIN if err == _WANT_READ else _POLLOUT, left)
+
+    def alive(self, stream: SocketStream) -> bool:
+        """Liveness with a zero timeout: ``SSL_peek`` one byte."""
+        if stream.sock is None:
+            return False
+        buf = ffi.new("char[1]")
+        n = self._call(lib.SSL_peek, buf, 1)
+        if n > 0:
+            return True
+        err = _SSL_get_error(self.ssl, n)
+        _ERR_clear_error()
+        if err == _ERROR_SYSCALL:
+            return self._errno == _EAGAIN
+        return err in (_WANT_READ, _WANT_WRITE)
+
+    def pull_pending(self, stream: SocketStream) -> None:
+        """For select(): decrypted bytes OpenSSL holds go into the stream buffer."""
+        if stream.unread_bytes == 0:
+            pending = _SSL_pending(self.ssl)
+            if pending > 0:
+                stream._fill(min(pending, stream.chunk_size))
+
+    def shutdown(self) -> None:
+        """Deactivate: send close_notify; the SSL handle is kept (re-enable fails)."""
+        if self.active:
+            _ERR_clear_error()
+            lib.SSL_shutdown(self.ssl)
+            _ERR_clear_error()
+            self.active = False
+
+    def close(self, stream: SocketStream) -> None:
+        self.shutdown()
+
+    def meta(self) -> dict[str, Any]:
+        cipher = lib.SSL_get_current_cipher(self.ssl)
+        out: dict[str, Any] = {
+            "protocol": _PROTOCOL_NAMES.get(lib.SSL_version(self.ssl), "UNKNOWN"),
+            "cipher_name": ffi.string(lib.SSL_CIPHER_get_name(cipher)).decode(),
+            "cipher_bits": int(lib.SSL_CIPHER_get_bits(cipher, ffi.NULL)),
+            "cipher_version": ffi.string(lib.SSL_CIPHER_get_version(cipher)).decode(),
+        }
+        proto = ffi.new("const unsigned char **")
+        length = ffi.new("unsigned int *")
+        lib.SSL_get0_alpn_selected(self.ssl, proto, length)
+        if proto[0] != ffi.NULL:
+            out["alpn_protocol"] = ffi.buffer(proto[0], length[0])[:].decode(
+                "utf-8", "surrogateescape"
+            )
+        return out
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _cstr(text: str) -> str:
+    return text.split("\0", 1)[0]
+
+
+def _os_bytes(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
+
+
+def _truthy_opt(ctx: StreamContext, name: str) -> bool:
+    from ._phpvalues import to_bool
+
+    return ctx.has("ssl", name) and to_bool(ctx.get("ssl", name))
+
+
+def _fingerprint_match(peer: OpenSSLCertificate, expected: Any, notes: list[Note]) -> bool:
+    """``php_openssl_x509_fingerprint_match``."""
+    if isinstance(expected, str | bytes):
+        text = expected if isinstance(expected, str) else expected.decode("latin-1")
+        method = {32: "md5", 40: "sha1"}.get(len(text))
+        if method is None:
+            return False
+        digest = fingerprint_hex(peer, method, notes)
+        return digest is not None and digest.lower() == text.lower()
+    if not expected:
+        notes.append(
+            Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
+        )
+        return False
+    for algo, value in expected.items():
+        if not isinstance(algo, str) or not isinstance(value, str | bytes):
+            notes.append(
+                Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
+            )
+            return False
+        digest = fingerprint_hex(peer, algo, notes)
+        text = value if isinstance(value, str) else value.decode("latin-1")
+        if digest is None or digest.lower() != text.lower():
+            return False
+    return True
+
+
+def _sni_server_ctx(cert_path: str, key_path: str, notes: list[Note]) -> Any:
+    """``php_openssl_create_sni_server_ctx``."""
+    ctx = ffi.gc(lib.SSL_CTX_new(lib.TLS_server_method()), lib.SSL_CTX_free)
+    if lib.SSL_CTX_use_certificate_chain_file(ctx, _os_bytes(cert_path)) != 1:
+        notes.append(
+            Note(
+                E_WARNING,
+                f"Failed setting local cert chain file `{cert_path}'; check that your "
+                "cafile/capath settings include details of your certificate and its issuer",
+            )
+        )
+        return None
+    if lib.SSL_CTX_use_PrivateKey_file(ctx, _os_bytes(key_path), lib.SSL_FILETYPE_PEM) != 1:
+        notes.append(Note(E_WARNING, f"Failed setting private key from file `{key_path}'"))
+        return None
+    return ctx
+
+
+# ---------------------------------------------------------------------------
+# entry points used by the stream factory and the PHP-facing layer
+
+
+def setup_crypto(
+    stream: SocketStream, method: int, session: Any, profile: Profile, notes: list[Note]
+) -> bool:
+    """``php_stream_xport_crypto_setup`` on a crypto-capable stream."""
+    conn = stream.crypto
+    if conn is not None and conn.ssl is not None:
+        if stream.is_blocked:
+            notes.append(Note(E_WARNING, "SSL/TLS already set-up for this stream"))
+            return False
+        return True
+    if conn is None:
+        conn = TLSConnection(profile, url_name(stream.address) if stream.address else None)
+        stream.attach_crypto(conn)
+    return conn.setup(stream, method, session, notes)  # type: ignore[no-any-return]
+
+
+def enable_crypto(stream: SocketStream, notes: list[Note]) -> int:
+    """``php_stream_xport_crypto_enable(stream, 1)``: 1, 0 (would block) or -1."""
+    conn = stream.crypto
+    if conn is None or conn.ssl is None:
+        return -1
+    return conn.handshake(stream, notes)  # type: ignore[no-any-return]
+
+
+def disable_crypto(stream: SocketStream) -> int:
+    """``php_stream_xport_crypto_enable(stream, 0)``: always -1 (PHP returns false)."""
+    conn = stream.crypto
+    if conn is not None and conn.active:
+        conn.shutdown()
+    return -1
+
+
+def _implicit_client(stream: SocketStream, address: str, profile: Profile, notes: list[Note]) -> None:
+    """ssl://, tls://, tlsv1.x:// right after connect (``php_openssl_sockop_set_option``)."""
+    method = method_for_transport(stream.spec.name, stream.context)
+    conn = TLSConnection(profile, url_name(address))
+    stream.attach_crypto(conn)
+    del address
+    if not conn.setup(stream, method, None, notes) or conn.handshake(stream, notes) < 0:
+        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        raise CryptoError()
+
+
+def _implicit_server(client: SocketStream, profile: Profile, notes: list[Note]) -> None:
+    """The accept side of ssl:// servers: the server handshake with the client bit off."""
+    method = method_for_transport(client.spec.name, client.context) & ~IS_CLIENT
+    conn = TLSConnection(profile, None)
+    client.attach_crypto(conn)
+    if not conn.setup(client, method, None, notes) or conn.handshake(client, notes) < 0:
+        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        # stream_socket_accept() reports strerror() of the TCP accept, which succeeded.
+        error = CryptoError()
+        error.errstr = profile.accept_crypto_failure_errstr
+        raise error
+
+
+def _register() -> None:
+    names: list[str] = ["ssl"]
+    if HAS.ssl3_method:
+        names.append("sslv3")
+    names += ["tls", "tlsv1.0", "tlsv1.1", "tlsv1.2"]
+    if HAS.tls1_3:
+        names.append("tlsv1.3")
+    register_tls_transports(tuple(names))
+    CRYPTO_HOOKS.append(CryptoHooks(_implicit_client, _implicit_server))
+
+
+_register()
+del socket

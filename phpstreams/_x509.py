@@ -1,0 +1,194 @@
+"""Certificates for the TLS engine: PHP's ``OpenSSLCertificate`` object, host-name
+matching as PHP 8.2.36 does it, fingerprints, PEM/DER.
+
+Layering rule: part of the TLS engine layer (with ``_tls``); one of the two modules
+that touch the cffi ``lib``. Name matching follows ext/openssl/xp_ssl.c:
+
+* SAN DNS entries: skip names with an embedded NUL, strip one trailing dot, then the
+  wildcard rule; SAN IP entries: IPv4 as dotted text (case-insensitive compare), IPv6
+  as the 16 address bytes (8.2.8+);
+* wildcard rule (``php_openssl_matches_wildcard_name``): an exact case-insensitive
+  match, or one ``*`` in the left-most label whose prefix and suffix match and which
+  stands for no ``.`` -- and, since the GHSA-xr7j-rvgx-xq5p fix, prefix and suffix may
+  not overlap in the subject;
+* CN fallback: only when the certificate has no DNS SAN (8.2.36), with PHP's warnings.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from ._errors import E_WARNING, Note
+from ._native import ffi, lib
+
+__all__ = [
+    "OpenSSLCertificate",
+    "fingerprint_hex",
+    "matches_common_name",
+    "matches_san_list",
+    "matches_wildcard_name",
+]
+
+
+class OpenSSLCertificate:
+    """PHP 8's ``OpenSSLCertificate`` object: owns one ``X509 *``."""
+
+    __slots__ = ("__weakref__", "x509")
+
+    php_class = "OpenSSLCertificate"
+
+    def __init__(self, x509: Any) -> None:
+        self.x509 = x509
+
+    @classmethod
+    def from_pem(cls, data: bytes) -> OpenSSLCertificate | None:
+        bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data)), lib.BIO_free)
+        x509 = lib.PEM_read_bio_X509(bio, ffi.NULL, ffi.NULL, ffi.NULL)
+        if x509 == ffi.NULL:
+            lib.ERR_clear_error()
+            return None
+        return cls(ffi.gc(x509, lib.X509_free))
+
+    @classmethod
+    def from_der(cls, data: bytes) -> OpenSSLCertificate | None:
+        bio = ffi.gc(lib.BIO_new_mem_buf(data, len(data)), lib.BIO_free)
+        x509 = lib.d2i_X509_bio(bio, ffi.NULL)
+        if x509 == ffi.NULL:
+            lib.ERR_clear_error()
+            return None
+        return cls(ffi.gc(x509, lib.X509_free))
+
+    def pem(self) -> bytes:
+        bio = ffi.gc(lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+        lib.PEM_write_bio_X509(bio, self.x509)
+        return _bio_bytes(bio)
+
+    def der(self) -> bytes:
+        out = ffi.new("unsigned char **")
+        n = lib.i2d_X509(self.x509, out)
+        if n <= 0:
+            return b""
+        try:
+            return bytes(ffi.buffer(out[0], n))
+        finally:
+            lib.phpstreams_OPENSSL_free(out[0])
+
+    def san_entries(self) -> list[tuple[int, bytes]]:
+        """``(GEN_* type, raw bytes)`` for each DNS/IP/email/URI subjectAltName."""
+        names = lib.X509_get_ext_d2i(self.x509, lib.NID_subject_alt_name, ffi.NULL, ffi.NULL)
+        if names == ffi.NULL:
+            return []
+        names = ffi.gc(ffi.cast("GENERAL_NAMES *", names), lib.GENERAL_NAMES_free)
+        out = []
+        for i in range(lib.phpstreams_sk_GENERAL_NAME_num(names)):
+            gen = lib.phpstreams_sk_GENERAL_NAME_value(names, i)
+            s = lib.phpstreams_general_name_string(gen)
+            if s == ffi.NULL:
+                out.append((int(gen.type), b""))
+                continue
+            data = ffi.buffer(lib.ASN1_STRING_get0_data(s), lib.ASN1_STRING_length(s))[:]
+            out.append((int(gen.type), data))
+        return out
+
+    def has_dns_san(self) -> bool:
+        return any(t == lib.GEN_DNS for t, _ in self.san_entries())
+
+    def common_name(self) -> bytes | None:
+        """The first CN entry's raw bytes (``X509_NAME_get_text_by_NID``), or None."""
+        name = lib.X509_get_subject_name(self.x509)
+        idx = lib.X509_NAME_get_index_by_NID(name, lib.NID_commonName, -1)
+        if idx < 0:
+            return None
+        data = lib.X509_NAME_ENTRY_get_data(lib.X509_NAME_get_entry(name, idx))
+        raw = ffi.buffer(lib.ASN1_STRING_get0_data(data), lib.ASN1_STRING_length(data))[:]
+        return raw[:1023]
+
+    def __repr__(self) -> str:
+        return "<OpenSSLCertificate>"
+
+
+def _bio_bytes(bio: Any) -> bytes:
+    chunks = []
+    buf = ffi.new("char[]", 4096)
+    while True:
+        n = lib.BIO_read(bio, buf, 4096)
+        if n <= 0:
+            return b"".join(chunks)
+        chunks.append(ffi.buffer(buf, n)[:])
+
+
+def matches_wildcard_name(subject: str, certname: str) -> bool:
+    """``php_openssl_matches_wildcard_name`` (with the overlap fix)."""
+    if subject.lower() == certname.lower():
+        return True
+    star = certname.find("*")
+    if star < 0 or "." in certname[:star]:
+        return False
+    prefix = certname[:star]
+    suffix = certname[star + 1 :]
+    if prefix and subject[: len(prefix)].lower() != prefix.lower():
+        return False
+    if len(suffix) > len(subject) or len(prefix) + len(suffix) > len(subject):
+        return False
+    if subject[len(subject) - len(suffix) :].lower() != suffix.lower():
+        return False
+    return "." not in subject[len(prefix) : len(subject) - len(suffix)]
+
+
+def _ipv6(text: str) -> bytes | None:
+    try:
+        return socket.inet_pton(socket.AF_INET6, text)
+    except (OSError, ValueError):
+        return None
+
+
+def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
+    """``php_openssl_matches_san_list``."""
+    name_v6 = _ipv6(name)
+    for kind, raw in peer.san_entries():
+        if kind == lib.GEN_DNS:
+            if b"\0" in raw:
+                continue  # null-byte poisoning
+            text = raw.decode("utf-8", "surrogateescape")
+            if text.endswith("."):
+                text = text[:-1]
+            if matches_wildcard_name(name, text):
+                return True
+        elif kind == lib.GEN_IPADD:
+            if len(raw) == 4:
+                if name.lower() == ".".join(str(b) for b in raw):
+                    return True
+            elif len(raw) == 16 and name_v6 is not None and name_v6 == raw:
+                return True
+    return False
+
+
+def matches_common_name(peer: OpenSSLCertificate, name: str, notes: list[Note]) -> bool:
+    """``php_openssl_matches_common_name`` with its three warnings."""
+    cn = peer.common_name()
+    if cn is None:
+        notes.append(Note(E_WARNING, "Unable to locate peer certificate CN"))
+        return False
+    text = cn.decode("utf-8", "surrogateescape")
+    if b"\0" in cn:
+        notes.append(Note(E_WARNING, f"Peer certificate CN=`{text}' is malformed"))
+        return False
+    if matches_wildcard_name(name, text):
+        return True
+    notes.append(Note(E_WARNING, f"Peer certificate CN=`{text}' did not match expected CN=`{name}'"))
+    return False
+
+
+def fingerprint_hex(cert: OpenSSLCertificate, method: str, notes: list[Note]) -> str | None:
+    """``php_openssl_x509_fingerprint`` as lower-case hex; None (with PHP's warning) for
+    an unknown digest."""
+    md = lib.EVP_get_digestbyname(method.encode("utf-8", "surrogateescape"))
+    if md == ffi.NULL:
+        notes.append(Note(E_WARNING, "Unknown digest algorithm"))
+        return None
+    out = ffi.new("unsigned char[]", 64)
+    size = ffi.new("unsigned int *")
+    if not lib.X509_digest(cert.x509, md, out, size):
+        return None
+    return bytes(ffi.buffer(out, size[0])).hex()
