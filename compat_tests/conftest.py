@@ -52,5 +52,8 @@ def php_binary() -> str:
 
 @pytest.fixture(scope="session")
 def peers() -> Iterator[dict[str, Any]]:
+    from compat_tests.tls_peers import start_tls_peers
+
     with start_peers() as p:
+        start_tls_peers(p)
         yield p.env()

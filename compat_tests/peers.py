@@ -12,11 +12,21 @@ when the snippet says so.
     SEND <n> [<char>]     n bytes of <char> (default "x")
     LINES <n> <len>       n lines of <len> bytes each, "\\n" included
     RAW <hex>             the bytes given in hex
-    CLOSE                 close (FIN)
+    CLOSE                 close (FIN; over TLS, close_notify first)
+    DROP                  close the TCP connection (over TLS: no close_notify)
     RESET                 close with SO_LINGER 0 (RST)
     SHUTWR                shutdown(SHUT_WR), keep reading commands
     ECHO                  echo everything from now on
     SINK                  read and discard until EOF
+    DIAL <port> <opts>    connect to 127.0.0.1:<port> from a thread as a TLS (or plain)
+                          client, then write "ping\n" and read the answer; replies "OK"
+    WAIT                  wait (bounded) for the last DIAL; replies "RESULT <outcome>"
+
+DIAL options, ";"-separated: ``v=1.0|1.1|1.2|1.3`` (pin the version), ``sni=<name>``,
+``alpn=<p1>/<p2>``, ``cert=1`` (present the client certificate), ``plain=1`` (no TLS),
+``silent=1`` (connect and say nothing), ``ca=1`` (verify the server against the test CA).
+The outcome is ``ok <protocol> <alpn or -> <first line of the answer>`` or
+``error <reason>``, so a case can record how the server side behaved.
 """
 
 from __future__ import annotations
@@ -66,7 +76,89 @@ def echo(conn: socket.socket) -> None:
         conn.sendall(data)
 
 
+#: Certificate paths for DIAL (set by the TLS peers).
+DIAL_CERTS: dict[str, str] = {}
+
+
+class _Dial:
+    """A TLS (or plain) client run from a thread on behalf of a compat case."""
+
+    def __init__(self, port: int, opts: str) -> None:
+        self.port = port
+        self.opts = dict(
+            item.split("=", 1) for item in opts.split(";") if "=" in item
+        )
+        self.outcome = "error timeout"
+        self.done = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def wait(self) -> str:
+        self.done.wait(20)
+        return self.outcome
+
+    def _run(self) -> None:
+        import ssl
+
+        try:
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        except OSError as exc:
+            self.outcome = f"error {exc.strerror or exc}"
+            self.done.set()
+            return
+        try:
+            if self.opts.get("silent") == "1":
+                sock.recv(1)
+                self.outcome = "ok silent"
+                return
+            if self.opts.get("plain") == "1":
+                sock.sendall(b"ping\n")
+                answer = sock.makefile("rb").readline().decode(errors="replace").strip()
+                self.outcome = f"ok plain - {answer or '-'}"
+                return
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            if self.opts.get("ca") == "1":
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(DIAL_CERTS["ca"])
+            version = self.opts.get("v")
+            if version:
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    v = {
+                        "1.0": ssl.TLSVersion.TLSv1,
+                        "1.1": ssl.TLSVersion.TLSv1_1,
+                        "1.2": ssl.TLSVersion.TLSv1_2,
+                        "1.3": ssl.TLSVersion.TLSv1_3,
+                    }[version]
+                    if version in ("1.0", "1.1"):
+                        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+                    ctx.minimum_version = v
+                    ctx.maximum_version = v
+            if "alpn" in self.opts:
+                ctx.set_alpn_protocols(self.opts["alpn"].split("/"))
+            if self.opts.get("cert") == "1":
+                ctx.load_cert_chain(DIAL_CERTS["client"])
+            tls = ctx.wrap_socket(sock, server_hostname=self.opts.get("sni"))
+            with tls:
+                tls.sendall(b"ping\n")
+                answer = tls.makefile("rb").readline().decode(errors="replace").strip()
+                self.outcome = (
+                    f"ok {tls.version()} {tls.selected_alpn_protocol() or '-'} {answer or '-'}"
+                )
+        except ssl.SSLError as exc:
+            self.outcome = f"error {exc.reason or exc}"
+        except OSError as exc:
+            self.outcome = f"error {exc.strerror or type(exc).__name__}"
+        finally:
+            sock.close()
+            self.done.set()
+
+
 def control(conn: socket.socket) -> None:
+    dials: list[_Dial] = []
     buf = b""
     while True:
         while b"\n" not in buf:
@@ -86,6 +178,17 @@ def control(conn: socket.socket) -> None:
         elif cmd == "RAW":
             conn.sendall(bytes.fromhex(args[0]))
         elif cmd == "CLOSE":
+            unwrap = getattr(conn, "unwrap", None)
+            if unwrap is not None:  # TLS: close_notify first
+                with contextlib.suppress(OSError):
+                    unwrap()
+            conn.close()
+            return
+        elif cmd == "DROP":
+            # Close the TCP connection (for TLS: without close_notify).
+            raw = socket.socket(fileno=os.dup(conn.fileno()))
+            raw.shutdown(socket.SHUT_RDWR)
+            raw.close()
             conn.close()
             return
         elif cmd == "RESET":
@@ -102,6 +205,13 @@ def control(conn: socket.socket) -> None:
             while conn.recv(65536):
                 pass
             return
+        elif cmd == "DIAL":
+            job = _Dial(int(args[0]), args[1] if len(args) > 1 else "")
+            dials.append(job)
+            conn.sendall(b"OK\n")
+        elif cmd == "WAIT":
+            outcome = dials[-1].wait() if dials else "error no dial"
+            conn.sendall(f"RESULT {outcome}\n".encode())
 
 
 def greet_close(conn: socket.socket) -> None:

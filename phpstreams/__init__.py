@@ -36,6 +36,12 @@ from ._php_contexts import (
     stream_context_set_params,
 )
 from ._php_crypto import stream_socket_enable_crypto
+from ._php_openssl import (
+    OpenSSLCertificate,
+    openssl_x509_export,
+    openssl_x509_fingerprint,
+    openssl_x509_read,
+)
 from ._php_errors import (
     PHPDeprecated,
     PHPDiagnostic,
@@ -117,6 +123,11 @@ __all__ = [
     "stream_socket_server",
     "stream_socket_shutdown",
     "stream_socket_enable_crypto",
+    # certificates
+    "OpenSSLCertificate",
+    "openssl_x509_export",
+    "openssl_x509_fingerprint",
+    "openssl_x509_read",
     # contexts
     "stream_context_create",
     "stream_context_get_default",

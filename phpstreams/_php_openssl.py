@@ -1,0 +1,86 @@
+"""PHP-facing certificate helpers from ext/openssl, enough to inspect captured peer
+certificates as PHP code does: ``openssl_x509_read``, ``openssl_x509_fingerprint``,
+``openssl_x509_export`` (and ``openssl_x509_parse`` in ``_x509_parse``).
+
+Layering rule: PHP-facing layer; the certificate work is ``_x509``'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import E_WARNING, Note
+from ._php_args import Ref, arg_bool, arg_ref, arg_string, type_error
+from ._php_errors import emit, emit_notes
+from ._phpvalues import as_text
+from ._x509 import OpenSSLCertificate, fingerprint_hex
+
+__all__ = [
+    "OpenSSLCertificate",
+    "openssl_x509_export",
+    "openssl_x509_fingerprint",
+    "openssl_x509_read",
+]
+
+
+def _certificate(func: str, argnum: int, value: Any) -> OpenSSLCertificate | None:
+    """``php_openssl_x509_from_param``: an object, a PEM string or ``file://path``."""
+    if isinstance(value, OpenSSLCertificate):
+        return value
+    if not isinstance(value, str | bytes):
+        raise type_error(func, argnum, "certificate", "OpenSSLCertificate|string", value)
+    text = as_text(value) if isinstance(value, bytes) else value
+    if text.startswith("file://"):
+        try:
+            with open(text[7:], "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+    else:
+        data = text.encode("utf-8", "surrogateescape")
+    return OpenSSLCertificate.from_pem(data) or OpenSSLCertificate.from_der(data)
+
+
+def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
+    """PHP's ``openssl_x509_read()``."""
+    func = "openssl_x509_read"
+    cert = _certificate(func, 1, certificate)
+    if cert is None:
+        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        return False
+    return cert
+
+
+def openssl_x509_fingerprint(
+    certificate: Any, digest_algo: str = "sha1", binary: bool = False
+) -> str | bytes | bool:
+    """PHP's ``openssl_x509_fingerprint()``: lower-case hex (or raw bytes)."""
+    func = "openssl_x509_fingerprint"
+    cert = _certificate(func, 1, certificate)
+    algo = arg_string(func, 2, "digest_algo", digest_algo)
+    raw = arg_bool(func, 3, "binary", binary)
+    if cert is None:
+        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        return False
+    assert algo is not None
+    notes: list[Note] = []
+    digest = fingerprint_hex(cert, algo, notes)
+    emit_notes(notes, func)
+    if digest is None:
+        return False
+    return bytes.fromhex(digest) if raw else digest
+
+
+def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = True) -> bool:
+    """PHP's ``openssl_x509_export()`` (PEM; the text dump of ``no_text=false`` is
+    not reproduced, PEM only)."""
+    func = "openssl_x509_export"
+    cert = _certificate(func, 1, certificate)
+    out = arg_ref(func, 2, "output", output)
+    arg_bool(func, 3, "no_text", no_text)
+    if cert is None:
+        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        return False
+    if out is not None:
+        out.value = cert.pem().decode("ascii")
+    return True
