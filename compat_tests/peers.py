@@ -85,9 +85,7 @@ class _Dial:
 
     def __init__(self, port: int, opts: str) -> None:
         self.port = port
-        self.opts = dict(
-            item.split("=", 1) for item in opts.split(";") if "=" in item
-        )
+        self.opts = dict(item.split("=", 1) for item in opts.split(";") if "=" in item)
         self.outcome = "error timeout"
         self.done = threading.Event()
         threading.Thread(target=self._run, daemon=True).start()
@@ -267,7 +265,9 @@ class Peers:
         self.info[name] = path
         threading.Thread(target=_serve, args=(listener, handler), daemon=True).start()
 
-    def udp_echo(self, name: str, family: int = socket.AF_INET, addr: Any = ("127.0.0.1", 0)) -> None:
+    def udp_echo(
+        self, name: str, family: int = socket.AF_INET, addr: Any = ("127.0.0.1", 0)
+    ) -> None:
         sock = socket.socket(family, socket.SOCK_DGRAM)
         sock.bind(addr)
         self._sockets.append(sock)
@@ -343,9 +343,7 @@ def start_peers() -> Iterator[Peers]:
     peers.udp_echo("udp_echo")
     peers.unix("unix_echo", echo)
     peers.unix("unix_control", control)
-    peers.udp_echo(
-        "udg_echo", socket.AF_UNIX, os.path.join(peers.tmpdir, "udg_echo.sock")
-    )
+    peers.udp_echo("udg_echo", socket.AF_UNIX, os.path.join(peers.tmpdir, "udg_echo.sock"))
     if peers.ipv6:
         peers.tcp("echo6", echo, host="::1")
         peers.tcp("control6", control, host="::1")

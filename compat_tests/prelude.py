@@ -21,8 +21,9 @@ PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
 _pending: list[list[Any]] = []
 
 
-def _show(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
-          line: Any = None) -> None:
+def _show(
+    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
     if isinstance(category, type) and issubclass(category, PHPDiagnostic):
         _pending.append([category.level, str(message)])
     else:  # a Python warning that is not PHP's: keep it visible in the record
@@ -86,9 +87,16 @@ def step(label: str, fn: Callable[[], Any]) -> Any:
     try:
         v = fn()
     except (TypeError, ValueError) as e:
-        _emit(label, None, [type(e).__name__ if type(e) in (TypeError, ValueError)
-                            else ("TypeError" if isinstance(e, TypeError) else "ValueError"),
-                            str(e)])
+        _emit(
+            label,
+            None,
+            [
+                type(e).__name__
+                if type(e) in (TypeError, ValueError)
+                else ("TypeError" if isinstance(e, TypeError) else "ValueError"),
+                str(e),
+            ],
+        )
         return None
     rec(label, v)
     return v

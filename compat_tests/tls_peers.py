@@ -75,7 +75,7 @@ def make_certs(directory: str) -> dict[str, str]:
         ca.issue_cert(
             "localhost",
             "127.0.0.1",
-            not_after=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1),
+            not_after=datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1),
         ).private_key_and_cert_chain_pem,
     )
     write("unknownca", other.issue_cert("localhost", "127.0.0.1").private_key_and_cert_chain_pem)
@@ -91,7 +91,7 @@ def _crafted_certs(directory: str, ca: trustme.CA) -> dict[str, str]:
     from cryptography.hazmat.primitives.asymmetric import dh, ec
     from cryptography.x509.oid import NameOID
 
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     ca_key = serialization.load_pem_private_key(ca.private_key_pem.bytes(), password=None)
     ca_cert = x509.load_pem_x509_certificate(ca.cert_pem.bytes())
     out: dict[str, str] = {}
@@ -178,7 +178,9 @@ def _context(
     return ctx
 
 
-def _tls_serve(ctx: ssl.SSLContext, after: Callable[[ssl.SSLSocket], None]) -> Callable[[socket.socket], None]:
+def _tls_serve(
+    ctx: ssl.SSLContext, after: Callable[[ssl.SSLSocket], None]
+) -> Callable[[socket.socket], None]:
     def handler(conn: socket.socket) -> None:
         try:
             tls = ctx.wrap_socket(conn, server_side=True)
@@ -239,19 +241,19 @@ def _smtp_starttls(ctx: ssl.SSLContext) -> Callable[[socket.socket], None]:
 def _smtp_over_tls(tls: ssl.SSLSocket) -> None:
     with tls.makefile("rb") as tf:
         while True:
-                line = tf.readline()
-                if not line:
-                    return
-                cmd = line.strip().upper()
-                if cmd.startswith(b"EHLO"):
-                    tls.sendall(b"250-phpstreams\r\n250 AUTH PLAIN\r\n")
-                elif cmd == b"QUIT":
-                    tls.sendall(b"221 bye\r\n")
-                    with contextlib.suppress(ssl.SSLError, OSError):
-                        tls.unwrap()
-                    return
-                else:
-                    tls.sendall(b"250 ok\r\n")
+            line = tf.readline()
+            if not line:
+                return
+            cmd = line.strip().upper()
+            if cmd.startswith(b"EHLO"):
+                tls.sendall(b"250-phpstreams\r\n250 AUTH PLAIN\r\n")
+            elif cmd == b"QUIT":
+                tls.sendall(b"221 bye\r\n")
+                with contextlib.suppress(ssl.SSLError, OSError):
+                    tls.unwrap()
+                return
+            else:
+                tls.sendall(b"250 ok\r\n")
 
 
 def start_tls_peers(peers: Peers) -> None:
@@ -280,4 +282,3 @@ def start_tls_peers(peers: Peers) -> None:
 
 def _tls_serve_control(ctx: ssl.SSLContext) -> Callable[[socket.socket], None]:
     return _tls_serve(ctx, lambda tls: control(tls))
-

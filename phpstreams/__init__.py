@@ -36,12 +36,6 @@ from ._php_contexts import (
     stream_context_set_params,
 )
 from ._php_crypto import stream_socket_enable_crypto
-from ._php_openssl import (
-    OpenSSLCertificate,
-    openssl_x509_export,
-    openssl_x509_fingerprint,
-    openssl_x509_read,
-)
 from ._php_errors import (
     PHPDeprecated,
     PHPDiagnostic,
@@ -49,6 +43,12 @@ from ._php_errors import (
     PHPWarning,
     error_clear_last,
     error_get_last,
+)
+from ._php_openssl import (
+    OpenSSLCertificate,
+    openssl_x509_export,
+    openssl_x509_fingerprint,
+    openssl_x509_read,
 )
 from ._php_runtime import ini_get, ini_set, use_profile
 from ._php_sockets import (
@@ -110,6 +110,7 @@ __all__ = [
     "ini_get",
     "ini_set",
     "use_profile",
+    "__version__",
     # sockets
     "fsockopen",
     "pfsockopen",

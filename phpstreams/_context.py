@@ -84,7 +84,7 @@ def socket_options(ctx: StreamContext | None) -> SocketOptions:
     v6only = opts.get("ipv6_v6only")
     is_string = isinstance(bindto, str | bytes)
     return SocketOptions(
-        bindto=as_text(bindto) if is_string else None,
+        bindto=as_text(bindto) if isinstance(bindto, str | bytes) else None,
         bindto_invalid=bindto is not None and not is_string,
         backlog=None if backlog is None else to_long(backlog),
         ipv6_v6only=None if v6only is None else to_bool(v6only),

@@ -109,7 +109,10 @@ def _float_to_int(func: str, argnum: int, name: str, d: float, original: object,
         raise type_error(func, argnum, name, typ, original)
     if d != int(d):
         if isinstance(original, float):
-            emit(E_DEPRECATED, f"Implicit conversion from float {php_float_repr(d)} to int loses precision")
+            emit(
+                E_DEPRECATED,
+                f"Implicit conversion from float {php_float_repr(d)} to int loses precision",
+            )
         else:
             emit(
                 E_DEPRECATED,

@@ -189,7 +189,9 @@ def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
     return True
 
 
-def stream_context_get_default(options: Mapping[str, Mapping[str, Any]] | None = None) -> StreamContext:
+def stream_context_get_default(
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> StreamContext:
     """PHP's ``stream_context_get_default()``: the process-wide default context."""
     opts = _array_arg("stream_context_get_default", 1, "options", options, True)
     ctx = RUNTIME.get_default_context()

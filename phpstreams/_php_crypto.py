@@ -33,7 +33,9 @@ def stream_socket_enable_crypto(
     res = arg_resource(func, 1, "stream", stream)
     on = arg_bool(func, 2, "enable", enable)
     method = arg_int(func, 3, "crypto_method", crypto_method, nullable=True)
-    session_res = None if session_stream is None else arg_resource(func, 4, "session_stream", session_stream)
+    session_res = (
+        None if session_stream is None else arg_resource(func, 4, "session_stream", session_stream)
+    )
     s = arg_stream(func, 1, "stream", res)
     capable = isinstance(s, SocketStream) and s.spec.crypto_capable
 
@@ -44,7 +46,9 @@ def stream_socket_enable_crypto(
             if ctx is None or not ctx.has("ssl", "crypto_method"):
                 raise ValueError(f"{func}(): " + profile.msg("crypto_method_required"))
             method = to_long(ctx.get("ssl", "crypto_method"))
-        session = None if session_res is None else arg_stream(func, 4, "session_stream", session_res)
+        session = (
+            None if session_res is None else arg_stream(func, 4, "session_stream", session_res)
+        )
         if not capable:
             emit(E_WARNING, profile.msg("no_crypto_support"), func)
             return False

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterable
+from types import FrameType
 from typing import Any
 
 from ._errors import E_DEPRECATED, E_NOTICE, E_WARNING, Note
@@ -67,10 +68,10 @@ _PACKAGE_DIR = __file__.rsplit("/", 1)[0] + "/"
 
 def _caller() -> tuple[int, str, int]:
     """The stack level, file and line of the first frame outside this package."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     level = 1
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
         level += 1
     if frame is None:
         return level, "", 0

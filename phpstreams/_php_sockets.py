@@ -130,8 +130,7 @@ def _fsockopen(
         # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
         # specifier (garbage); we print the intended maximum.
         raise ValueError(
-            f"{func}(): "
-            + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
+            f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
         )
     # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
     connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
@@ -468,8 +467,8 @@ def _parse_network_address(text: str, func: str) -> object:
         emit(E_WARNING, exc.errstr or "", func)
         emit(E_WARNING, f"Failed to resolve `{host}': {exc.errstr}", func)
         return False
-    family, sockaddr = infos[0]
-    return (sockaddr[0], port) + tuple(sockaddr[2:])  # type: ignore[index]
+    sockaddr: Any = infos[0][1]
+    return (sockaddr[0], port, *sockaddr[2:])
 
 
 def _arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:

@@ -64,9 +64,9 @@ _INT_MAX = 2**31 - 1
 def _stream(func: str, value: object, name: str = "stream") -> Stream:
     """Fast path of ``Z_PARAM_RESOURCE`` + ``php_stream_from_zval``."""
     if type(value) is SocketStream or type(value) is MemoryStream:
-        if value.closed:  # type: ignore[union-attr]
+        if value.closed:
             raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
-        return value  # type: ignore[return-value]
+        return value
     return arg_stream(func, 1, name, arg_resource(func, 1, name, value))
 
 
@@ -237,7 +237,8 @@ def fclose(stream: Any) -> bool:
 def get_resource_type(resource: Any) -> str:
     """PHP's ``get_resource_type()``; ``"Unknown"`` once closed."""
     res = arg_resource("get_resource_type", 1, "resource", resource)
-    return getattr(res, "resource_type", "Unknown")  # type: ignore[no-any-return]
+    rtype = getattr(res, "resource_type", "Unknown")
+    return rtype if isinstance(rtype, str) else "Unknown"
 
 
 def is_resource(value: Any) -> bool:
@@ -444,7 +445,11 @@ def stream_select(
         (("read", read), ("write", write), ("except", except_)), start=1
     ):
         r = arg_ref(func, argnum, name, ref)
-        if r is not None and r.value is not None and not isinstance(r.value, Mapping | list | tuple):
+        if (
+            r is not None
+            and r.value is not None
+            and not isinstance(r.value, Mapping | list | tuple)
+        ):
             raise type_error(func, argnum, name, "?array", r.value)
         refs.append(r)
     sec = arg_int(func, 4, "seconds", seconds, nullable=True)
@@ -491,7 +496,7 @@ def stream_select(
 
     # The buffered-data shortcut.
     read_items = arrays[0]
-    if read_items:
+    if read_items is not None:
         buffered = [(k, s) for k, s in read_items if s.unread_bytes > 0]
         if buffered:
             assert refs[0] is not None
@@ -519,12 +524,12 @@ def stream_select(
         )
         return False
     total = 0
-    for r, items, mask in zip(refs, arrays, masks, strict=True):
-        if r is None or items is None:
+    for r, candidates, mask in zip(refs, arrays, masks, strict=True):
+        if r is None or candidates is None:
             continue
         kept = []
         counted: set[int] = set()
-        for key, s in items:
+        for key, s in candidates:
             fd = fds.get(id(s), -1)
             if fd < 0:
                 if not isinstance(s, SocketStream):
@@ -585,4 +590,3 @@ def fseek(stream: Any, offset: int, whence: int = 0) -> int:
     s = arg_stream(func, 1, "stream", res)
     assert off is not None and wh is not None
     return 0 if isinstance(s, MemoryStream) and s.seek(off, wh) else -1
-

@@ -196,8 +196,7 @@ _MESSAGES_8_2: dict[str, str] = {
     "context_options_form": 'Options should have the form ["wrappername"]["optionname"] = $value',
     "context_invalid_param_option": "Invalid stream/context parameter",
     "wrapper_not_found": (
-        'Unable to find the wrapper "{name}" - did you forget to enable it when you '
-        "configured PHP?"
+        'Unable to find the wrapper "{name}" - did you forget to enable it when you configured PHP?'
     ),
     "no_crypto_support": "This stream does not support SSL/crypto",
     "crypto_method_required": "Argument #3 ($crypto_method) must be specified when enabling encryption",

@@ -80,8 +80,11 @@ def protocol_bounds(method: int, min_opt: int, max_opt: int, *, has_ssl3: bool) 
     """The (lowest, highest) protocol bit to enable, per the rules above."""
     low = PROTO_SSLv3 if has_ssl3 else PROTO_TLS1_0
     high = PROTO_TLS1_3
-    bits = [b for b in (PROTO_SSLv3, PROTO_TLS1_0, PROTO_TLS1_1, PROTO_TLS1_2, PROTO_TLS1_3)
-            if low <= b <= high]
+    bits = [
+        b
+        for b in (PROTO_SSLv3, PROTO_TLS1_0, PROTO_TLS1_1, PROTO_TLS1_2, PROTO_TLS1_3)
+        if low <= b <= high
+    ]
 
     def lowest(flags: int) -> int:
         return next((b for b in bits if flags & b), high)

@@ -545,7 +545,7 @@ class SocketStream(Stream):
             try:
                 if addr is None:
                     return sock.send(data, flags | _MSG_DONTWAIT), 0
-                return sock.sendto(data, flags | _MSG_DONTWAIT, addr), 0  # type: ignore[arg-type]
+                return sock.sendto(data, flags | _MSG_DONTWAIT, addr), 0  # type: ignore[call-overload]
             except OSError as exc:
                 err = exc.errno or 0
                 if err in _TRANSIENT and self.is_blocked and not self.fd_nonblocking:
@@ -666,4 +666,3 @@ class MemoryStream(Stream):
         if self.stream_type == "TEMP":
             return {}
         return {"timed_out": False, "blocked": True, "eof": self.eof}
-

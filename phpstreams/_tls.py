@@ -47,11 +47,11 @@ from ._native import EX_DATA_INDEX, HAS, ffi, lib
 from ._profiles import Profile
 from ._ssl_options import (
     IS_CLIENT,
-    PROTO_SSLv3,
     PROTO_TLS1_0,
     PROTO_TLS1_1,
     PROTO_TLS1_2,
     PROTO_TLS1_3,
+    PROTO_SSLv3,
     SSLSettings,
     method_for_transport,
     protocol_bounds,
@@ -117,7 +117,7 @@ _PROTOCOL_NAMES = {
 
 def drain_error_strings() -> list[str]:
     """Every queued OpenSSL error as ``ERR_error_string_n`` prints it, oldest first."""
-    out = []
+    out: list[str] = []
     buf = ffi.new("char[]", 512)
     while True:
         code = lib.ERR_get_error()
@@ -143,7 +143,7 @@ def _conn_from_ssl(ssl: Any) -> TLSConnection | None:
     return conn
 
 
-@ffi.def_extern(error=0)  # type: ignore[misc]
+@ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
     """``php_openssl_verify_callback``: allow_self_signed and verify_depth."""
     ssl = ffi.cast(
@@ -168,7 +168,7 @@ def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
     return ret
 
 
-@ffi.def_extern(error=0)  # type: ignore[misc]
+@ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int:
     """``php_openssl_passwd_callback``: copy the passphrase if it fits."""
     conn: TLSConnection = ffi.from_handle(userdata)
@@ -182,7 +182,7 @@ def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int
     return 0
 
 
-@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_ALERT_FATAL)  # type: ignore[misc]
+@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_ALERT_FATAL)  # type: ignore[untyped-decorator]
 def phpstreams_alpn_select_cb(
     ssl: Any, out: Any, outlen: Any, client: Any, client_len: int, arg: Any
 ) -> int:
@@ -199,7 +199,7 @@ def phpstreams_alpn_select_cb(
     return int(lib.SSL_TLSEXT_ERR_OK)
 
 
-@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_NOACK)  # type: ignore[misc]
+@ffi.def_extern(error=lib.SSL_TLSEXT_ERR_NOACK)  # type: ignore[untyped-decorator]
 def phpstreams_servername_cb(ssl: Any, alert: Any, arg: Any) -> int:
     """``php_openssl_server_sni_callback``: switch to the first matching SNI cert."""
     name_ptr = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
@@ -283,9 +283,7 @@ class TLSConnection:
 
     # -- setup (php_openssl_setup_crypto) ------------------------------------------
 
-    def setup(
-        self, stream: SocketStream, method: int, session: Any, notes: list[Note]
-    ) -> bool:
+    def setup(self, stream: SocketStream, method: int, session: Any, notes: list[Note]) -> bool:
         """Build SSL_CTX and SSL from the context options. False on failure (with notes)."""
         ctx_opts: StreamContext | None = stream.context
         settings = resolve_ssl(ctx_opts)
@@ -382,7 +380,9 @@ class TLSConnection:
         if session is not None:
             other = getattr(session, "crypto", None)
             if not isinstance(session, SocketStream) or not session.spec.crypto_capable:
-                notes.append(Note(E_WARNING, "Supplied session stream must be an SSL enabled stream"))
+                notes.append(
+                    Note(E_WARNING, "Supplied session stream must be an SSL enabled stream")
+                )
             elif other is None or other.ssl is None:
                 notes.append(Note(E_WARNING, "Supplied SSL session stream is not initialized"))
             else:
@@ -401,7 +401,9 @@ class TLSConnection:
         elif not self.is_client:
             names = lib.SSL_load_client_CA_file(cafile.encode("utf-8", "surrogateescape"))
             if names == ffi.NULL:
-                notes.append(Note(E_WARNING, "SSL: failed loading CA names from cafile", prefixed=False))
+                notes.append(
+                    Note(E_WARNING, "SSL: failed loading CA names from cafile", prefixed=False)
+                )
                 return False
             lib.SSL_CTX_set_client_CA_list(self.ctx, names)
         if capath is None:
@@ -419,7 +421,9 @@ class TLSConnection:
                     return False
         elif self.is_client and not lib.SSL_CTX_set_default_verify_paths(self.ctx):
             notes.append(
-                Note(E_WARNING, "Unable to set default verify locations and no CA settings specified")
+                Note(
+                    E_WARNING, "Unable to set default verify locations and no CA settings specified"
+                )
             )
             return False
         lib.SSL_CTX_set_verify(self.ctx, lib.SSL_VERIFY_PEER, lib.phpstreams_verify_cb)
@@ -431,14 +435,22 @@ class TLSConnection:
         if "://" in cafile and not cafile.startswith("file://"):
             scheme = cafile.split("://", 1)[0].lower()
             if scheme in ("http", "https", "ftp", "ftps"):
-                notes.append(Note(E_WARNING, "remote cafile streams are disabled for security purposes", prefixed=False))
+                notes.append(
+                    Note(
+                        E_WARNING,
+                        "remote cafile streams are disabled for security purposes",
+                        prefixed=False,
+                    )
+                )
                 return False
         path = cafile[7:] if cafile.startswith("file://") else cafile
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError:
-            notes.append(Note(E_WARNING, f"failed loading cafile stream: `{cafile}'", prefixed=False))
+            notes.append(
+                Note(E_WARNING, f"failed loading cafile stream: `{cafile}'", prefixed=False)
+            )
             return False
         store = lib.SSL_CTX_get_cert_store(self.ctx)
         added = 0
@@ -458,7 +470,9 @@ class TLSConnection:
             pos = stop + len(end)
         _ERR_clear_error()
         if not added:
-            notes.append(Note(E_WARNING, f"no valid certs found cafile stream: `{cafile}'", prefixed=False))
+            notes.append(
+                Note(E_WARNING, f"no valid certs found cafile stream: `{cafile}'", prefixed=False)
+            )
             return False
         return True
 
@@ -503,7 +517,10 @@ class TLSConnection:
                 )
                 return False
             resolved = os.path.abspath(key) if key else key
-        if lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(resolved), lib.SSL_FILETYPE_PEM) != 1:
+        if (
+            lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(resolved), lib.SSL_FILETYPE_PEM)
+            != 1
+        ):
             notes.append(Note(E_WARNING, f"Unable to set private key file `{resolved}'"))
             return False
         if not lib.SSL_CTX_check_private_key(self.ctx):
@@ -545,7 +562,9 @@ class TLSConnection:
             return True
         if not isinstance(certs, dict):
             notes.append(
-                Note(E_WARNING, "SNI_server_certs requires an array mapping host names to cert paths")
+                Note(
+                    E_WARNING, "SNI_server_certs requires an array mapping host names to cert paths"
+                )
             )
             return False
         if not certs:
@@ -553,7 +572,9 @@ class TLSConnection:
             return False
         for host, entry in certs.items():
             if not isinstance(host, str):
-                notes.append(Note(E_WARNING, "SNI_server_certs array requires string host name keys"))
+                notes.append(
+                    Note(E_WARNING, "SNI_server_certs array requires string host name keys")
+                )
                 return False
             if isinstance(entry, dict):
                 if "local_cert" not in entry:
@@ -598,7 +619,9 @@ class TLSConnection:
             if ctx is None:
                 return False
             self._sni_ctxs.append((host, ctx))
-        lib.phpstreams_SSL_CTX_set_tlsext_servername_callback(self.ctx, lib.phpstreams_servername_cb)
+        lib.phpstreams_SSL_CTX_set_tlsext_servername_callback(
+            self.ctx, lib.phpstreams_servername_cb
+        )
         del verify_peer
         return True
 
@@ -724,7 +747,9 @@ class TLSConnection:
             return
         name = self.settings.peer_name if self.settings.peer_name is not None else self.url_name
         if name is not None:
-            lib.phpstreams_SSL_set_tlsext_host_name(self.ssl, name.encode("utf-8", "surrogateescape"))
+            lib.phpstreams_SSL_set_tlsext_host_name(
+                self.ssl, name.encode("utf-8", "surrogateescape")
+            )
 
     def _poll(self, stream: SocketStream, events: int, timeout: Timeout) -> None:
         sock = stream.sock
@@ -799,7 +824,10 @@ class TLSConnection:
                 return True
             if peer.has_dns_san() and not self.profile.cn_fallback_with_dns_san:
                 notes.append(
-                    Note(E_WARNING, f"Peer certificate subjectAltName did not match expected name `{name}'")
+                    Note(
+                        E_WARNING,
+                        f"Peer certificate subjectAltName did not match expected name `{name}'",
+                    )
                 )
                 return False
             return matches_common_name(peer, name, notes)
@@ -844,7 +872,9 @@ class TLSConnection:
             if has_timeout:
                 us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
                 left = (us // 1_000_000, us % 1_000_000)
-            self._poll(stream, select.POLLOUT | select.POLLPRI if err == _WANT_WRITE else _POLLIN, left)
+            self._poll(
+                stream, select.POLLOUT | select.POLLPRI if err == _WANT_WRITE else _POLLIN, left
+            )
 
     def write(self, stream: SocketStream, data: memoryview) -> int:
         """One TLS write: bytes written, 0 on an error, -1 on a timeout."""
@@ -964,7 +994,9 @@ def _fingerprint_match(peer: OpenSSLCertificate, expected: Any, notes: list[Note
     for algo, value in expected.items():
         if not isinstance(algo, str) or not isinstance(value, str | bytes):
             notes.append(
-                Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
+                Note(
+                    E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required"
+                )
             )
             return False
         digest = fingerprint_hex(peer, algo, notes)
@@ -1028,7 +1060,9 @@ def disable_crypto(stream: SocketStream) -> int:
     return -1
 
 
-def _implicit_client(stream: SocketStream, address: str, profile: Profile, notes: list[Note]) -> None:
+def _implicit_client(
+    stream: SocketStream, address: str, profile: Profile, notes: list[Note]
+) -> None:
     """ssl://, tls://, tlsv1.x:// right after connect (``php_openssl_sockop_set_option``)."""
     method = method_for_transport(stream.spec.name, stream.context)
     conn = TLSConnection(profile, url_name(address))

@@ -237,7 +237,9 @@ def _bind_client(
     except OSError as exc:
         reason = exc.strerror or os.strerror(exc.errno or 0)
         notes.append(
-            Note(E_WARNING, profile.msg("bind_failed", address=bindto, port=bindport, reason=reason))
+            Note(
+                E_WARNING, profile.msg("bind_failed", address=bindto, port=bindport, reason=reason)
+            )
         )
 
 
@@ -297,7 +299,7 @@ def connect_inet(
             _bind_client(sock, family, use_bind, bindport, profile, notes)
         if sockopts.tcp_nodelay and socktype == socket.SOCK_STREAM:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        addr = (sockaddr[0], port) + tuple(sockaddr[2:])  # type: ignore[index]
+        addr = (sockaddr[0], port, *sockaddr[2:])  # type: ignore[index]
         try:
             pending = _connect_socket(sock, addr, async_, working)
         except ConnectError as exc:
@@ -357,7 +359,7 @@ def bind_inet(
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         if sockopts.so_broadcast:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        addr = (sockaddr[0], port) + tuple(sockaddr[2:])  # type: ignore[index]
+        addr = (sockaddr[0], port, *sockaddr[2:])  # type: ignore[index]
         try:
             sock.bind(addr)
         except OSError as exc:

@@ -101,7 +101,7 @@ class OpenSSLCertificate:
         if idx < 0:
             return None
         data = lib.X509_NAME_ENTRY_get_data(lib.X509_NAME_get_entry(name, idx))
-        raw = ffi.buffer(lib.ASN1_STRING_get0_data(data), lib.ASN1_STRING_length(data))[:]
+        raw: bytes = ffi.buffer(lib.ASN1_STRING_get0_data(data), lib.ASN1_STRING_length(data))[:]
         return raw[:1023]
 
     def __repr__(self) -> str:
@@ -109,7 +109,7 @@ class OpenSSLCertificate:
 
 
 def _bio_bytes(bio: Any) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     buf = ffi.new("char[]", 4096)
     while True:
         n = lib.BIO_read(bio, buf, 4096)
@@ -176,7 +176,9 @@ def matches_common_name(peer: OpenSSLCertificate, name: str, notes: list[Note]) 
         return False
     if matches_wildcard_name(name, text):
         return True
-    notes.append(Note(E_WARNING, f"Peer certificate CN=`{text}' did not match expected CN=`{name}'"))
+    notes.append(
+        Note(E_WARNING, f"Peer certificate CN=`{text}' did not match expected CN=`{name}'")
+    )
     return False
 
 

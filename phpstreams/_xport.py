@@ -192,9 +192,7 @@ def xport_accept(
         raise TransportError(None)
     opts = socket_options(server.context)
     conn, peer = accept(server.sock, timeout, tcp_nodelay=opts.tcp_nodelay)
-    client = SocketStream(
-        conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size
-    )
+    client = SocketStream(conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size)
     client.context = server.context
     if server.spec.implicit_tls:
         try:
@@ -221,4 +219,3 @@ def socket_pair(
             SocketStream(sock, _GENERIC, timeout=read_timeout, chunk_size=profile.chunk_size)
         )
     return out
-
