@@ -25,12 +25,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dh, ec
 from cryptography.x509.oid import NameOID
 
+import phpstreams
 from phpstreams import _native
 from phpstreams._native import _conditional, ffi, lib
 from phpstreams._native import _openssl as _compiled
 from phpstreams._version import __version__
 
 REPO = Path(__file__).resolve().parent.parent
+#: Where the phpstreams under test lives (the checkout, or site-packages under tox):
+#: child interpreters must import the same one.
+PACKAGE_ROOT = Path(phpstreams.__file__).resolve().parent.parent
 BUILD_FILE = REPO / "phpstreams" / "_native" / "_build.py"
 HOSTNAME = "phpstreams.test"
 
@@ -247,7 +251,7 @@ def test_version_mismatch_is_an_import_error() -> None:
         text=True,
         timeout=60,
         check=False,
-        cwd=REPO,
+        cwd=PACKAGE_ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"built for phpstreams {__version__}" in result.stdout
@@ -773,16 +777,16 @@ def test_extern_python_callbacks_work_end_to_end(certificate: Certificate, tmp_p
         timeout=60,
         check=False,
         env=child_env(),
-        cwd=REPO,
+        cwd=PACKAGE_ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
 
 
 def child_env() -> dict[str, str]:
-    """The environment for a child Python that must import this checkout's phpstreams."""
+    """The environment for a child Python that must import the phpstreams under test."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PACKAGE_ROOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -842,7 +846,7 @@ def test_debug_module_runs() -> None:
         timeout=60,
         check=False,
         env=child_env(),
-        cwd=REPO,
+        cwd=PACKAGE_ROOT,
     )
     assert result.returncode == 0, result.stderr
     assert f"phpstreams: {__version__}" in result.stdout
