@@ -137,9 +137,11 @@ def _crafted_certs(directory: str, ca: trustme.CA) -> dict[str, str]:
     key = ec.generate_private_key(ec.SECP256R1())
     save("encrypted", key, build("localhost", san, ca_cert.subject, key, ca_key), b"secret")
     # 1024 bits: fast to generate, and enough for OpenSSL's default security level.
-    dh_pem = dh.generate_parameters(generator=2, key_size=1024).parameter_bytes(
-        serialization.Encoding.PEM, serialization.ParameterFormat.PKCS3
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer cryptography deprecates finite-field DH
+        dh_pem = dh.generate_parameters(generator=2, key_size=1024).parameter_bytes(
+            serialization.Encoding.PEM, serialization.ParameterFormat.PKCS3
+        )
     path = os.path.join(directory, "dh.pem")
     with open(path, "wb") as f:
         f.write(dh_pem)
