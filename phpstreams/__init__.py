@@ -48,6 +48,7 @@ from ._php_openssl import (
     OpenSSLCertificate,
     openssl_x509_export,
     openssl_x509_fingerprint,
+    openssl_x509_parse,
     openssl_x509_read,
 )
 from ._php_runtime import ini_get, ini_set, use_profile
@@ -128,6 +129,7 @@ __all__ = [
     "OpenSSLCertificate",
     "openssl_x509_export",
     "openssl_x509_fingerprint",
+    "openssl_x509_parse",
     "openssl_x509_read",
     # contexts
     "stream_context_create",

@@ -19,6 +19,7 @@ __all__ = [
     "OpenSSLCertificate",
     "openssl_x509_export",
     "openssl_x509_fingerprint",
+    "openssl_x509_parse",
     "openssl_x509_read",
 ]
 
@@ -84,3 +85,15 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
     if out is not None:
         out.value = cert.pem().decode("ascii")
     return True
+
+
+def openssl_x509_parse(certificate: Any, short_names: bool = True) -> dict[str, Any] | bool:
+    """PHP's ``openssl_x509_parse()``: the same keys, order and values as PHP 8.2."""
+    from ._x509 import parse
+
+    func = "openssl_x509_parse"
+    cert = _certificate(func, 1, certificate)
+    short = arg_bool(func, 2, "short_names", short_names)
+    if cert is None:
+        return False
+    return parse(cert, bool(short))

@@ -194,3 +194,158 @@ def fingerprint_hex(cert: OpenSSLCertificate, method: str, notes: list[Note]) ->
     if not lib.X509_digest(cert.x509, md, out, size):
         return None
     return bytes(ffi.buffer(out, size[0])).hex()
+
+
+# ---------------------------------------------------------------------------
+# openssl_x509_parse
+
+
+def _utf8(s: Any) -> bytes | None:
+    """An ASN1_STRING as PHP adds it: UTF8String raw, anything else via ASN1_STRING_to_UTF8."""
+    if lib.ASN1_STRING_type(s) == lib.V_ASN1_UTF8STRING:
+        return bytes(ffi.buffer(lib.ASN1_STRING_get0_data(s), lib.ASN1_STRING_length(s)))
+    out = ffi.new("unsigned char **")
+    n = lib.ASN1_STRING_to_UTF8(out, s)
+    if n < 0:
+        lib.ERR_clear_error()
+        return None
+    try:
+        return bytes(ffi.buffer(out[0], n))
+    finally:
+        lib.phpstreams_OPENSSL_free(out[0])
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _name_entries(name: Any, short: bool) -> dict[str, Any]:
+    """``add_assoc_name_entry``: repeated attributes become lists."""
+    out: dict[str, Any] = {}
+    for i in range(lib.X509_NAME_entry_count(name)):
+        entry = lib.X509_NAME_get_entry(name, i)
+        nid = lib.OBJ_obj2nid(lib.X509_NAME_ENTRY_get_object(entry))
+        label = ffi.string(lib.OBJ_nid2sn(nid) if short else lib.OBJ_nid2ln(nid)).decode()
+        value = _utf8(lib.X509_NAME_ENTRY_get_data(entry))
+        if value is None:
+            continue
+        text = _text(value)
+        if label in out:
+            prev = out[label]
+            out[label] = [*prev, text] if isinstance(prev, list) else [prev, text]
+        else:
+            out[label] = text
+    return out
+
+
+def _serial_text(cert: OpenSSLCertificate) -> tuple[str, str]:
+    """``i2s_ASN1_INTEGER`` (decimal below 128 bits, else 0x-hex) and ``BN_bn2hex``."""
+    bn = lib.ASN1_INTEGER_to_BN(lib.X509_get_serialNumber(cert.x509), ffi.NULL)
+    hex_ptr = lib.BN_bn2hex(bn)
+    lib.BN_free(bn)
+    try:
+        hex_text = ffi.string(hex_ptr).decode()
+    finally:
+        lib.phpstreams_OPENSSL_free(hex_ptr)
+    negative = hex_text.startswith("-")
+    value = int(hex_text.lstrip("-"), 16)
+    if value.bit_length() < 128:
+        return (f"-{value}" if negative else str(value)), hex_text
+    return ("-0x" if negative else "0x") + hex_text.lstrip("-"), hex_text
+
+
+def _time_t(asn1_time: Any) -> int:
+    tm = ffi.new("struct tm *")
+    if not lib.ASN1_TIME_to_tm(asn1_time, tm):
+        return 0
+    import calendar
+
+    return calendar.timegm(
+        (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+    )
+
+
+def _asn1_text(s: Any) -> str:
+    return _text(bytes(ffi.buffer(lib.ASN1_STRING_get0_data(s), lib.ASN1_STRING_length(s))))
+
+
+def _san_text(cert: OpenSSLCertificate) -> str:
+    """``openssl_x509v3_subjectAltName``: ``DNS:a, IP Address:127.0.0.1, ...``."""
+    parts = []
+    for kind, raw in cert.san_entries():
+        if kind == lib.GEN_DNS:
+            parts.append("DNS:" + _text(raw))
+        elif kind == lib.GEN_EMAIL:
+            parts.append("email:" + _text(raw))
+        elif kind == lib.GEN_URI:
+            parts.append("URI:" + _text(raw))
+        elif kind == lib.GEN_IPADD:
+            if len(raw) == 4:
+                parts.append("IP Address:" + ".".join(str(b) for b in raw))
+            elif len(raw) == 16:
+                groups = (f"{raw[i] << 8 | raw[i + 1]:X}" for i in range(0, 16, 2))
+                parts.append("IP Address:" + ":".join(groups))
+            else:
+                parts.append("IP Address:<invalid>")
+    return ", ".join(parts)
+
+
+def parse(cert: OpenSSLCertificate, short_names: bool) -> dict[str, Any]:
+    """``openssl_x509_parse`` as PHP 8.2 builds it, key for key."""
+    x = cert.x509
+    subject = lib.X509_get_subject_name(x)
+    issuer = lib.X509_get_issuer_name(x)
+    buf = ffi.new("char[]", 1024)
+    out: dict[str, Any] = {}
+    out["name"] = ffi.string(lib.X509_NAME_oneline(subject, buf, 1024)).decode(
+        "utf-8", "surrogateescape"
+    )
+    out["subject"] = _name_entries(subject, short_names)
+    out["hash"] = f"{lib.X509_subject_name_hash(x):08x}"
+    out["issuer"] = _name_entries(issuer, short_names)
+    out["version"] = int(lib.X509_get_version(x))
+    out["serialNumber"], out["serialNumberHex"] = _serial_text(cert)
+    not_before, not_after = lib.X509_get0_notBefore(x), lib.X509_get0_notAfter(x)
+    out["validFrom"] = _asn1_text(not_before)
+    out["validTo"] = _asn1_text(not_after)
+    out["validFrom_time_t"] = _time_t(not_before)
+    out["validTo_time_t"] = _time_t(not_after)
+    sig = lib.X509_get_signature_nid(x)
+    out["signatureTypeSN"] = ffi.string(lib.OBJ_nid2sn(sig)).decode()
+    out["signatureTypeLN"] = ffi.string(lib.OBJ_nid2ln(sig)).decode()
+    out["signatureTypeNID"] = int(sig)
+    purposes: dict[int, list[Any]] = {}
+    for i in range(lib.X509_PURPOSE_get_count()):
+        purpose = lib.X509_PURPOSE_get0(i)
+        pid = lib.X509_PURPOSE_get_id(purpose)
+        name = (
+            lib.X509_PURPOSE_get0_sname(purpose)
+            if short_names
+            else lib.X509_PURPOSE_get0_name(purpose)
+        )
+        purposes[int(pid)] = [
+            lib.X509_check_purpose(x, pid, 0) != 0,
+            lib.X509_check_purpose(x, pid, 1) != 0,
+            ffi.string(name).decode(),
+        ]
+    lib.ERR_clear_error()
+    out["purposes"] = purposes
+    extensions: dict[str, str] = {}
+    for i in range(lib.X509_get_ext_count(x)):
+        ext = lib.X509_get_ext(x, i)
+        obj = lib.X509_EXTENSION_get_object(ext)
+        nid = lib.OBJ_obj2nid(obj)
+        if nid != lib.NID_undef:
+            name_text = ffi.string(lib.OBJ_nid2sn(nid)).decode()
+        else:
+            lib.OBJ_obj2txt(buf, 1023, obj, 1)
+            name_text = ffi.string(buf).decode()
+        if nid == lib.NID_subject_alt_name:
+            extensions[name_text] = _san_text(cert)
+            continue
+        bio = ffi.gc(lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+        if lib.X509V3_EXT_print(bio, ext, 0, 0):
+            extensions[name_text] = _text(_bio_bytes(bio))
+        lib.ERR_clear_error()
+    out["extensions"] = extensions
+    return out

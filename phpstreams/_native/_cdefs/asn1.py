@@ -12,6 +12,9 @@ struct asn1_string_st;
 typedef struct asn1_string_st ASN1_STRING;
 typedef struct asn1_string_st ASN1_INTEGER;
 typedef struct asn1_string_st ASN1_TIME;
+
+/* ASN1_STRING_type() of a UTF8String (PHP copies those raw, converts the others). */
+static const int V_ASN1_UTF8STRING;
 typedef struct asn1_string_st ASN1_OCTET_STRING;
 typedef struct asn1_string_st ASN1_IA5STRING;
 typedef ... ASN1_OBJECT;

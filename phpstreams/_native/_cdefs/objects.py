@@ -5,6 +5,7 @@ INCLUDES = """
 """
 
 TYPES = """
+static const int NID_undef;
 static const int NID_commonName;
 static const int NID_subject_alt_name;
 """
