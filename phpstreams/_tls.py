@@ -143,15 +143,28 @@ def _conn_from_ssl(ssl: Any) -> TLSConnection | None:
     return conn
 
 
+# Exceptions raised inside a callback cannot cross OpenSSL's C frames: each callback
+# stores it on its connection and returns the fail-closed value; the engine re-raises
+# it as soon as the OpenSSL call returns (pyOpenSSL's _CallbackExceptionHelper idea).
+
+
 @ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
-    """``php_openssl_verify_callback``: allow_self_signed and verify_depth."""
     ssl = ffi.cast(
         "SSL *", lib.X509_STORE_CTX_get_ex_data(store_ctx, lib.SSL_get_ex_data_X509_STORE_CTX_idx())
     )
     conn = _conn_from_ssl(ssl)
     if conn is None:
         return preverify_ok
+    try:
+        return _verify(conn, preverify_ok, store_ctx)
+    except BaseException as exc:
+        conn.callback_error = exc
+        return 0
+
+
+def _verify(conn: TLSConnection, preverify_ok: int, store_ctx: Any) -> int:
+    """``php_openssl_verify_callback``: allow_self_signed and verify_depth."""
     ret = preverify_ok
     err = lib.X509_STORE_CTX_get_error(store_ctx)
     depth = lib.X509_STORE_CTX_get_error_depth(store_ctx)
@@ -170,8 +183,16 @@ def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
 
 @ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int:
-    """``php_openssl_passwd_callback``: copy the passphrase if it fits."""
     conn: TLSConnection = ffi.from_handle(userdata)
+    try:
+        return _passphrase(conn, buf, size)
+    except BaseException as exc:
+        conn.callback_error = exc
+        return 0
+
+
+def _passphrase(conn: TLSConnection, buf: Any, size: int) -> int:
+    """``php_openssl_passwd_callback``: copy the passphrase if it fits."""
     phrase = conn.settings.passphrase
     if phrase is None:
         return 0
@@ -186,8 +207,16 @@ def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int
 def phpstreams_alpn_select_cb(
     ssl: Any, out: Any, outlen: Any, client: Any, client_len: int, arg: Any
 ) -> int:
-    """``php_openssl_server_alpn_callback``: server preference over the client list."""
     conn: TLSConnection = ffi.from_handle(arg)
+    try:
+        return _alpn_select(conn, out, outlen, client, client_len)
+    except BaseException as exc:
+        conn.callback_error = exc
+        return int(lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+
+
+def _alpn_select(conn: TLSConnection, out: Any, outlen: Any, client: Any, client_len: int) -> int:
+    """``php_openssl_server_alpn_callback``: server preference over the client list."""
     server = conn._alpn_wire
     if server is None:
         return int(lib.SSL_TLSEXT_ERR_NOACK)
@@ -201,12 +230,20 @@ def phpstreams_alpn_select_cb(
 
 @ffi.def_extern(error=lib.SSL_TLSEXT_ERR_NOACK)  # type: ignore[untyped-decorator]
 def phpstreams_servername_cb(ssl: Any, alert: Any, arg: Any) -> int:
+    conn = _conn_from_ssl(ssl)
+    if conn is None:
+        return int(lib.SSL_TLSEXT_ERR_NOACK)
+    try:
+        return _servername(conn, ssl)
+    except BaseException as exc:
+        conn.callback_error = exc
+        return int(lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+
+
+def _servername(conn: TLSConnection, ssl: Any) -> int:
     """``php_openssl_server_sni_callback``: switch to the first matching SNI cert."""
     name_ptr = lib.SSL_get_servername(ssl, lib.TLSEXT_NAMETYPE_host_name)
-    if name_ptr == ffi.NULL:
-        return int(lib.SSL_TLSEXT_ERR_NOACK)
-    conn = _conn_from_ssl(ssl)
-    if conn is None or not conn._sni_ctxs:
+    if name_ptr == ffi.NULL or not conn._sni_ctxs:
         return int(lib.SSL_TLSEXT_ERR_NOACK)
     server_name = ffi.string(name_ptr).decode("utf-8", "surrogateescape")
     for pattern, ctx in conn._sni_ctxs:
@@ -255,6 +292,7 @@ class TLSConnection:
         "_rbuf_size",
         "_sni_ctxs",
         "active",
+        "callback_error",
         "ctx",
         "is_client",
         "profile",
@@ -272,6 +310,7 @@ class TLSConnection:
         self.is_client = True
         self.active = False
         self.state_set = False
+        self.callback_error: BaseException | None = None
         self.settings = SSLSettings()
         self._errno = 0
         self._handle: Any = None
@@ -675,7 +714,15 @@ class TLSConnection:
         ffi.errno = self._errno
         n: int = fn(self.ssl, *args)
         self._errno = ffi.errno
+        self.reraise()
         return n
+
+    def reraise(self) -> None:
+        """Re-raise an exception a callback stored during the last OpenSSL call."""
+        exc = self.callback_error
+        if exc is not None:
+            self.callback_error = None
+            raise exc
 
     # -- handshake (php_openssl_enable_crypto) -----------------------------------
 
@@ -859,6 +906,8 @@ class TLSConnection:
             ffi.errno = self._errno
             n = _SSL_read(ssl, buf, size)
             self._errno = ffi.errno
+            if self.callback_error is not None:
+                self.reraise()
             if n > 0:
                 return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
             err = _SSL_get_error(ssl, n)
@@ -895,6 +944,8 @@ class TLSConnection:
             ffi.errno = self._errno
             n = _SSL_write(ssl, chunk, size)
             self._errno = ffi.errno
+            if self.callback_error is not None:
+                self.reraise()
             if n > 0:
                 return n  # type: ignore[no-any-return]
             err = _SSL_get_error(ssl, n)
