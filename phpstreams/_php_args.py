@@ -209,7 +209,7 @@ def arg_context(
         return value
     if isinstance(getattr(value, "resource_type", None), str):
         raise TypeError(f"{func}(): supplied resource is not a valid Stream-Context resource")
-    raise type_error(func, argnum, name, "resource" if not nullable else "?resource", value)
+    raise type_error(func, argnum, name, "resource or null" if nullable else "resource", value)
 
 
 def arg_ref(func: str, argnum: int, name: str, value: object) -> Ref | None:

@@ -84,7 +84,7 @@ def _array_arg(func: str, argnum: int, name: str, value: Any, nullable: bool) ->
     return value
 
 
-def _decode(func: str, value: Any) -> StreamContext:
+def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
     """``decode_context_param``: a context, or the context of a stream (a stream opened
     without one -- fsockopen -- gets a private context on first use)."""
     if isinstance(value, StreamContext):
@@ -94,8 +94,8 @@ def _decode(func: str, value: Any) -> StreamContext:
             value.context = StreamContext()
         ctx: StreamContext = value.context
         return ctx
-    arg_resource(func, 1, "context", value)
-    raise TypeError(f"{func}(): Argument #1 ($context) must be a valid stream/context")
+    arg_resource(func, 1, name, value)
+    raise TypeError(f"{func}(): Argument #1 (${name}) must be a valid stream/context")
 
 
 def stream_context_create(
@@ -129,7 +129,7 @@ def stream_context_set_option(
                 "($wrapper_or_options) is an array"
             )
         if value is not _UNSET:
-            raise TypeError(
+            raise ValueError(
                 f"{func}(): Argument #4 ($value) cannot be provided when argument #2 "
                 "($wrapper_or_options) is an array"
             )
@@ -163,7 +163,7 @@ def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, An
     func = "stream_context_get_options"
     if not isinstance(getattr(stream_or_context, "resource_type", None), str):
         raise type_error(func, 1, "stream_or_context", "resource", stream_or_context)
-    return _copy_options(_decode(func, stream_or_context))
+    return _copy_options(_decode(func, stream_or_context, "stream_or_context"))
 
 
 def stream_context_get_params(context: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ hot paths: one argument check and a call into the stream's buffer, nothing else.
 
 from __future__ import annotations
 
+import os
 import re
 import select
 from collections.abc import Mapping
@@ -25,7 +26,6 @@ from ._php_args import (
 )
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
-from ._phpvalues import LONG_MAX
 from ._stream import MemoryStream, SocketStream, Stream
 
 __all__ = [
@@ -249,7 +249,11 @@ def is_resource(value: Any) -> bool:
 
 def stream_get_meta_data(stream: Any) -> dict[str, Any]:
     """PHP's ``stream_get_meta_data()`` with PHP's key order."""
-    s = _stream("stream_get_meta_data", stream)
+    return _meta_data("stream_get_meta_data", stream)
+
+
+def _meta_data(func: str, stream: Any) -> dict[str, Any]:
+    s = _stream(func, stream)
     out = s.meta()
     if isinstance(s, MemoryStream):
         out["wrapper_type"] = "PHP"
@@ -263,8 +267,8 @@ def stream_get_meta_data(stream: Any) -> dict[str, Any]:
 
 
 def socket_get_status(stream: Any) -> dict[str, Any]:
-    """Alias of :func:`stream_get_meta_data`."""
-    return stream_get_meta_data(stream)
+    """Alias of :func:`stream_get_meta_data` (errors carry the alias's name, as in PHP)."""
+    return _meta_data("socket_get_status", stream)
 
 
 _URL_WRAPPERS = {"https": True, "ftps": True, "http": True, "ftp": True, "data": True}
@@ -391,39 +395,53 @@ _WRITE_EVENTS = select.POLLOUT | select.POLLERR
 _EXCEPT_EVENTS = select.POLLPRI
 
 
-def _select_items(func: str, array: object) -> list[tuple[Any, Stream]]:
-    """The live streams of one select() array, with their keys."""
-    if isinstance(array, Mapping):
-        pairs = list(array.items())
-    else:
-        pairs = list(enumerate(array))  # type: ignore[arg-type]
-    out = []
-    for key, value in pairs:
-        if isinstance(value, Stream) and not value.closed:
-            out.append((key, value))
-    return out
+class _SelectArray:
+    """One of stream_select()'s arrays: its entries (key, value) in order, and PHP's
+    ``php_stream_from_zval_no_verify`` over them. A closed resource or a non-resource
+    entry does not stop the select: PHP records a TypeError for it on every pass and
+    throws the last one when the function returns."""
+
+    def __init__(self, ref: Ref, func: str) -> None:
+        self.ref = ref
+        value = ref.value
+        self.entries = list(value.items() if isinstance(value, Mapping) else enumerate(value))
+        self.func = func
+
+    def streams(self, errors: list[str]) -> list[tuple[Any, Stream]]:
+        out = []
+        for key, value in self.entries:
+            if isinstance(value, Stream) and not value.closed:
+                out.append((key, value))
+            elif isinstance(getattr(value, "resource_type", None), str):
+                errors.append(f"{self.func}(): supplied resource is not a valid stream resource")
+            else:
+                errors.append(f"{self.func}(): supplied argument is not a valid stream resource")
+        return out
+
+    def replace(self, kept: list[tuple[Any, Stream]]) -> None:
+        if isinstance(self.ref.value, Mapping):
+            self.ref.value = {k: v for k, v in kept}
+        else:
+            self.ref.value = [v for _, v in kept]
 
 
 def _select_fd(func: str, stream: Stream) -> int:
-    """``php_stream_cast(... PHP_STREAM_AS_FD_FOR_SELECT)``; -1 (with PHP's warning)
-    for streams that have no descriptor."""
+    """``php_stream_cast(... PHP_STREAM_AS_FD_FOR_SELECT)``: the descriptor, or -1 with
+    PHP's warning. A TLS stream first pulls decrypted bytes into its buffer; php://temp
+    turns into a real temporary file (always ready), php://memory has no descriptor."""
     if isinstance(stream, SocketStream):
         crypto = stream.crypto
         if crypto is not None and crypto.active:
             crypto.pull_pending(stream)
         return stream.fileno()
+    if isinstance(stream, MemoryStream) and stream.stream_type == "TEMP":
+        return stream.select_fileno()
     emit(
         E_WARNING,
         RUNTIME.profile.msg("select_cannot_represent", type=stream.stream_type),
         func,
     )
     return -1
-
-
-def _rebuild(original: object, kept: list[tuple[Any, Stream]]) -> object:
-    if isinstance(original, Mapping):
-        return {k: v for k, v in kept}
-    return [v for _, v in kept]
 
 
 def stream_select(
@@ -440,80 +458,90 @@ def stream_select(
     only those streams readable and the other arrays emptied (PHP's shortcut).
     """
     func = "stream_select"
-    refs = []
+    arrays: list[_SelectArray | None] = []
     for argnum, (name, ref) in enumerate(
         (("read", read), ("write", write), ("except", except_)), start=1
     ):
         r = arg_ref(func, argnum, name, ref)
-        if (
-            r is not None
-            and r.value is not None
-            and not isinstance(r.value, Mapping | list | tuple)
-        ):
-            raise type_error(func, argnum, name, "?array", r.value)
-        refs.append(r)
-    sec = arg_int(func, 4, "seconds", seconds, nullable=True)
-    usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
-
-    arrays: list[list[tuple[Any, Stream]] | None] = []
-    registered: dict[int, int] = {}
-    fds: dict[int, int] = {}
-    sets = 0
-    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
-    for r, mask in zip(refs, masks, strict=True):
         if r is None or r.value is None:
             arrays.append(None)
             continue
-        items = _select_items(func, r.value)
-        kept = []
-        for key, s in items:
-            fd = _select_fd(func, s)
-            if fd < 0:
-                continue
-            registered[fd] = registered.get(fd, 0) | mask
-            fds[id(s)] = fd
-            kept.append((key, s))
-        if kept:
-            sets += 1
-        arrays.append(items)
-    if not sets:
-        raise ValueError("No stream arrays were passed")
-    if sec is None and usec is not None and usec != 0:
-        raise ValueError(
-            f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
-            "($seconds) is null"
-        )
-    timeout_ms: int | None = None
-    if sec is not None:
-        if sec < 0:
-            raise ValueError(f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0")
-        u = usec or 0
-        if u < 0:
-            raise ValueError(
-                f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
-            )
-        timeout_ms = min(sec * 1000 + (u + 999) // 1000, LONG_MAX)
+        if not isinstance(r.value, Mapping | list | tuple):
+            raise type_error(func, argnum, name, "?array", r.value)
+        arrays.append(_SelectArray(r, func))
+    sec = arg_int(func, 4, "seconds", seconds, nullable=True)
+    usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
 
-    # The buffered-data shortcut.
-    read_items = arrays[0]
-    if read_items is not None:
-        buffered = [(k, s) for k, s in read_items if s.unread_bytes > 0]
+    errors: list[str] = []
+    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+    registered: dict[int, int] = {}
+    sets = 0
+    for arr, mask in zip(arrays, masks, strict=True):  # stream_array_to_fd_set
+        if arr is None:
+            continue
+        counted = False
+        for _, s in arr.streams(errors):
+            fd = _select_fd(func, s)
+            if fd >= 0:
+                registered[fd] = registered.get(fd, 0) | mask
+                counted = True
+        sets += counted
+    try:
+        if not sets:
+            raise ValueError("No stream arrays were passed")
+        if sec is None and usec is not None and usec != 0:
+            raise ValueError(
+                f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
+                "($seconds) is null"
+            )
+        timeout_ms = -1
+        if sec is not None:
+            if sec < 0:
+                raise ValueError(
+                    f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
+                )
+            u = usec or 0
+            if u < 0:
+                raise ValueError(
+                    f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+                )
+            timeout_ms = min(sec * 1000 + (u + 999) // 1000, 2**31 - 1)
+    except ValueError as exc:
+        if errors:
+            raise exc from TypeError(errors[-1])
+        raise
+
+    result = _select_run(func, arrays, masks, registered, timeout_ms, errors)
+    if errors:
+        raise TypeError(errors[-1])
+    return result
+
+
+def _select_run(
+    func: str,
+    arrays: list[_SelectArray | None],
+    masks: tuple[int, int, int],
+    registered: dict[int, int],
+    timeout_ms: int,
+    errors: list[str],
+) -> int | bool:
+    # The buffered-data shortcut (stream_array_emulate_read_fd_set).
+    read_arr = arrays[0]
+    if read_arr is not None:
+        buffered = [(k, s) for k, s in read_arr.streams(errors) if s.unread_bytes > 0]
         if buffered:
-            assert refs[0] is not None
-            refs[0].value = _rebuild(refs[0].value, buffered)
-            for r in refs[1:]:
-                if r is not None and r.value is not None:
-                    r.value = _rebuild(r.value, [])
+            read_arr.replace(buffered)
+            for arr in arrays[1:]:
+                if arr is not None:
+                    arr.replace([])
             return len(buffered)
 
     poller = select.poll()
     for fd, events in registered.items():
         poller.register(fd, events)
     try:
-        ready = dict(poller.poll(-1 if timeout_ms is None else min(timeout_ms, 2**31 - 1)))
+        ready = dict(poller.poll(timeout_ms))
     except OSError as exc:
-        import os
-
         code = exc.errno or 0
         emit(
             E_WARNING,
@@ -524,23 +552,19 @@ def stream_select(
         )
         return False
     total = 0
-    for r, candidates, mask in zip(refs, arrays, masks, strict=True):
-        if r is None or candidates is None:
+    for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
+        if arr is None:
             continue
         kept = []
         counted: set[int] = set()
-        for key, s in candidates:
-            fd = fds.get(id(s), -1)
-            if fd < 0:
-                if not isinstance(s, SocketStream):
-                    _select_fd(func, s)  # PHP casts again and warns again
-                continue
-            if ready.get(fd, 0) & mask:
+        for key, s in arr.streams(errors):
+            fd = _select_fd(func, s)
+            if fd >= 0 and ready.get(fd, 0) & mask:
                 kept.append((key, s))
                 if fd not in counted:
                     counted.add(fd)
                     total += 1
-        r.value = _rebuild(r.value, kept)
+        arr.replace(kept)
     return total
 
 
@@ -567,9 +591,7 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
             f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
-    return MemoryStream(
-        kind, RUNTIME.profile.chunk_size, name, read_only=m.startswith("r") and "+" not in m
-    )
+    return MemoryStream(kind, RUNTIME.profile.chunk_size, name, fopen_mode=m)
 
 
 def rewind(stream: Any) -> bool:
@@ -579,7 +601,9 @@ def rewind(stream: Any) -> bool:
 
 def ftell(stream: Any) -> int | bool:
     s = _stream("ftell", stream)
-    return s.tell() if isinstance(s, MemoryStream) else False
+    if not isinstance(s, MemoryStream) or s.tell() < 0:
+        return False
+    return s.tell()
 
 
 def fseek(stream: Any, offset: int, whence: int = 0) -> int:

@@ -607,60 +607,127 @@ class SocketStream(Stream):
 
 
 class MemoryStream(Stream):
-    """``php://memory`` and ``php://temp``: seekable, greedy, no crypto, no timeouts."""
+    """``php://memory`` and ``php://temp`` (main/streams/memory.c, PHP 8.2).
 
-    __slots__ = ("_data", "_fpos", "read_only", "uri")
+    Unbuffered (``fread`` reads the data directly; ``fgets`` still fills the buffer),
+    greedy, seekable only within the data, and opened in one of three modes derived
+    from the fopen mode: append (any "a"), read-write ("w" or "+"), else read-only.
+    """
+
+    __slots__ = ("_data", "_fpos", "_position", "_select_file", "append", "read_only", "uri")
 
     seekable = True
 
-    def __init__(self, kind: str, chunk_size: int, uri: str, *, read_only: bool = False) -> None:
-        super().__init__("w+b", chunk_size)
-        self._data = bytearray()
-        self._fpos = 0
-        self.read_only = read_only
+    def __init__(self, kind: str, chunk_size: int, uri: str, *, fopen_mode: str = "w+b") -> None:
+        self.append = "a" in fopen_mode
+        self.read_only = not self.append and not any(c in fopen_mode for c in "w+")
+        mode = "a+b" if self.append else ("rb" if self.read_only else "w+b")
+        super().__init__(mode, chunk_size)
+        self.no_buffer = True
         self.stream_type = kind
         self.uri = uri
+        self._data = bytearray()
+        self._fpos = 0
+        #: PHP's stream->position (-1 after a failed seek, so ftell() is false).
+        self._position = 0
+        self._select_file: Any = None
 
     @property
     def greedy(self) -> bool:
         return True
 
     def _op_read(self, size: int) -> bytes | None:
-        chunk = bytes(self._data[self._fpos : self._fpos + size])
-        self._fpos += len(chunk)
         if self._fpos >= len(self._data):
             self.eof = True
+            return b""
+        chunk = bytes(self._data[self._fpos : self._fpos + size])
+        self._fpos += len(chunk)
         return chunk
+
+    def read(self, size: int) -> bytes | None:
+        data = super().read(size)
+        if data:
+            self._position += len(data)
+        return data
+
+    def read_line(self, maxlen: int | None = None) -> bytes | None:
+        line = super().read_line(maxlen)
+        if line:
+            self._position += len(line)
+        return line
+
+    def read_record(self, maxlen: int, delim: bytes) -> bytes | None:
+        before = self.unread_bytes + (len(self._data) - self._fpos)
+        record = super().read_record(maxlen, delim)
+        self._position += before - (self.unread_bytes + (len(self._data) - self._fpos))
+        return record
 
     def _before_write(self) -> None:
         # A seekable stream drops its read buffer and seeks to the logical position.
         if len(self._buf) - self._pos:
-            self._fpos -= len(self._buf) - self._pos
             self._buf = b""
             self._pos = 0
+            self._fpos = max(self._position, 0)
 
     def _op_write(self, data: memoryview) -> int:
         if self.read_only:
             return -1
+        if self.append:
+            self._fpos = len(self._data)
         end = self._fpos + len(data)
-        if self._fpos > len(self._data):
-            self._data.extend(b"\0" * (self._fpos - len(self._data)))
         self._data[self._fpos : end] = data
         self._fpos = end
+        self._position = end
         return len(data)
 
     def tell(self) -> int:
-        return self._fpos - (len(self._buf) - self._pos)
+        return self._position
 
     def seek(self, offset: int, whence: int) -> bool:
-        base = {0: 0, 1: self.tell(), 2: len(self._data)}.get(whence)
-        if base is None or base + offset < 0:
-            return False
+        """``_php_stream_seek`` + ``php_stream_memory_seek``: no seeking outside the
+        data; a failed seek leaves the position at -1 (and the data offset at an end)."""
+        if whence == 1:
+            offset, whence = self._position + offset, 0
+        size = len(self._data)
+        ok = True
+        if whence == 0:
+            if offset < 0 or offset > size:
+                self._fpos, ok = size, False
+            else:
+                self._fpos = offset
+        elif whence == 2:
+            if offset > 0:
+                self._fpos, ok = size, False
+            elif -offset > size:
+                self._fpos, ok = 0, False
+            else:
+                self._fpos = size + offset
+        else:
+            ok = False
         self._buf = b""
         self._pos = 0
-        self._fpos = base + offset
-        self.eof = False
-        return True
+        self._wpos = 0
+        if ok:
+            self._position = self._fpos
+            self.eof = False
+        else:
+            self._position = -1
+        return ok
+
+    def select_fileno(self) -> int:
+        """php://temp becomes a real temporary file when PHP needs a descriptor."""
+        if self._select_file is None:
+            import tempfile
+
+            self._select_file = tempfile.TemporaryFile()
+            self._select_file.write(bytes(self._data))
+            self._select_file.flush()
+        return int(self._select_file.fileno())
+
+    def _op_close(self) -> None:
+        if self._select_file is not None:
+            self._select_file.close()
+            self._select_file = None
 
     def meta(self) -> dict[str, Any]:
         if self.stream_type == "TEMP":
