@@ -79,14 +79,14 @@ def socket_options(ctx: StreamContext | None) -> SocketOptions:
     if ctx is None or "socket" not in ctx.options:
         return NO_SOCKET_OPTIONS
     opts = ctx.options["socket"]
+    # Presence matters, not truthiness: PHP finds an option set to null and uses it.
     bindto = opts.get("bindto")
-    backlog = opts.get("backlog")
     v6only = opts.get("ipv6_v6only")
     is_string = isinstance(bindto, str | bytes)
     return SocketOptions(
         bindto=as_text(bindto) if isinstance(bindto, str | bytes) else None,
-        bindto_invalid=bindto is not None and not is_string,
-        backlog=None if backlog is None else to_long(backlog),
+        bindto_invalid="bindto" in opts and not is_string,
+        backlog=to_long(opts["backlog"]) if "backlog" in opts else None,
         ipv6_v6only=None if v6only is None else to_bool(v6only),
         so_reuseport=to_bool(opts.get("so_reuseport")),
         so_broadcast=to_bool(opts.get("so_broadcast")),

@@ -113,9 +113,21 @@ def to_bool(value: object) -> bool:
 
 
 def _double_to_long(d: float) -> int:
-    # zend_dval_to_lval: out of range (or non-finite) becomes 0 on 64-bit PHP 8.
-    if not math.isfinite(d) or not (LONG_MIN <= d < 2.0**63):
+    """``zend_dval_to_lval``: NaN/INF become 0, out-of-range values wrap modulo 2**64."""
+    if not math.isfinite(d):
         return 0
+    n = int(d) % 2**64
+    return n - 2**64 if n > LONG_MAX else n
+
+
+def _double_to_long_saturating(d: float) -> int:
+    """``ZEND_STRTOL`` on a float-looking numeric string saturates instead."""
+    if math.isnan(d):
+        return 0
+    if d >= 2.0**63:
+        return LONG_MAX
+    if d < -(2.0**63):
+        return LONG_MIN
     return int(d)
 
 
@@ -147,7 +159,7 @@ def strtol_prefix(value: str | bytes) -> int:
     if _INT_RE.match(text):
         n = int(text)
         return max(LONG_MIN, min(LONG_MAX, n))
-    return _double_to_long(float(text))
+    return _double_to_long_saturating(float(text))
 
 
 def atoi_port(text: str) -> int:

@@ -96,11 +96,13 @@ def register_tls_transports(names: tuple[str, ...]) -> None:
 
 
 def poll_ms(timeout: Timeout) -> int:
-    """Milliseconds for poll(): ``php_tvtoto``; negative means wait forever."""
+    """Milliseconds for poll(): ``php_tvtoto``, whose result is a C ``int`` (so huge
+    timeouts wrap around); negative means wait forever."""
     if timeout is None:
         return -1
     sec, usec = timeout
-    return sec * 1000 + int(usec / 1000)
+    ms = sec * 1000 + int(usec / 1000)
+    return (ms + 2**31) % 2**32 - 2**31
 
 
 def _remaining(deadline: float | None) -> Timeout:
