@@ -388,6 +388,8 @@ def stream_socket_recvfrom(
     addr_ref = arg_ref(func, 4, "address", address)
     assert n is not None and flag_bits is not None
     s = arg_stream(func, 1, "socket", res)
+    if addr_ref is not None:
+        addr_ref.value = None  # PHP nulls the variable before anything else
     if n <= 0:
         raise ValueError(f"{func}(): Argument #2 ($length) must be greater than 0")
     if not isinstance(s, SocketStream):

@@ -230,7 +230,6 @@ def fclose(stream: Any) -> bool:
         del RUNTIME.persistent[s.persistent_key]
     s.close()
     _drain(s, "fclose")
-    s.resource_type = "Unknown"
     return True
 
 

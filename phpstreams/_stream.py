@@ -345,8 +345,9 @@ class Stream:
     # -- lifecycle ------------------------------------------------------------------
 
     def __repr__(self) -> str:
-        state = "closed" if self.closed else self.stream_type
-        return f"<{self.resource_type} resource {state}>"
+        if self.closed:
+            return "<resource (closed)>"
+        return f"<{self.resource_type} resource {self.stream_type}>"
 
     def __del__(self) -> None:
         # PHP frees (and closes) a stream when its last reference goes away.
@@ -357,6 +358,7 @@ class Stream:
         if self.closed:
             return
         self.closed = True
+        self.resource_type = "Unknown"  # what get_resource_type() says of a freed resource
         self._buf = b""
         self._pos = 0
         self._op_close()

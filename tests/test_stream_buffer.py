@@ -419,7 +419,7 @@ class TestLifecycle:
         s = FakeStream()
         assert repr(s) == "<stream resource generic>"
         s.close()
-        assert repr(s) == "<stream resource closed>"
+        assert repr(s) == "<resource (closed)>"
 
 
 def _memory(data: bytes = b"") -> MemoryStream:
