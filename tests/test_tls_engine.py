@@ -1,0 +1,180 @@
+"""The TLS engine on loopback against stdlib ``ssl`` servers (no PHP needed): handshakes,
+PHP's warning texts, verification, callbacks, and resource hygiene."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import socket
+import ssl
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+import phpstreams as ps
+from phpstreams import _tls
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def cafile(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("certs") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+class TLSServer:
+    """A stdlib TLS server on 127.0.0.1:0 that sends ``greeting`` and closes."""
+
+    def __init__(self, ctx: ssl.SSLContext, greeting: bytes = b"hello\n") -> None:
+        self.ctx = ctx
+        self.greeting = greeting
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with contextlib.suppress(OSError, ssl.SSLError), conn:
+                conn.settimeout(5)
+                with self.ctx.wrap_socket(conn, server_side=True) as tls:
+                    tls.sendall(self.greeting)
+                    with contextlib.suppress(OSError, ssl.SSLError, ValueError):
+                        tls.unwrap()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture(scope="module")
+def server(ca: trustme.CA) -> Iterator[TLSServer]:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(ctx)
+    srv = TLSServer(ctx)
+    yield srv
+    srv.close()
+
+
+def collect(fn: Callable[[], Any]) -> tuple[Any, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn()
+    return result, [str(w.message) for w in caught if issubclass(w.category, ps.PHPDiagnostic)]
+
+
+def test_handshake_succeeds_with_cafile(server: TLSServer, cafile: str) -> None:
+    """A verified TLS client reads the greeting and reports the negotiated protocol."""
+    ctx = ps.stream_context_create({"ssl": {"cafile": cafile}})
+    s = ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+    assert isinstance(s, ps.Stream)
+    assert ps.fgets(s) == b"hello\n"
+    meta = ps.stream_get_meta_data(s)
+    assert meta["crypto"]["protocol"] == "TLSv1.3"
+    assert list(meta)[0] == "crypto"
+    ps.fclose(s)
+
+
+def test_untrusted_peer_gives_phps_three_warnings(server: TLSServer) -> None:
+    """Without the CA the OpenSSL error block, "Failed to enable crypto" and the final
+    "Unable to connect ... (Unknown error)" warning appear in that order."""
+    errno, errstr = ps.Ref(), ps.Ref()
+    result, msgs = collect(
+        lambda: ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", errno, errstr, 5)
+    )
+    assert result is False
+    assert msgs == [
+        "stream_socket_client(): SSL operation failed with code 1. OpenSSL Error messages:\n"
+        "error:0A000086:SSL routines::certificate verify failed",
+        "stream_socket_client(): Failed to enable crypto",
+        f"stream_socket_client(): Unable to connect to tls://127.0.0.1:{server.port} (Unknown error)",
+    ]
+    assert (errno.value, errstr.value) == (0, "")
+
+
+def test_name_mismatch_with_dns_san_has_no_cn_fallback(server: TLSServer, cafile: str) -> None:
+    """A certificate with a DNS SAN is matched on SANs only (PHP 8.2.36)."""
+    ctx = ps.stream_context_create({"ssl": {"cafile": cafile, "peer_name": "other.example"}})
+    result, msgs = collect(
+        lambda: ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+    )
+    assert result is False
+    assert msgs[0] == (
+        "stream_socket_client(): Peer certificate subjectAltName did not match expected "
+        "name `other.example'"
+    )
+
+
+def test_drain_error_strings_formats_like_php() -> None:
+    """The queue drain prints OpenSSL 3's ``error:XXXXXXXX:lib::reason`` lines, oldest first."""
+    from phpstreams._native import lib
+
+    lib.ERR_clear_error()
+    lib.phpstreams_err_raise(lib.ERR_LIB_SSL, lib.SSL_R_NO_SHARED_CIPHER)
+    assert _tls.drain_error_strings() == ["error:0A0000C1:SSL routines::no shared cipher"]
+    assert _tls.drain_error_strings() == []
+
+
+def test_callback_exception_is_reraised_after_the_openssl_call(
+    server: TLSServer, cafile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception inside the verify callback surfaces once the handshake call returns."""
+
+    def boom(conn: Any, preverify_ok: int, store_ctx: Any) -> int:
+        raise RuntimeError("verify callback failed")
+
+    monkeypatch.setattr(_tls, "_verify", boom)
+    ctx = ps.stream_context_create({"ssl": {"cafile": cafile}})
+    with pytest.raises(RuntimeError, match="verify callback failed"):
+        ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _live_connections() -> int:
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o) is _tls.TLSConnection)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc to count fds")
+def test_handshakes_leave_fds_and_ssl_objects_flat(server: TLSServer, cafile: str) -> None:
+    """Hundreds of handshakes, half of them failing verification, leak neither
+    descriptors nor TLS connections (``benchmarks/leakcheck.py`` runs 10 000)."""
+    good = ps.stream_context_create({"ssl": {"cafile": cafile}})
+
+    def one(i: int) -> None:
+        ctx = good if i % 2 else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = ps.stream_socket_client(
+                f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx
+            )
+        if s is not False:
+            ps.fgets(s)
+            ps.fclose(s)
+
+    for i in range(20):  # warm up caches and lazily created state
+        one(i)
+    fds, conns = _open_fds(), _live_connections()
+    for i in range(200):
+        one(i)
+    assert _open_fds() <= fds + 2
+    assert _live_connections() <= conns
