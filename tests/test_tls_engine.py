@@ -87,7 +87,7 @@ def test_handshake_succeeds_with_cafile(server: TLSServer, cafile: str) -> None:
     assert ps.fgets(s) == b"hello\n"
     meta = ps.stream_get_meta_data(s)
     assert meta["crypto"]["protocol"] == "TLSv1.3"
-    assert list(meta)[0] == "crypto"
+    assert next(iter(meta)) == "crypto"
     ps.fclose(s)
 
 
