@@ -184,10 +184,12 @@ def arg_bool(
     raise type_error(func, argnum, name, "?bool" if nullable else "bool", value)
 
 
-def arg_resource(func: str, argnum: int, name: str, value: object) -> object:
+def arg_resource(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = False
+) -> object:
     if isinstance(getattr(value, "resource_type", None), str):
         return value
-    raise type_error(func, argnum, name, "resource", value)
+    raise type_error(func, argnum, name, "resource or null" if nullable else "resource", value)
 
 
 def arg_stream(func: str, argnum: int, name: str, value: object) -> Stream:

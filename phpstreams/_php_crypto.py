@@ -34,7 +34,9 @@ def stream_socket_enable_crypto(
     on = arg_bool(func, 2, "enable", enable)
     method = arg_int(func, 3, "crypto_method", crypto_method, nullable=True)
     session_res = (
-        None if session_stream is None else arg_resource(func, 4, "session_stream", session_stream)
+        None
+        if session_stream is None
+        else arg_resource(func, 4, "session_stream", session_stream, nullable=True)
     )
     s = arg_stream(func, 1, "stream", res)
     capable = isinstance(s, SocketStream) and s.spec.crypto_capable

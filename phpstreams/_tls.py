@@ -599,6 +599,8 @@ class TLSConnection:
         certs = settings.sni_server_certs
         if not settings.sni_enabled or not settings.sni_server_certs_set:
             return True
+        if isinstance(certs, list | tuple):
+            certs = dict(enumerate(certs))  # a PHP list: int keys
         if not isinstance(certs, dict):
             notes.append(
                 Note(
@@ -750,27 +752,30 @@ class TLSConnection:
         start = time.monotonic()
         limit = _seconds(timeout) if has_timeout else 0.0
         fn = lib.SSL_connect if self.is_client else lib.SSL_accept
-        try:
-            while True:
+        while True:
+            try:
                 n = self._call(fn)
-                if has_timeout:
-                    elapsed = time.monotonic() - start
-                    if elapsed > limit:
-                        notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
-                        return -1
-                if n > 0:
-                    break
-                retry = self._handle_error(stream, n, blocked, notes)
-                if not retry:
-                    break
-                err = _SSL_get_error(self.ssl, n)
-                left: Timeout = None
-                if has_timeout:
-                    us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
-                    left = (us // 1_000_000, us % 1_000_000)
-                self._poll(stream, _POLLIN if err == _WANT_READ else select.POLLOUT, left)
-        finally:
-            stream.is_blocked = blocked
+            except BaseException:
+                stream.is_blocked = blocked  # a callback raised: leave the stream as it was
+                raise
+            if has_timeout and time.monotonic() - start > limit:
+                # PHP returns from here without switching the stream back to
+                # blocking: it stays non-blocking after a handshake timeout.
+                notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
+                stream.fd_nonblocking = True
+                return -1
+            if n > 0:
+                break
+            retry = self._handle_error(stream, n, blocked, notes)
+            if not retry:
+                break
+            err = _SSL_get_error(self.ssl, n)
+            left: Timeout = None
+            if has_timeout:
+                us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))
+                left = (us // 1_000_000, us % 1_000_000)
+            self._poll(stream, _POLLIN if err == _WANT_READ else select.POLLOUT, left)
+        stream.is_blocked = blocked
 
         if n == 1:
             peer = self.peer_certificate()
@@ -851,7 +856,7 @@ class TLSConnection:
         if must_fp:
             assert peer is not None
             fp = s.peer_fingerprint
-            if isinstance(fp, str | bytes | dict):
+            if isinstance(fp, str | bytes | dict | list | tuple):
                 if not _fingerprint_match(peer, fp, notes):
                     notes.append(Note(E_WARNING, "peer_fingerprint match failure"))
                     return False
@@ -961,9 +966,16 @@ class TLSConnection:
             self._poll(stream, _POLLIN if err == _WANT_READ else _POLLOUT, left)
 
     def alive(self, stream: SocketStream) -> bool:
-        """Liveness with a zero timeout: ``SSL_peek`` one byte."""
-        if stream.sock is None:
+        """Liveness with a zero timeout, as PHP 8.2.19+ does it for active TLS: a
+        socket with nothing to read is alive; otherwise ``SSL_peek`` one byte (which
+        also consumes post-handshake records such as TLS 1.3 session tickets)."""
+        sock = stream.sock
+        if sock is None:
             return False
+        p = select.poll()
+        p.register(sock, _POLLIN)
+        if not p.poll(0):
+            return True
         buf = ffi.new("char[1]")
         n = self._call(lib.SSL_peek, buf, 1)
         if n > 0:
@@ -1042,7 +1054,8 @@ def _fingerprint_match(peer: OpenSSLCertificate, expected: Any, notes: list[Note
             Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
         )
         return False
-    for algo, value in expected.items():
+    pairs = expected.items() if isinstance(expected, dict) else enumerate(expected)
+    for algo, value in pairs:
         if not isinstance(algo, str) or not isinstance(value, str | bytes):
             notes.append(
                 Note(
