@@ -132,6 +132,8 @@ int SSL_write(SSL *, const void *, int);
 int SSL_write_ex(SSL *, const void *, size_t, size_t *);
 int SSL_peek(SSL *, void *, int);
 int SSL_pending(const SSL *);
+/* Not used by the engine (PHP does not read ahead); benchmarks/bio_vs_fd.py measures it. */
+void SSL_set_read_ahead(SSL *, int);
 int SSL_has_pending(const SSL *);
 int SSL_shutdown(SSL *);
 int SSL_get_shutdown(const SSL *);
