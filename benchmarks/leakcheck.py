@@ -68,7 +68,9 @@ def main() -> int:
         threading.Thread(target=_serve, args=(listener, server_ctx), daemon=True).start()
         good = ps.stream_context_create({"ssl": {"cafile": cafile}})
         ok = failed = 0
-        print(f"{'handshakes':>10} {'ok':>6} {'failed':>6} {'open fds':>8} {'live TLS':>8} {'RSS KiB':>8}")
+        print(
+            f"{'handshakes':>10} {'ok':>6} {'failed':>6} {'open fds':>8} {'live TLS':>8} {'RSS KiB':>8}"
+        )
         for i in range(args.count):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -1,0 +1,523 @@
+"""phpstreams against PHP 8.2 and Python's own socket/ssl, side by side, in one run.
+
+    python benchmarks/run.py                 # every workload, 3 repetitions
+    python benchmarks/run.py --quick         # tiny sizes: proves the harness works
+    python benchmarks/run.py --only lines_tcp,bulk_tls13_64k --reps 5
+    python benchmarks/run.py --json out.json --plot ratios.png
+
+Every workload runs three clients in fresh processes, alternating their order between
+repetitions: (1) phpstreams, (2) the same loop in PHP (``php -n``), (3) the idiomatic
+stdlib loop (``socket``/``ssl``, ``makefile().readline`` for lines). Each client times
+only its loop and prints the seconds. The table shows medians and min-max, and the
+ratios phpstreams/PHP and phpstreams/stdlib as *speed* ratios (>1: phpstreams is
+faster; for RSS, >1: phpstreams uses less memory).
+
+The peer is a separate process on 127.0.0.1 (ports bound to 0). Its own rate -- a
+raw client doing ``recv_into`` a fixed buffer -- is printed per bulk/lines workload,
+so a ratio near 1 means the clients are equal, not that the peer capped them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import shutil
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+# ---------------------------------------------------------------------------
+# the peer (runs in its own process)
+
+
+def _peer_handler(conn: socket.socket) -> None:
+    """Commands: ``BULK <bytes>``, ``LINES <n> <len>``, ``SINK``, ``HOLD``, ``ECHO1``."""
+    with contextlib.suppress(OSError, ssl.SSLError), conn:
+        f = conn.makefile("rb", buffering=0)
+        line = b""
+        while not line.endswith(b"\n"):
+            b = f.read(1)
+            if not b:
+                return
+            line += b
+        cmd, *args = line.decode().split()
+        if cmd == "BULK":
+            total = int(args[0])
+            chunk = b"x" * 65536
+            while total > 0:
+                conn.sendall(chunk[: min(total, 65536)])
+                total -= 65536
+        elif cmd == "LINES":
+            n, length = int(args[0]), int(args[1])
+            block = (b"y" * (length - 1) + b"\n") * 1000
+            for _ in range(n // 1000):
+                conn.sendall(block)
+            conn.sendall((b"y" * (length - 1) + b"\n") * (n % 1000))
+        elif cmd == "SINK":
+            total = 0
+            buf = bytearray(65536)
+            while True:
+                n = conn.recv_into(buf)
+                if not n:
+                    break
+                total += n
+            conn.sendall(f"{total}\n".encode())
+        elif cmd == "HOLD":
+            while conn.recv(65536):
+                pass
+        elif cmd == "ECHO1":
+            data = conn.recv(65536)
+            while data:
+                conn.sendall(data)
+                data = conn.recv(65536)
+
+
+def _peer_serve(listener: socket.socket, ctx: ssl.SSLContext | None, quiet: bool) -> None:
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        if ctx is not None:
+
+            def tls_run(c: socket.socket = conn) -> None:
+                try:
+                    assert ctx is not None
+                    tls = ctx.wrap_socket(c, server_side=True)
+                except (OSError, ssl.SSLError):
+                    c.close()
+                    return
+                if quiet:  # handshake-only connections: wait for the client to close
+                    with contextlib.suppress(OSError, ssl.SSLError), tls:
+                        tls.recv(1)
+                    return
+                _peer_handler(tls)
+
+            threading.Thread(target=tls_run, daemon=True).start()
+        else:
+            threading.Thread(target=_peer_handler, args=(conn,), daemon=True).start()
+
+
+def _peer_main(certfile: str, ports_q: Any) -> None:
+    contexts: dict[str, ssl.SSLContext | None] = {"tcp": None}
+    for name, version in (("tls12", ssl.TLSVersion.TLSv1_2), ("tls13", ssl.TLSVersion.TLSv1_3)):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(certfile)
+        ctx.minimum_version = version
+        ctx.maximum_version = version
+        contexts[name] = ctx
+    ports = {}
+    for name, server_ctx in contexts.items():
+        for quiet in (False, True):
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(1024)
+            key = f"{name}_hs" if quiet else name
+            ports[key] = listener.getsockname()[1]
+            threading.Thread(
+                target=_peer_serve, args=(listener, server_ctx, quiet), daemon=True
+            ).start()
+    ports_q.put(ports)
+    threading.Event().wait()
+
+
+@contextlib.contextmanager
+def peer() -> Iterator[dict[str, Any]]:
+    import trustme
+
+    ca = trustme.CA()
+    tmp = tempfile.mkdtemp(prefix="phpstreams-bench-")
+    certfile = os.path.join(tmp, "leaf.pem")
+    cafile = os.path.join(tmp, "ca.pem")
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(certfile)
+    ca.cert_pem.write_to_path(cafile)
+    q: Any = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_peer_main, args=(certfile, q), daemon=True)
+    proc.start()
+    try:
+        ports = q.get(timeout=30)
+        yield {"ports": ports, "cafile": cafile}
+    finally:
+        proc.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# clients: one loop, three implementations
+
+
+@dataclass
+class Workload:
+    name: str
+    kind: str  # bulk, lines, writes, handshakes, connects, rss, select
+    transport: str  # tcp, tls12, tls13
+    size: int  # bytes, lines, writes, connections
+    chunk: int = 8192
+    unit: str = "s"
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_PHP_CTX = """$ctx = stream_context_create(['ssl' => ['cafile' => getenv('B_CAFILE'), 'peer_name' => '127.0.0.1']]);
+$url = getenv('B_TRANSPORT') === 'tcp' ? 'tcp' : 'tls';
+$port = (int)getenv('B_PORT'); $size = (int)getenv('B_SIZE'); $chunk = (int)getenv('B_CHUNK');
+function conn() { global $url, $port, $ctx; return stream_socket_client("$url://127.0.0.1:$port", $e, $s, 30, STREAM_CLIENT_CONNECT, $ctx); }
+"""
+
+_PY_CTX = """import os, time, socket, ssl, sys, json
+size = int(os.environ['B_SIZE']); chunk = int(os.environ['B_CHUNK']); port = int(os.environ['B_PORT'])
+tls = os.environ['B_TRANSPORT'] != 'tcp'
+"""
+
+_PS_CTX = (
+    _PY_CTX
+    + """from phpstreams import *
+ctx = stream_context_create({'ssl': {'cafile': os.environ['B_CAFILE'], 'peer_name': '127.0.0.1'}})
+url = 'tls' if tls else 'tcp'
+def conn():
+    return stream_socket_client(f"{url}://127.0.0.1:{port}", None, None, 30, STREAM_CLIENT_CONNECT, ctx)
+"""
+)
+
+_STD_CTX = (
+    _PY_CTX
+    + """sctx = ssl.create_default_context(cafile=os.environ['B_CAFILE'])
+def conn():
+    s = socket.create_connection(('127.0.0.1', port), timeout=30)
+    return sctx.wrap_socket(s, server_hostname='127.0.0.1') if tls else s
+"""
+)
+
+CLIENTS: dict[str, dict[str, str]] = {
+    "bulk": {
+        "phpstreams": _PS_CTX
+        + """s = conn(); fwrite(s, f"BULK {size}\\n"); got = 0; t = time.perf_counter()
+while got < size:
+    d = fread(s, chunk)
+    if not d: break
+    got += len(d)
+print(time.perf_counter() - t)""",
+        "php": _PHP_CTX
+        + """$s = conn(); fwrite($s, "BULK $size\\n"); $got = 0; $t = hrtime(true);
+while ($got < $size) { $d = fread($s, $chunk); if ($d === false || $d === '') break; $got += strlen($d); }
+echo (hrtime(true) - $t) / 1e9, "\\n";""",
+        "stdlib": _STD_CTX
+        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; t = time.perf_counter()
+while got < size:
+    d = s.recv(chunk)
+    if not d: break
+    got += len(d)
+print(time.perf_counter() - t)""",
+        "peer": _STD_CTX
+        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; buf = bytearray(1 << 20); t = time.perf_counter()
+while got < size:
+    n = s.recv_into(buf)
+    if not n: break
+    got += n
+print(time.perf_counter() - t)""",
+    },
+    "lines": {
+        "phpstreams": _PS_CTX
+        + """s = conn(); fwrite(s, f"LINES {size} 60\\n"); n = 0; t = time.perf_counter()
+while fgets(s) is not False:
+    n += 1
+print(time.perf_counter() - t)""",
+        "php": _PHP_CTX
+        + """$s = conn(); fwrite($s, "LINES $size 60\\n"); $n = 0; $t = hrtime(true);
+while (fgets($s) !== false) $n++;
+echo (hrtime(true) - $t) / 1e9, "\\n";""",
+        "stdlib": _STD_CTX
+        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); f = s.makefile('rb'); n = 0; t = time.perf_counter()
+for line in iter(f.readline, b''):
+    n += 1
+print(time.perf_counter() - t)""",
+        "peer": _STD_CTX
+        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); buf = bytearray(1 << 20); t = time.perf_counter()
+while s.recv_into(buf):
+    pass
+print(time.perf_counter() - t)""",
+    },
+    "writes": {
+        "phpstreams": _PS_CTX
+        + """s = conn(); fwrite(s, "SINK\\n"); data = b"z" * 64; t = time.perf_counter()
+for _ in range(size):
+    fwrite(s, data)
+stream_socket_shutdown(s, STREAM_SHUT_WR); fgets(s)
+print(time.perf_counter() - t)""",
+        "php": _PHP_CTX
+        + """$s = conn(); fwrite($s, "SINK\\n"); $data = str_repeat("z", 64); $t = hrtime(true);
+for ($i = 0; $i < $size; $i++) fwrite($s, $data);
+stream_socket_shutdown($s, STREAM_SHUT_WR); fgets($s);
+echo (hrtime(true) - $t) / 1e9, "\\n";""",
+        "stdlib": _STD_CTX
+        + """s = conn(); s.sendall(b"SINK\\n"); data = b"z" * 64; t = time.perf_counter()
+for _ in range(size):
+    s.sendall(data)
+s.shutdown(socket.SHUT_WR); s.recv(64)
+print(time.perf_counter() - t)""",
+    },
+    "handshakes": {
+        "phpstreams": _PS_CTX
+        + """t = time.perf_counter()
+for _ in range(size):
+    s = conn(); fclose(s)
+print(time.perf_counter() - t)""",
+        "php": _PHP_CTX
+        + """$t = hrtime(true);
+for ($i = 0; $i < $size; $i++) { $s = conn(); fclose($s); }
+echo (hrtime(true) - $t) / 1e9, "\\n";""",
+        "stdlib": _STD_CTX
+        + """t = time.perf_counter()
+for _ in range(size):
+    s = conn(); s.close()
+print(time.perf_counter() - t)""",
+    },
+    "rss": {
+        "phpstreams": _PS_CTX
+        + """def rss():
+    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])
+keep = [conn()]; before = rss()
+keep += [conn() for _ in range(size)]
+print((rss() - before) / size)""",
+        "php": _PHP_CTX
+        + """function rss() { preg_match('/VmRSS:\\s+(\\d+)/', file_get_contents('/proc/self/status'), $m); return (int)$m[1]; }
+$keep = [conn()]; $before = rss();
+for ($i = 0; $i < $size; $i++) $keep[] = conn();
+echo (rss() - $before) / $size, "\\n";""",
+        "stdlib": _STD_CTX
+        + """def rss():
+    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])
+keep = [conn()]; before = rss()
+keep += [conn() for _ in range(size)]
+print((rss() - before) / size)""",
+    },
+    "select": {
+        "phpstreams": _PS_CTX
+        + """socks = [conn() for _ in range(size)]
+for s in socks: fwrite(s, "ECHO1\\n")
+fwrite(socks[-1], "x"); calls = 2000; t = time.perf_counter()
+for _ in range(calls):
+    r = Ref(socks); stream_select(r, None, None, 1)
+print((time.perf_counter() - t))""",
+        "php": _PHP_CTX
+        + """$socks = []; for ($i = 0; $i < $size; $i++) { $socks[] = conn(); }
+foreach ($socks as $s) fwrite($s, "ECHO1\\n");
+fwrite($socks[$size - 1], "x"); $calls = 2000; $t = hrtime(true);
+for ($i = 0; $i < $calls; $i++) { $r = $socks; $w = null; $e = null; stream_select($r, $w, $e, 1); }
+echo (hrtime(true) - $t) / 1e9, "\\n";""",
+        "stdlib": _STD_CTX
+        + """import select
+socks = [conn() for _ in range(size)]
+for s in socks: s.sendall(b"ECHO1\\n")
+socks[-1].sendall(b"x"); calls = 2000; t = time.perf_counter()
+for _ in range(calls):
+    select.select(socks, [], [], 1)
+print((time.perf_counter() - t))""",
+    },
+}
+
+
+def workloads(quick: bool) -> list[Workload]:
+    mib = 1024 * 1024
+    if quick:
+        return [
+            Workload("bulk_tcp_8k", "bulk", "tcp", 2 * mib, 8192),
+            Workload("bulk_tls13_64k", "bulk", "tls13", 2 * mib, 65536),
+            Workload("lines_tcp", "lines", "tcp", 20_000),
+            Workload("writes_tcp", "writes", "tcp", 2_000),
+            Workload("handshakes_tls13", "handshakes", "tls13_hs", 10),
+            Workload("connects_tcp", "handshakes", "tcp_hs", 50),
+            Workload("rss_tls13", "rss", "tls13", 20, unit="KiB/conn"),
+            Workload("select_tcp", "select", "tcp", 20),
+        ]
+    out: list[Workload] = []
+    for size in (64 * mib, 256 * mib):
+        label = "" if size == 256 * mib else "_64m"
+        for transport in ("tcp", "tls12", "tls13"):
+            for chunk in (8192, 65536):
+                out.append(
+                    Workload(
+                        f"bulk_{transport}_{chunk // 1024}k{label}", "bulk", transport, size, chunk
+                    )
+                )
+    for n, label in ((500_000, "_500k"), (2_000_000, "")):
+        for transport in ("tcp", "tls13"):
+            out.append(Workload(f"lines_{transport}{label}", "lines", transport, n))
+    for n, label in ((250_000, "_250k"), (1_000_000, "")):
+        out.append(Workload(f"writes_tcp{label}", "writes", "tcp", n))
+    for n, label in ((125, "_125"), (500, "")):
+        for transport in ("tls12", "tls13"):
+            out.append(
+                Workload(f"handshakes_{transport}{label}", "handshakes", f"{transport}_hs", n)
+            )
+    for n, label in ((1_250, "_1250"), (5_000, "")):
+        out.append(Workload(f"connects_tcp{label}", "handshakes", "tcp_hs", n))
+    out.append(Workload("rss_tls13", "rss", "tls13", 1000, unit="KiB/conn"))
+    out.append(Workload("select_tcp_500", "select", "tcp", 500))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# running
+
+
+def _run_client(which: str, w: Workload, env: dict[str, Any]) -> float:
+    code = CLIENTS[w.kind][which]
+    transport = w.transport.replace("_hs", "")
+    proc_env = dict(os.environ)
+    proc_env.update(
+        B_SIZE=str(w.size),
+        B_CHUNK=str(w.chunk),
+        B_PORT=str(env["ports"][w.transport]),
+        B_TRANSPORT=transport,
+        B_CAFILE=env["cafile"],
+        PYTHONPATH=os.pathsep.join(filter(None, [env["pythonpath"], os.environ.get("PYTHONPATH")])),
+    )
+    if which == "php":
+        cmd = [env["php"], "-n", "-d", "memory_limit=-1", "-r", code]
+    else:
+        cmd = [sys.executable, "-c", code]
+    out = subprocess.run(
+        cmd, env=proc_env, capture_output=True, text=True, timeout=600, check=False
+    )
+    try:
+        return float(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise RuntimeError(
+            f"{which} client failed on {w.name}:\n{out.stdout}\n{out.stderr}"
+        ) from None
+
+
+def run(selected: list[Workload], reps: int, php: str | None) -> list[dict[str, Any]]:
+    import phpstreams
+
+    results = []
+    env_extra = {"php": php, "pythonpath": str(Path(phpstreams.__file__).resolve().parent.parent)}
+    with peer() as env:
+        env.update(env_extra)
+        for w in selected:
+            clients = ["phpstreams", "stdlib"] + (["php"] if php else [])
+            if "peer" in CLIENTS[w.kind]:
+                clients.append("peer")
+            times: dict[str, list[float]] = {c: [] for c in clients}
+            for rep in range(reps):
+                order = clients[rep % len(clients) :] + clients[: rep % len(clients)]
+                for c in order:
+                    times[c].append(_run_client(c, w, env))
+            row: dict[str, Any] = {
+                "workload": w.name,
+                "kind": w.kind,
+                "size": w.size,
+                "unit": w.unit,
+            }
+            for c, ts in times.items():
+                row[c] = {
+                    "median": statistics.median(ts),
+                    "min": min(ts),
+                    "max": max(ts),
+                    "all": ts,
+                }
+            ps = row["phpstreams"]["median"]
+            # Speed ratios: time(other) / time(phpstreams); for RSS, memory(other)/memory(ps).
+            if php:
+                row["ratio_vs_php"] = row["php"]["median"] / ps if ps else None
+            row["ratio_vs_stdlib"] = row["stdlib"]["median"] / ps if ps else None
+            results.append(row)
+            _print_row(row)
+    return results
+
+
+def _rate(w: dict[str, Any], seconds: float) -> str:
+    if w["kind"] == "bulk":
+        return f"{w['size'] / seconds / 1024 / 1024:8.0f} MiB/s"
+    if w["kind"] == "lines":
+        return f"{w['size'] / seconds / 1e6:8.2f} Mline/s"
+    if w["kind"] in ("writes", "handshakes"):
+        return f"{w['size'] / seconds:8.0f} /s"
+    if w["kind"] == "select":
+        return f"{seconds / 2000 * 1e6:8.1f} us/call"
+    return f"{seconds:8.1f} KiB/conn"
+
+
+_HEADER = (
+    f"{'workload':26} {'phpstreams':>16} {'php':>16} {'stdlib':>16} {'peer':>16} "
+    f"{'ps/php':>7} {'ps/std':>7}"
+)
+
+
+def _print_row(row: dict[str, Any]) -> None:
+    def cell(key: str) -> str:
+        return _rate(row, row[key]["median"]) if key in row else f"{'-':>16}"
+
+    vs_php = f"{row['ratio_vs_php']:7.2f}" if row.get("ratio_vs_php") else f"{'-':>7}"
+    vs_std = f"{row['ratio_vs_stdlib']:7.2f}" if row.get("ratio_vs_stdlib") else f"{'-':>7}"
+    print(
+        f"{row['workload']:26} {cell('phpstreams'):>16} {cell('php'):>16} {cell('stdlib'):>16} "
+        f"{cell('peer'):>16} {vs_php} {vs_std}",
+        flush=True,
+    )
+
+
+def plot(results: list[dict[str, Any]], path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r["workload"] for r in results]
+    vs_php = [r.get("ratio_vs_php") or 0 for r in results]
+    vs_std = [r.get("ratio_vs_stdlib") or 0 for r in results]
+    fig, ax = plt.subplots(figsize=(max(8, len(names) * 0.55), 5))
+    xs = range(len(names))
+    ax.bar([x - 0.2 for x in xs], vs_php, width=0.4, label="phpstreams / PHP 8.2")
+    ax.bar([x + 0.2 for x in xs], vs_std, width=0.4, label="phpstreams / Python stdlib")
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(list(xs), names, rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel("speed ratio (>1: phpstreams faster)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (harness check)")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--only", default="", help="comma-separated workload names")
+    parser.add_argument("--json", default="", help="write the results to this file")
+    parser.add_argument("--plot", default="", help="draw the ratios to this PNG")
+    parser.add_argument("--no-php", action="store_true", help="skip the PHP client")
+    args = parser.parse_args(argv)
+    php = None if args.no_php else shutil.which("php")
+    selected = workloads(args.quick)
+    if args.only:
+        wanted = set(args.only.split(","))
+        selected = [w for w in selected if w.name in wanted]
+    print(f"python {sys.version.split()[0]}, php: {php or 'not used'}, reps={args.reps}")
+    print(_HEADER)
+    results = run(selected, args.reps, php)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    if args.plot:
+        plot(results, args.plot)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
