@@ -13,6 +13,7 @@ import select
 from collections.abc import Mapping
 from typing import Any
 
+from . import _speedups
 from ._errors import E_WARNING
 from ._php_args import (
     Ref,
@@ -81,7 +82,7 @@ def _drain(stream: Stream, func: str) -> None:
 # reading
 
 
-def fread(stream: Any, length: int) -> bytes | bool:
+def _fread_py(stream: Any, length: int) -> bytes | bool:
     """PHP's ``fread()``: at most one fill on sockets (short reads are normal);
     ``b""`` at EOF or with nothing ready, False on a timeout or error."""
     s = _stream("fread", stream) if type(length) is int else None
@@ -99,7 +100,7 @@ def fread(stream: Any, length: int) -> bytes | bool:
     return False if data is None else data
 
 
-def fgets(stream: Any, length: int | None = None) -> bytes | bool:
+def _fgets_py(stream: Any, length: int | None = None) -> bytes | bool:
     """PHP's ``fgets()``: a line including ``\\n``; the partial line on EOF or timeout;
     False when nothing was read."""
     if length is None:
@@ -202,7 +203,7 @@ def _fwrite(func: str, stream: Any, data: Any, length: Any) -> int | bool:
     return False if written < 0 else written
 
 
-def fwrite(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
+def _fwrite_py(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
     """PHP's ``fwrite()``: bytes written (a partial count if a later send fails),
     0 when a non-blocking socket would block, False on failure."""
     return _fwrite("fwrite", stream, data, length)
@@ -613,3 +614,13 @@ def fseek(stream: Any, offset: int, whence: int = 0) -> int:
     s = arg_stream(func, 1, "stream", res)
     assert off is not None and wh is not None
     return 0 if isinstance(s, MemoryStream) and s.seek(off, wh) else -1
+
+
+# The hot paths: C functions that handle exact SocketStream arguments themselves and
+# hand every other case (wrong types, closed streams, memory streams, a length for
+# fgets ...) to the Python implementations above, so PHP's behaviour is the same on
+# both paths.
+_speedups.install(SocketStream, _fread_py, _fgets_py, _fwrite_py, _drain)
+fread = _speedups.fread
+fgets = _speedups.fgets
+fwrite = _speedups.fwrite

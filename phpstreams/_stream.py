@@ -12,9 +12,8 @@ Theory of operation: the read buffer
 PHP keeps one read buffer per stream, ``readbuf[readpos:writepos]`` inside an
 allocation of ``readbuflen`` bytes, and *the sizes PHP asks the socket for are
 observable*: ``fread($s, 100000)`` returns at most what one ``recv`` of
-``readbuflen - writepos`` bytes gave. So we keep PHP's bookkeeping as numbers
-(``_wpos`` = writepos, ``_rcap`` = readbuflen) and the unread bytes as
-``_buf[_pos:]``. A fill (``_php_stream_fill_read_buffer``):
+``readbuflen - writepos`` bytes gave. The C core (``_speedups.StreamCore``) keeps
+exactly that layout. A fill (``_php_stream_fill_read_buffer``):
 
 1. if enough is buffered, do nothing;
 2. if less than ``chunk_size`` is free past writepos, compact (readpos -> 0);
@@ -26,8 +25,9 @@ observable*: ``fread($s, 100000)`` returns at most what one ``recv`` of
 is normal. ``fgets`` fills repeatedly until a newline, EOF or a timeout. Only memory
 streams read greedily.
 
-The hot paths (``read`` with an empty buffer, ``read_line`` with a buffered line)
-return slices of ``_buf`` without touching the bookkeeping more than needed.
+Why C: ``fgets`` on buffered lines and bulk ``fread`` are the hot paths of every
+ported script; in C they cost about what Python's own ``readline``/``recv`` cost
+(see the README's Performance section), with PHP's bookkeeping unchanged.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import socket
 from typing import Any
 
 from ._errors import E_NOTICE, Note
+from ._speedups import StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
 
 __all__ = ["MemoryStream", "SocketStream", "Stream"]
@@ -48,22 +49,20 @@ _POLLIN = select.POLLIN | select.POLLPRI
 _MSG_DONTWAIT = socket.MSG_DONTWAIT
 
 
-class Stream:
-    """Base of every PHP stream resource: the generic buffer layer (streams.c)."""
+class Stream(StreamCore):
+    """Base of every PHP stream resource.
+
+    The generic buffer layer (streams.c) is :class:`StreamCore`, in C: ``read``,
+    ``read_line``, ``read_record``, ``write``, ``_fill``, ``unread_bytes`` and the
+    flags ``eof``, ``no_buffer``, ``chunk_size``, ``notes``. Subclasses provide the
+    low-level ops below (plain socket reads and writes are done in C directly when
+    ``direct_fd`` is set).
+    """
 
     __slots__ = (
         "__weakref__",
-        "_buf",
-        "_pos",
-        "_rcap",
-        "_wpos",
-        "chunk_size",
-        "closed",
         "context",
-        "eof",
         "mode",
-        "no_buffer",
-        "notes",
         "persistent_key",
         "resource_type",
         "stream_type",
@@ -78,14 +77,6 @@ class Stream:
         self.chunk_size = chunk_size
         self.context: Any = None
         self.persistent_key: str | None = None
-        self.closed = False
-        self.eof = False
-        self.no_buffer = False
-        self.notes: list[Note] = []
-        self._buf = b""
-        self._pos = 0
-        self._wpos = 0
-        self._rcap = 0
 
     # -- low-level ops, overridden by subclasses ------------------------------------
 
@@ -104,190 +95,7 @@ class Stream:
         """PHP_STREAM_OPTION_CHECK_LIVENESS with a zero timeout; True if unsupported."""
         return True
 
-    @property
-    def greedy(self) -> bool:
-        """Plain files and memory streams keep reading until the request is met."""
-        return False
-
-    # -- buffer ---------------------------------------------------------------------
-
-    @property
-    def unread_bytes(self) -> int:
-        return len(self._buf) - self._pos
-
-    def _fill(self, size: int) -> bool:
-        """``_php_stream_fill_read_buffer``; False when the low-level read failed."""
-        unread = len(self._buf) - self._pos
-        if unread >= size:
-            return True
-        chunk = self.chunk_size
-        if self._rcap - self._wpos < chunk:
-            self._wpos = unread  # compact: readpos becomes 0
-        if self._rcap - self._wpos < chunk:
-            self._rcap += chunk
-        data = self._op_read(self._rcap - self._wpos)
-        if data is None:
-            return False
-        if data:
-            self._wpos += len(data)
-            self._buf = self._buf[self._pos :] + data if unread else data
-            self._pos = 0
-        return True
-
-    def _take(self, n: int) -> bytes:
-        pos = self._pos
-        end = pos + n
-        self._pos = end
-        return self._buf[pos:end]
-
-    def read(self, size: int) -> bytes | None:
-        """``_php_stream_read``: data (possibly short, ``b""`` at EOF), or None (false)."""
-        unread = len(self._buf) - self._pos
-        if unread == 0 and not self.greedy and not self.no_buffer and self.chunk_size != 1:
-            # Fast path: nothing buffered, one fill. When the fill would be consumed
-            # whole, hand the bytes over without buffering them.
-            chunk = self.chunk_size
-            if self._rcap - self._wpos < chunk:
-                self._wpos = 0
-            if self._rcap - self._wpos < chunk:
-                self._rcap += chunk
-            want = self._rcap - self._wpos
-            if size >= want:
-                data = self._op_read(want)
-                if data is None:
-                    return None
-                self._wpos += len(data)
-                return data
-        parts: list[bytes] = []
-        didread = 0
-        while size > 0:
-            unread = len(self._buf) - self._pos
-            if unread:
-                n = min(unread, size)
-                parts.append(self._take(n))
-                size -= n
-                didread += n
-                if size == 0:
-                    break
-            if self.no_buffer or self.chunk_size == 1:
-                data = self._op_read(size)
-                if data is None:
-                    if didread == 0:
-                        return None
-                    break
-                toread = len(data)
-                if toread:
-                    parts.append(data)
-            else:
-                if not self._fill(size):
-                    if didread == 0:
-                        return None
-                    break
-                toread = min(len(self._buf) - self._pos, size)
-                if toread:
-                    parts.append(self._take(toread))
-            if toread <= 0:
-                break
-            didread += toread
-            size -= toread
-            if not self.greedy:
-                break
-        if len(parts) == 1:
-            return parts[0]
-        return b"".join(parts)
-
-    def read_line(self, maxlen: int | None = None) -> bytes | None:
-        """``_php_stream_get_line`` (fgets): up to and including ``\\n``; ``maxlen`` is
-        the C buffer size, so at most ``maxlen - 1`` bytes. None when nothing was read."""
-        buf = self._buf
-        pos = self._pos
-        if maxlen is None:
-            i = buf.find(b"\n", pos)
-            if i >= 0:
-                self._pos = i + 1
-                return buf[pos : i + 1]
-        return self._read_line_slow(maxlen)
-
-    def _read_line_slow(self, maxlen: int | None) -> bytes | None:
-        parts: list[bytes] = []
-        room = maxlen
-        if room is not None and room == 0:
-            return None
-        while True:
-            avail = len(self._buf) - self._pos
-            if avail > 0:
-                i = self._buf.find(b"\n", self._pos)
-                done = i >= 0
-                cpysz = (i + 1 - self._pos) if done else avail
-                if room is not None and cpysz >= room - 1:
-                    cpysz = room - 1
-                    done = True
-                if cpysz:
-                    parts.append(self._take(cpysz))
-                if room is not None:
-                    room -= cpysz
-                if done:
-                    break
-            elif self.eof:
-                break
-            else:
-                if room is None:
-                    toread = self.chunk_size
-                else:
-                    toread = min(room - 1, self.chunk_size)
-                self._fill(toread)
-                if len(self._buf) - self._pos == 0:
-                    break
-        if not parts:
-            return None
-        return b"".join(parts)
-
-    def read_record(self, maxlen: int, delim: bytes) -> bytes | None:
-        """``php_stream_get_record`` (stream_get_line)."""
-        if maxlen == 0:
-            return None
-        found = -1
-        if delim:
-            found = self._search_delim(maxlen, 0, delim)
-        buffered = len(self._buf) - self._pos
-        while found < 0 and buffered < maxlen:
-            to_read = min(maxlen - buffered, self.chunk_size)
-            self._fill(buffered + to_read)
-            just_read = (len(self._buf) - self._pos) - buffered
-            if just_read <= 0:
-                break
-            if delim:
-                skip = buffered - (len(delim) - 1) if buffered >= len(delim) - 1 else 0
-                found = self._search_delim(maxlen, skip, delim)
-                if found >= 0:
-                    break
-            buffered += just_read
-        amount = len(self._buf) - self._pos
-        if delim and found >= 0:
-            length = found
-        elif not delim and amount >= maxlen:
-            length = maxlen
-        else:
-            if amount < maxlen and not self.eof:
-                return None
-            if amount == 0 and self.eof:
-                return None
-            length = min(amount, maxlen)
-        data = self._take(length)
-        if delim and found >= 0:
-            self._pos += len(delim)
-        return data
-
-    def _search_delim(self, maxlen: int, skip: int, delim: bytes) -> int:
-        """Offset (from readpos) of ``delim`` within the first ``maxlen`` buffered bytes."""
-        seek_len = min(len(self._buf) - self._pos, maxlen)
-        if seek_len <= skip:
-            return -1
-        start = self._pos + skip
-        end = self._pos + seek_len
-        # bytes.find wants the whole delimiter inside the window, as php_memnstr does.
-        i = self._buf.find(delim, start, end)
-        return i - self._pos if i >= 0 else -1
+    # -- reading helpers on top of the C core ---------------------------------------
 
     def getc(self) -> bytes | None:
         data = self.read(1)
@@ -316,31 +124,11 @@ class Stream:
 
     def at_eof(self) -> bool:
         """``_php_stream_eof``: buffered data means not EOF; otherwise probe liveness."""
-        if len(self._buf) - self._pos > 0:
+        if self.unread_bytes > 0:
             return False
         if not self.eof and not self.alive():
             self.eof = True
         return self.eof
-
-    # -- writing --------------------------------------------------------------------
-
-    def write(self, data: bytes) -> int:
-        """``_php_stream_write``: bytes written (partial on a later error), or -1."""
-        if not data:
-            return 0
-        self._before_write()
-        view = memoryview(data)
-        didwrite = 0
-        while view:
-            n = self._op_write(view)
-            if n <= 0:
-                return didwrite if didwrite else n
-            view = view[n:]
-            didwrite += n
-        return didwrite
-
-    def _before_write(self) -> None:
-        pass
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -359,8 +147,7 @@ class Stream:
             return
         self.closed = True
         self.resource_type = "Unknown"  # what get_resource_type() says of a freed resource
-        self._buf = b""
-        self._pos = 0
+        self.discard_buffer()
         self._op_close()
 
     def meta(self) -> dict[str, Any]:
@@ -369,21 +156,25 @@ class Stream:
 
 
 class SocketStream(Stream):
-    """A socket stream (xp_socket.c ops, and xp_ssl.c's when crypto is attached)."""
+    """A socket stream (xp_socket.c ops, and xp_ssl.c's when crypto is attached).
+
+    Plain socket reads and writes run in C on ``direct_fd`` (``php_sockop_read`` /
+    ``php_sockop_write``); while TLS is active ``direct_fd`` is -1 and the C core calls
+    :meth:`_op_read` / :meth:`_op_write`, which go through the TLS engine.
+    ``is_blocked``, ``timed_out`` and ``eof`` live in the C core.
+    """
 
     __slots__ = (
         "_crypto",
         "_poller",
         "_poller_events",
+        "_sock",
+        "_timeout",
         "address",
         "connect_timeout",
         "fd_nonblocking",
-        "is_blocked",
         "is_server",
-        "sock",
         "spec",
-        "timed_out",
-        "timeout",
     )
 
     def __init__(
@@ -397,24 +188,49 @@ class SocketStream(Stream):
         stream_type: str | None = None,
     ) -> None:
         super().__init__("r+", chunk_size)
+        self._crypto: Any = None
+        self._sock: socket.socket | None = None
         self.sock = sock
         self.spec = spec
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         #: The address part of the spec it was opened with (TLS derives the peer name).
         self.address: str | None = None
-        self.is_blocked = True
         #: What PHP's descriptor really is: O_NONBLOCK after an async connect or
         #: stream_set_blocking(false). Matters only for the raw recvfrom/sendto ops.
         self.fd_nonblocking = False
         self.is_server = False
-        self.timed_out = False
-        self._crypto: Any = None
         self._poller: Any = None
         self._poller_events = 0
         self.stream_type = stream_type if stream_type is not None else spec.stream_type
 
-    # -- plain socket ops (php_sockop_read / php_sockop_write) --------------------
+    @property
+    def sock(self) -> socket.socket | None:
+        return self._sock
+
+    @sock.setter
+    def sock(self, sock: socket.socket | None) -> None:
+        self._sock = sock
+        self._poller = None
+        self.refresh_direct()
+
+    @property
+    def timeout(self) -> Timeout:
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, timeout: Timeout) -> None:
+        self._timeout = timeout
+        self.timeout_ms = poll_ms(timeout)
+
+    def refresh_direct(self) -> None:
+        """Plain I/O in C unless TLS is active (or there is no socket)."""
+        crypto = self._crypto
+        active = crypto is not None and crypto.active
+        sock = self._sock
+        self.direct_fd = sock.fileno() if sock is not None and not active else -1
+
+    # -- the ops the C core calls when TLS is active --------------------------------
 
     def _wait(self, events: int, timeout: Timeout) -> bool:
         """poll() the socket; False on timeout."""
@@ -431,68 +247,19 @@ class SocketStream(Stream):
         crypto = self._crypto
         if crypto is not None and crypto.active:
             return crypto.read(self, size)  # type: ignore[no-any-return]
-        sock = self.sock
-        if sock is None:
-            return None
-        if self.is_blocked:
-            # PHP polls first and then recv()s with MSG_DONTWAIT. Reading first and
-            # polling only when nothing is there is observably the same and saves a
-            # system call whenever data is already waiting.
-            self.timed_out = False
-            try:
-                data = sock.recv(size, _MSG_DONTWAIT)
-            except OSError as exc:
-                if exc.errno not in _TRANSIENT:
-                    self.eof = True
-                    return None
-                if not self._wait(_POLLIN, self.timeout):
-                    self.timed_out = True
-                    return None
-                try:
-                    data = sock.recv(size, _MSG_DONTWAIT)
-                except OSError as exc2:
-                    if exc2.errno in _TRANSIENT:
-                        return b""
-                    self.eof = True
-                    return None
-        else:
-            try:
-                data = sock.recv(size, _MSG_DONTWAIT)
-            except OSError as exc:
-                if exc.errno in _TRANSIENT:
-                    return b""
-                self.eof = True
-                return None
-        if not data:
-            self.eof = True
-        return data
+        return None  # no socket: PHP's sockop_read returns -1
 
     def _op_write(self, data: memoryview) -> int:
         crypto = self._crypto
         if crypto is not None and crypto.active:
             return crypto.write(self, data)  # type: ignore[no-any-return]
-        sock = self.sock
-        if sock is None:
-            return 0
-        while True:
-            try:
-                return sock.send(data, _MSG_DONTWAIT)
-            except OSError as exc:
-                err = exc.errno or 0
-                if err in _TRANSIENT:
-                    if not self.is_blocked:
-                        return 0  # EAGAIN on a non-blocking stream is not an error
-                    self.timed_out = False
-                    if self._wait(select.POLLOUT, self.timeout):
-                        continue
-                    self.timed_out = True
-                self.notes.append(
-                    Note(
-                        E_NOTICE,
-                        f"Send of {len(data)} bytes failed with errno={err} {os.strerror(err)}",
-                    )
-                )
-                return -1
+        return 0  # no socket: PHP's sockop_write returns 0
+
+    def _send_failed(self, count: int, err: int) -> None:
+        """The E_NOTICE php_sockop_write raises (the C write path calls this)."""
+        self.notes.append(
+            Note(E_NOTICE, f"Send of {count} bytes failed with errno={err} {os.strerror(err)}")
+        )
 
     def alive(self) -> bool:
         crypto = self._crypto
@@ -563,6 +330,7 @@ class SocketStream(Stream):
 
     def attach_crypto(self, engine: Any) -> None:
         self._crypto = engine
+        self.refresh_direct()
 
     # -- options ------------------------------------------------------------------
 
@@ -589,10 +357,9 @@ class SocketStream(Stream):
         if crypto is not None:
             crypto.close(self)
             self._crypto = None
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-        self._poller = None
+        if self._sock is not None:
+            self._sock.close()
+        self.sock = None
 
     def meta(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -626,6 +393,7 @@ class MemoryStream(Stream):
         mode = "a+b" if self.append else ("rb" if self.read_only else "w+b")
         super().__init__(mode, chunk_size)
         self.no_buffer = True
+        self.greedy = True
         self.stream_type = kind
         self.uri = uri
         self._data = bytearray()
@@ -633,10 +401,6 @@ class MemoryStream(Stream):
         #: PHP's stream->position (-1 after a failed seek, so ftell() is false).
         self._position = 0
         self._select_file: Any = None
-
-    @property
-    def greedy(self) -> bool:
-        return True
 
     def _op_read(self, size: int) -> bytes | None:
         if self._fpos >= len(self._data):
@@ -664,12 +428,12 @@ class MemoryStream(Stream):
         self._position += before - (self.unread_bytes + (len(self._data) - self._fpos))
         return record
 
-    def _before_write(self) -> None:
+    def write(self, data: bytes) -> int:
         # A seekable stream drops its read buffer and seeks to the logical position.
-        if len(self._buf) - self._pos:
-            self._buf = b""
-            self._pos = 0
+        if self.unread_bytes:
+            self.discard_buffer()
             self._fpos = max(self._position, 0)
+        return super().write(data)
 
     def _op_write(self, data: memoryview) -> int:
         if self.read_only:
@@ -706,9 +470,7 @@ class MemoryStream(Stream):
                 self._fpos = size + offset
         else:
             ok = False
-        self._buf = b""
-        self._pos = 0
-        self._wpos = 0
+        self.discard_buffer()
         if ok:
             self._position = self._fpos
             self.eof = False

@@ -785,6 +785,7 @@ class TLSConnection:
                 lib.SSL_shutdown(self.ssl)
                 return -1
             self.active = True
+            stream.refresh_direct()  # reads and writes now go through the engine
             return 1
         if self._errno == _EAGAIN:
             return 0
@@ -993,16 +994,18 @@ class TLSConnection:
             if pending > 0:
                 stream._fill(min(pending, stream.chunk_size))
 
-    def shutdown(self) -> None:
-        """Deactivate: send close_notify; the SSL handle is kept (re-enable fails)."""
+    def shutdown(self, stream: SocketStream) -> None:
+        """Deactivate: send close_notify; the SSL handle is kept (re-enable fails) and
+        the stream goes back to plain socket I/O."""
         if self.active:
             _ERR_clear_error()
             lib.SSL_shutdown(self.ssl)
             _ERR_clear_error()
             self.active = False
+            stream.refresh_direct()
 
     def close(self, stream: SocketStream) -> None:
-        self.shutdown()
+        self.shutdown(stream)
 
     def meta(self) -> dict[str, Any]:
         cipher = lib.SSL_get_current_cipher(self.ssl)
@@ -1120,7 +1123,7 @@ def disable_crypto(stream: SocketStream) -> int:
     """``php_stream_xport_crypto_enable(stream, 0)``: always -1 (PHP returns false)."""
     conn = stream.crypto
     if conn is not None and conn.active:
-        conn.shutdown()
+        conn.shutdown(stream)
     return -1
 
 

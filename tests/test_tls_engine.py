@@ -164,9 +164,7 @@ def test_handshakes_leave_fds_and_ssl_objects_flat(server: TLSServer, cafile: st
         ctx = good if i % 2 else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            s = ps.stream_socket_client(
-                f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx
-            )
+            s = ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
         if s is not False:
             ps.fgets(s)
             ps.fclose(s)

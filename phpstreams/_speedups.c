@@ -1,0 +1,982 @@
+/*
+ * phpstreams._speedups: PHP's stream read buffer and the plain-socket I/O under it,
+ * in C, plus C fast paths for fread/fgets/fwrite.
+ *
+ * Layering: this is the stream-object layer (phpstreams/_stream.py builds its Stream
+ * classes on StreamCore). It knows nothing of TLS or of PHP's calling conventions:
+ * reads that are not plain socket reads go through the Python method _op_read(), and
+ * the fast module functions hand every case they do not cover to the Python functions
+ * registered with install().
+ *
+ * Theory of operation (the same as the docstring of phpstreams/_stream.py):
+ * PHP keeps readbuf[readpos:writepos] inside an allocation of readbuflen bytes, and
+ * the sizes it asks the socket for are observable, so this struct keeps PHP's layout
+ * and rules exactly:
+ *
+ *   fill(size): enough buffered -> nothing; less than chunk_size free past writepos ->
+ *   compact; still less -> grow by chunk_size; then ONE low-level read of
+ *   readbuflen - writepos bytes.
+ *
+ *   read(size) (_php_stream_read): copy what is buffered; fill once if more is wanted;
+ *   socket streams return then (short reads); greedy (memory) streams loop.
+ *
+ *   read_line (_php_stream_get_line), read_record (php_stream_get_record) as in PHP.
+ *
+ * The plain-socket read (php_sockop_read) tries recv(MSG_DONTWAIT) first and polls
+ * only when nothing is there, which PHP cannot tell apart from its poll-then-recv but
+ * saves a system call per read. When nothing is buffered and the caller asks for at
+ * least a whole fill, the data is received straight into the result object.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+typedef struct {
+    PyObject_HEAD
+    char *buf;
+    Py_ssize_t readpos, writepos, buflen;
+    Py_ssize_t chunk_size;
+    PyObject *notes;         /* list of Note records (drained by the PHP layer) */
+    int eof;
+    int no_buffer;
+    int greedy;
+    int closed;
+    int direct_fd;           /* >= 0: plain socket I/O here; -1: _op_read/_op_write */
+    int is_blocked;
+    int timed_out;
+    int timeout_ms;          /* php_tvtoto() of the stream timeout; < 0 waits forever */
+} StreamCore;
+
+#define TRANSIENT(e) ((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
+
+/* --------------------------------------------------------------------------------
+ * low-level reads: returns bytes read (>= 0), -1 for PHP's -1 (error/timeout), or
+ * -2 with a Python exception set.
+ */
+
+static int
+wait_fd(int fd, short events, int timeout_ms)
+{
+    /* 1 ready, 0 timed out, -2 exception (a signal handler raised) */
+    for (;;) {
+        struct pollfd p = {fd, events, 0};
+        int r;
+        Py_BEGIN_ALLOW_THREADS
+        r = poll(&p, 1, timeout_ms);
+        Py_END_ALLOW_THREADS
+        if (r >= 0)
+            return r > 0;
+        if (errno != EINTR)
+            return 1; /* let the next call report the error */
+        if (PyErr_CheckSignals())
+            return -2;
+    }
+}
+
+static Py_ssize_t
+sock_recv(StreamCore *s, char *dst, Py_ssize_t size)
+{
+    Py_ssize_t n;
+    int err;
+
+    if (s->is_blocked) {
+        s->timed_out = 0;
+        n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
+        if (n < 0) {
+            err = errno;
+            if (!TRANSIENT(err)) {
+                s->eof = 1;
+                return -1;
+            }
+            int w = wait_fd(s->direct_fd, POLLIN | POLLPRI, s->timeout_ms);
+            if (w == -2)
+                return -2;
+            if (w == 0) {
+                s->timed_out = 1;
+                return -1;
+            }
+            n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
+            if (n < 0) {
+                if (TRANSIENT(errno))
+                    return 0;
+                s->eof = 1;
+                return -1;
+            }
+        }
+    }
+    else {
+        n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
+        if (n < 0) {
+            if (TRANSIENT(errno))
+                return 0;
+            s->eof = 1;
+            return -1;
+        }
+    }
+    if (n == 0)
+        s->eof = 1;
+    return n;
+}
+
+/* A read through the Python subclass: self._op_read(size) -> bytes | None. */
+static Py_ssize_t
+py_read_into(StreamCore *s, char *dst, Py_ssize_t size)
+{
+    PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_read", "n", size);
+    if (r == NULL)
+        return -2;
+    if (r == Py_None) {
+        Py_DECREF(r);
+        return -1;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(r, &view, PyBUF_SIMPLE) < 0) {
+        Py_DECREF(r);
+        return -2;
+    }
+    Py_ssize_t n = view.len > size ? size : view.len;
+    memcpy(dst, view.buf, (size_t)n);
+    PyBuffer_Release(&view);
+    Py_DECREF(r);
+    return n;
+}
+
+static Py_ssize_t
+raw_read(StreamCore *s, char *dst, Py_ssize_t size)
+{
+    if (s->direct_fd >= 0)
+        return sock_recv(s, dst, size);
+    return py_read_into(s, dst, size);
+}
+
+/* --------------------------------------------------------------------------------
+ * the buffer
+ */
+
+static int
+ensure_capacity(StreamCore *s, Py_ssize_t cap)
+{
+    char *b = PyMem_Realloc(s->buf, (size_t)(cap ? cap : 1));
+    if (b == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->buf = b;
+    s->buflen = cap;
+    return 0;
+}
+
+/* _php_stream_fill_read_buffer: 0 ok, -1 low-level read failed, -2 exception. */
+static int
+core_fill(StreamCore *s, Py_ssize_t size)
+{
+    Py_ssize_t unread = s->writepos - s->readpos;
+    if (unread >= size)
+        return 0;
+    Py_ssize_t chunk = s->chunk_size;
+    if (s->buf != NULL && s->buflen - s->writepos < chunk) {
+        if (unread > 0)
+            memmove(s->buf, s->buf + s->readpos, (size_t)unread);
+        s->writepos = unread;
+        s->readpos = 0;
+    }
+    if (s->buflen - s->writepos < chunk) {
+        if (ensure_capacity(s, s->buflen + chunk) < 0)
+            return -2;
+    }
+    Py_ssize_t n = raw_read(s, s->buf + s->writepos, s->buflen - s->writepos);
+    if (n == -2)
+        return -2;
+    if (n < 0)
+        return -1;
+    s->writepos += n;
+    return 0;
+}
+
+static PyObject *
+take(StreamCore *s, Py_ssize_t n)
+{
+    PyObject *r = PyBytes_FromStringAndSize(s->buf + s->readpos, n);
+    if (r != NULL)
+        s->readpos += n;
+    return r;
+}
+
+/* Append n buffered bytes to a growing result (a bytes object resized in place). */
+static int
+append(PyObject **acc, const char *src, Py_ssize_t n)
+{
+    if (*acc == NULL) {
+        *acc = PyBytes_FromStringAndSize(src, n);
+        return *acc == NULL ? -1 : 0;
+    }
+    Py_ssize_t old = PyBytes_GET_SIZE(*acc);
+    if (_PyBytes_Resize(acc, old + n) < 0)
+        return -1;
+    memcpy(PyBytes_AS_STRING(*acc) + old, src, (size_t)n);
+    return 0;
+}
+
+/* _php_stream_read: bytes (possibly short, b"" at EOF) or None (PHP's false). */
+static PyObject *
+core_read(StreamCore *s, Py_ssize_t size)
+{
+    Py_ssize_t unread = s->writepos - s->readpos;
+
+    if (unread == 0 && !s->greedy && !s->no_buffer && s->chunk_size != 1) {
+        /* Fast path: nothing buffered, one fill; when the fill would be consumed
+           whole, receive straight into the result. */
+        Py_ssize_t chunk = s->chunk_size;
+        if (s->buf != NULL && s->buflen - s->writepos < chunk) {
+            s->writepos = 0;
+            s->readpos = 0;
+        }
+        if (s->buflen - s->writepos < chunk) {
+            if (ensure_capacity(s, s->buflen + chunk) < 0)
+                return NULL;
+        }
+        Py_ssize_t want = s->buflen - s->writepos;
+        if (size >= want) {
+            PyObject *r = PyBytes_FromStringAndSize(NULL, want);
+            if (r == NULL)
+                return NULL;
+            Py_ssize_t n = raw_read(s, PyBytes_AS_STRING(r), want);
+            if (n == -2) {
+                Py_DECREF(r);
+                return NULL;
+            }
+            if (n < 0) {
+                Py_DECREF(r);
+                Py_RETURN_NONE;
+            }
+            /* PHP's bookkeeping: the fill landed at writepos and was consumed whole. */
+            s->writepos += n;
+            s->readpos = s->writepos;
+            if (n != want && _PyBytes_Resize(&r, n) < 0)
+                return NULL;
+            return r;
+        }
+    }
+
+    PyObject *acc = NULL;
+    Py_ssize_t didread = 0;
+    while (size > 0) {
+        unread = s->writepos - s->readpos;
+        if (unread) {
+            Py_ssize_t n = unread < size ? unread : size;
+            if (append(&acc, s->buf + s->readpos, n) < 0)
+                return NULL;
+            s->readpos += n;
+            size -= n;
+            didread += n;
+            if (size == 0)
+                break;
+        }
+        Py_ssize_t toread;
+        if (s->no_buffer || s->chunk_size == 1) {
+            PyObject *tmp = PyBytes_FromStringAndSize(NULL, size);
+            if (tmp == NULL)
+                goto error;
+            toread = raw_read(s, PyBytes_AS_STRING(tmp), size);
+            if (toread == -2) {
+                Py_DECREF(tmp);
+                goto error;
+            }
+            if (toread < 0) {
+                Py_DECREF(tmp);
+                if (didread == 0) {
+                    Py_XDECREF(acc);
+                    Py_RETURN_NONE;
+                }
+                break;
+            }
+            if (toread > 0 && append(&acc, PyBytes_AS_STRING(tmp), toread) < 0) {
+                Py_DECREF(tmp);
+                goto error;
+            }
+            Py_DECREF(tmp);
+        }
+        else {
+            int f = core_fill(s, size);
+            if (f == -2)
+                goto error;
+            if (f == -1) {
+                if (didread == 0) {
+                    Py_XDECREF(acc);
+                    Py_RETURN_NONE;
+                }
+                break;
+            }
+            toread = s->writepos - s->readpos;
+            if (toread > size)
+                toread = size;
+            if (toread > 0) {
+                if (append(&acc, s->buf + s->readpos, toread) < 0)
+                    goto error;
+                s->readpos += toread;
+            }
+        }
+        if (toread <= 0)
+            break;
+        didread += toread;
+        size -= toread;
+        if (!s->greedy)
+            break;
+    }
+    if (acc == NULL)
+        return PyBytes_FromStringAndSize(NULL, 0);
+    return acc;
+error:
+    Py_XDECREF(acc);
+    return NULL;
+}
+
+/* _php_stream_get_line: maxlen < 0 means no limit (fgets without a length). */
+static PyObject *
+core_read_line(StreamCore *s, Py_ssize_t maxlen)
+{
+    Py_ssize_t avail = s->writepos - s->readpos;
+    if (maxlen < 0 && avail > 0) {
+        char *start = s->buf + s->readpos;
+        char *nl = memchr(start, '\n', (size_t)avail);
+        if (nl != NULL)
+            return take(s, nl - start + 1);
+    }
+    if (maxlen == 0)
+        Py_RETURN_NONE;
+
+    PyObject *acc = NULL;
+    Py_ssize_t room = maxlen;
+    for (;;) {
+        avail = s->writepos - s->readpos;
+        if (avail > 0) {
+            char *start = s->buf + s->readpos;
+            char *nl = memchr(start, '\n', (size_t)avail);
+            int done = nl != NULL;
+            Py_ssize_t cpysz = done ? nl - start + 1 : avail;
+            if (room >= 0 && cpysz >= room - 1) {
+                cpysz = room - 1;
+                done = 1;
+            }
+            if (cpysz > 0) {
+                if (append(&acc, start, cpysz) < 0)
+                    return NULL;
+                s->readpos += cpysz;
+            }
+            if (room >= 0)
+                room -= cpysz;
+            if (done)
+                break;
+        }
+        else if (s->eof) {
+            break;
+        }
+        else {
+            Py_ssize_t toread = s->chunk_size;
+            if (room >= 0 && room - 1 < toread)
+                toread = room - 1;
+            if (core_fill(s, toread) == -2) {
+                Py_XDECREF(acc);
+                return NULL;
+            }
+            if (s->writepos - s->readpos == 0)
+                break;
+        }
+    }
+    if (acc == NULL)
+        Py_RETURN_NONE;
+    return acc;
+}
+
+/* Offset (from readpos) of delim within the first maxlen buffered bytes, or -1. */
+static Py_ssize_t
+search_delim(StreamCore *s, Py_ssize_t maxlen, Py_ssize_t skip, const char *delim,
+             Py_ssize_t dlen)
+{
+    Py_ssize_t seek_len = s->writepos - s->readpos;
+    if (seek_len > maxlen)
+        seek_len = maxlen;
+    if (seek_len <= skip)
+        return -1;
+    const char *start = s->buf + s->readpos + skip;
+    Py_ssize_t hay = seek_len - skip;
+    if (dlen == 1) {
+        const char *p = memchr(start, delim[0], (size_t)hay);
+        return p ? (p - (s->buf + s->readpos)) : -1;
+    }
+    if (dlen > hay)
+        return -1;
+    for (Py_ssize_t i = 0; i + dlen <= hay; i++) {
+        if (start[i] == delim[0] && memcmp(start + i, delim, (size_t)dlen) == 0)
+            return skip + i;
+    }
+    return -1;
+}
+
+/* php_stream_get_record (stream_get_line). */
+static PyObject *
+core_read_record(StreamCore *s, Py_ssize_t maxlen, const char *delim, Py_ssize_t dlen)
+{
+    if (maxlen == 0)
+        Py_RETURN_NONE;
+    Py_ssize_t found = -1;
+    if (dlen)
+        found = search_delim(s, maxlen, 0, delim, dlen);
+    Py_ssize_t buffered = s->writepos - s->readpos;
+    while (found < 0 && buffered < maxlen) {
+        Py_ssize_t to_read = maxlen - buffered;
+        if (to_read > s->chunk_size)
+            to_read = s->chunk_size;
+        if (core_fill(s, buffered + to_read) == -2)
+            return NULL;
+        Py_ssize_t just_read = (s->writepos - s->readpos) - buffered;
+        if (just_read <= 0)
+            break;
+        if (dlen) {
+            Py_ssize_t skip = buffered >= dlen - 1 ? buffered - (dlen - 1) : 0;
+            found = search_delim(s, maxlen, skip, delim, dlen);
+            if (found >= 0)
+                break;
+        }
+        buffered += just_read;
+    }
+    Py_ssize_t amount = s->writepos - s->readpos, length;
+    if (dlen && found >= 0)
+        length = found;
+    else if (!dlen && amount >= maxlen)
+        length = maxlen;
+    else {
+        if (amount < maxlen && !s->eof)
+            Py_RETURN_NONE;
+        if (amount == 0 && s->eof)
+            Py_RETURN_NONE;
+        length = amount < maxlen ? amount : maxlen;
+    }
+    PyObject *r = take(s, length);
+    if (r != NULL && dlen && found >= 0)
+        s->readpos += dlen;
+    return r;
+}
+
+/* _php_stream_write_buffer over php_sockop_write (direct fd) or _op_write. */
+static Py_ssize_t
+core_write(StreamCore *s, const char *data, Py_ssize_t count)
+{
+    Py_ssize_t didwrite = 0;
+    while (count > 0) {
+        Py_ssize_t n;
+        if (s->direct_fd >= 0) {
+        retry:
+            n = send(s->direct_fd, data, (size_t)count, MSG_DONTWAIT);
+            if (n < 0) {
+                int err = errno;
+                if (TRANSIENT(err)) {
+                    if (!s->is_blocked) {
+                        n = 0; /* EAGAIN on a non-blocking stream is not an error */
+                        goto written;
+                    }
+                    s->timed_out = 0;
+                    int w = wait_fd(s->direct_fd, POLLOUT, s->timeout_ms);
+                    if (w == -2)
+                        return -2;
+                    if (w == 1)
+                        goto retry;
+                    s->timed_out = 1;
+                }
+                PyObject *r = PyObject_CallMethod((PyObject *)s, "_send_failed", "ni",
+                                                  count, err);
+                if (r == NULL)
+                    return -2;
+                Py_DECREF(r);
+                n = -1;
+            }
+        }
+        else {
+            PyObject *view = PyMemoryView_FromMemory((char *)data, count, PyBUF_READ);
+            if (view == NULL)
+                return -2;
+            PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_write", "O", view);
+            Py_DECREF(view);
+            if (r == NULL)
+                return -2;
+            n = PyLong_AsSsize_t(r);
+            Py_DECREF(r);
+            if (n == -1 && PyErr_Occurred())
+                return -2;
+        }
+    written:
+        if (n <= 0)
+            return didwrite ? didwrite : n;
+        data += n;
+        count -= n;
+        didwrite += n;
+    }
+    return didwrite;
+}
+
+/* --------------------------------------------------------------------------------
+ * StreamCore: methods and attributes
+ */
+
+static int
+core_traverse(StreamCore *s, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(s));
+    Py_VISIT(s->notes);
+    return 0;
+}
+
+static int
+core_clear(StreamCore *s)
+{
+    Py_CLEAR(s->notes);
+    return 0;
+}
+
+static void
+core_dealloc(StreamCore *s)
+{
+    PyTypeObject *tp = Py_TYPE(s);
+    PyObject_GC_UnTrack(s);
+    core_clear(s);
+    PyMem_Free(s->buf);
+    tp->tp_free((PyObject *)s);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+core_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    StreamCore *s = (StreamCore *)type->tp_alloc(type, 0);
+    if (s == NULL)
+        return NULL;
+    s->chunk_size = 8192;
+    s->direct_fd = -1;
+    s->is_blocked = 1;
+    s->timeout_ms = -1;
+    s->notes = PyList_New(0);
+    if (s->notes == NULL) {
+        Py_DECREF(s);
+        return NULL;
+    }
+    return (PyObject *)s;
+}
+
+static PyObject *
+m_read(StreamCore *s, PyObject *arg)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    return core_read(s, n);
+}
+
+static PyObject *
+m_read_line(StreamCore *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t maxlen = -1;
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "read_line(maxlen=None)");
+        return NULL;
+    }
+    if (nargs == 1 && args[0] != Py_None) {
+        maxlen = PyLong_AsSsize_t(args[0]);
+        if (maxlen == -1 && PyErr_Occurred())
+            return NULL;
+        if (maxlen < 0)
+            maxlen = 0;
+    }
+    return core_read_line(s, maxlen);
+}
+
+static PyObject *
+m_read_record(StreamCore *s, PyObject *args)
+{
+    Py_ssize_t maxlen;
+    Py_buffer delim;
+    if (!PyArg_ParseTuple(args, "ny*", &maxlen, &delim))
+        return NULL;
+    PyObject *r = core_read_record(s, maxlen, delim.buf, delim.len);
+    PyBuffer_Release(&delim);
+    return r;
+}
+
+static PyObject *
+m_fill(StreamCore *s, PyObject *arg)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    int r = core_fill(s, n);
+    if (r == -2)
+        return NULL;
+    return PyBool_FromLong(r == 0);
+}
+
+static PyObject *
+m_write(StreamCore *s, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    Py_ssize_t n = view.len ? core_write(s, view.buf, view.len) : 0;
+    PyBuffer_Release(&view);
+    if (n == -2)
+        return NULL;
+    return PyLong_FromSsize_t(n);
+}
+
+static PyObject *
+m_discard_buffer(StreamCore *s, PyObject *unused)
+{
+    s->readpos = s->writepos = 0;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+m_buffered(StreamCore *s, PyObject *unused)
+{
+    return PyBytes_FromStringAndSize(s->buf ? s->buf + s->readpos : "", s->writepos - s->readpos);
+}
+
+static PyMethodDef core_methods[] = {
+    {"read", (PyCFunction)m_read, METH_O,
+     "_php_stream_read: data (a short read is normal), b'' at EOF, None for false."},
+    {"read_line", (PyCFunction)(void (*)(void))m_read_line, METH_FASTCALL,
+     "_php_stream_get_line (fgets); maxlen is the C buffer size (at most maxlen-1 bytes)."},
+    {"read_record", (PyCFunction)m_read_record, METH_VARARGS,
+     "php_stream_get_record (stream_get_line)."},
+    {"_fill", (PyCFunction)m_fill, METH_O,
+     "_php_stream_fill_read_buffer; False when the low-level read failed."},
+    {"write", (PyCFunction)m_write, METH_O,
+     "_php_stream_write: bytes written (partial on a later error), 0, or -1."},
+    {"discard_buffer", (PyCFunction)m_discard_buffer, METH_NOARGS,
+     "Forget the buffered data (readpos = writepos = 0)."},
+    {"buffered", (PyCFunction)m_buffered, METH_NOARGS, "The unread buffered bytes."},
+    {NULL}};
+
+#define INT_GETSET(field)                                                                 \
+    static PyObject *get_##field(StreamCore *s, void *c) { return PyLong_FromLong(s->field); } \
+    static int set_##field(StreamCore *s, PyObject *v, void *c)                           \
+    {                                                                                     \
+        if (v == NULL) {                                                                  \
+            PyErr_SetString(PyExc_AttributeError, "cannot delete " #field);               \
+            return -1;                                                                    \
+        }                                                                                 \
+        long x = PyLong_AsLong(v);                                                        \
+        if (x == -1 && PyErr_Occurred())                                                  \
+            return -1;                                                                    \
+        s->field = (int)x;                                                                \
+        return 0;                                                                         \
+    }
+
+#define BOOL_GETSET(field)                                                                \
+    static PyObject *get_##field(StreamCore *s, void *c) { return PyBool_FromLong(s->field); } \
+    static int set_##field(StreamCore *s, PyObject *v, void *c)                           \
+    {                                                                                     \
+        if (v == NULL) {                                                                  \
+            PyErr_SetString(PyExc_AttributeError, "cannot delete " #field);               \
+            return -1;                                                                    \
+        }                                                                                 \
+        int x = PyObject_IsTrue(v);                                                       \
+        if (x < 0)                                                                        \
+            return -1;                                                                    \
+        s->field = x;                                                                     \
+        return 0;                                                                         \
+    }
+
+BOOL_GETSET(eof)
+BOOL_GETSET(no_buffer)
+BOOL_GETSET(greedy)
+BOOL_GETSET(closed)
+BOOL_GETSET(is_blocked)
+BOOL_GETSET(timed_out)
+INT_GETSET(direct_fd)
+INT_GETSET(timeout_ms)
+
+static PyObject *
+get_chunk_size(StreamCore *s, void *c)
+{
+    return PyLong_FromSsize_t(s->chunk_size);
+}
+
+static int
+set_chunk_size(StreamCore *s, PyObject *v, void *c)
+{
+    if (v == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete chunk_size");
+        return -1;
+    }
+    Py_ssize_t x = PyLong_AsSsize_t(v);
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    s->chunk_size = x;
+    return 0;
+}
+
+static PyObject *
+get_notes(StreamCore *s, void *c)
+{
+    return Py_NewRef(s->notes);
+}
+
+static int
+set_notes(StreamCore *s, PyObject *v, void *c)
+{
+    if (v == NULL || !PyList_Check(v)) {
+        PyErr_SetString(PyExc_TypeError, "notes must be a list");
+        return -1;
+    }
+    Py_XSETREF(s->notes, Py_NewRef(v));
+    return 0;
+}
+
+static PyObject *
+get_unread(StreamCore *s, void *c)
+{
+    return PyLong_FromSsize_t(s->writepos - s->readpos);
+}
+
+static PyObject *
+get_bookkeeping(StreamCore *s, void *c)
+{
+    return Py_BuildValue("(nnn)", s->readpos, s->writepos, s->buflen);
+}
+
+#define GS(name, doc) {#name, (getter)get_##name, (setter)set_##name, doc, NULL}
+
+static PyGetSetDef core_getset[] = {
+    GS(eof, "The stream's EOF flag as the last I/O set it."),
+    GS(no_buffer, "PHP_STREAM_FLAG_NO_BUFFER: reads bypass the buffer."),
+    GS(greedy, "Keep reading until the request is met (memory streams)."),
+    GS(closed, "Closed (freed) stream."),
+    GS(is_blocked, "PHP's is_blocked (what meta data reports as 'blocked')."),
+    GS(timed_out, "PHP's timeout_event."),
+    GS(direct_fd, "Socket for plain I/O in C, or -1 to use _op_read/_op_write."),
+    GS(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
+    GS(chunk_size, "PHP's chunk_size."),
+    GS(notes, "Diagnostics raised by I/O, drained by the PHP-facing layer."),
+    {"unread_bytes", (getter)get_unread, NULL, "Bytes buffered and not yet read.", NULL},
+    {"bookkeeping", (getter)get_bookkeeping, NULL, "(readpos, writepos, readbuflen)", NULL},
+    {NULL}};
+
+static PyType_Slot core_slots[] = {
+    {Py_tp_doc, "PHP's php_stream buffer layer (see phpstreams._stream)."},
+    {Py_tp_new, core_new},
+    {Py_tp_dealloc, core_dealloc},
+    {Py_tp_traverse, core_traverse},
+    {Py_tp_clear, core_clear},
+    {Py_tp_methods, core_methods},
+    {Py_tp_getset, core_getset},
+    {0, NULL}};
+
+static PyType_Spec core_spec = {
+    "phpstreams._speedups.StreamCore",
+    sizeof(StreamCore),
+    0,
+    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    core_slots,
+};
+
+/* --------------------------------------------------------------------------------
+ * fast PHP functions: fread / fgets / fwrite for exact SocketStream instances; all
+ * other cases go to the Python implementations registered with install()
+ */
+
+typedef struct {
+    PyTypeObject *core_type;
+    PyObject *socket_type; /* the class the fast paths accept (exactly) */
+    PyObject *fread_py, *fgets_py, *fwrite_py, *drain;
+    PyObject *s_fread, *s_fgets, *s_fwrite;
+} ModState;
+
+static ModState *
+state(PyObject *mod)
+{
+    return (ModState *)PyModule_GetState(mod);
+}
+
+static PyObject *
+after(ModState *st, StreamCore *s, PyObject *result, PyObject *name)
+{
+    if (result != NULL && PyList_GET_SIZE(s->notes) > 0) {
+        PyObject *r = PyObject_CallFunctionObjArgs(st->drain, (PyObject *)s, name, NULL);
+        if (r == NULL) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(r);
+    }
+    return result;
+}
+
+static int
+fast_stream(ModState *st, PyObject *obj)
+{
+    return st->socket_type != NULL && (PyObject *)Py_TYPE(obj) == st->socket_type &&
+           !((StreamCore *)obj)->closed;
+}
+
+static PyObject *
+fast_fread(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    if (kwnames == NULL && nargs == 2 && fast_stream(st, args[0]) && PyLong_CheckExact(args[1])) {
+        Py_ssize_t n = PyLong_AsSsize_t(args[1]);
+        if (n > 0) {
+            StreamCore *s = (StreamCore *)args[0];
+            PyObject *r = after(st, s, core_read(s, n), st->s_fread);
+            if (r == Py_None) {
+                Py_DECREF(r);
+                Py_RETURN_FALSE;
+            }
+            return r;
+        }
+        PyErr_Clear();
+    }
+    return PyObject_Vectorcall(st->fread_py, args, (size_t)nargs, kwnames);
+}
+
+static PyObject *
+fast_fgets(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    if (kwnames == NULL && (nargs == 1 || (nargs == 2 && args[1] == Py_None)) &&
+        fast_stream(st, args[0])) {
+        StreamCore *s = (StreamCore *)args[0];
+        PyObject *r = after(st, s, core_read_line(s, -1), st->s_fgets);
+        if (r == Py_None) {
+            Py_DECREF(r);
+            Py_RETURN_FALSE;
+        }
+        return r;
+    }
+    return PyObject_Vectorcall(st->fgets_py, args, (size_t)nargs, kwnames);
+}
+
+static PyObject *
+fast_fwrite(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    if (kwnames == NULL && (nargs == 2 || (nargs == 3 && args[2] == Py_None)) &&
+        fast_stream(st, args[0])) {
+        const char *data = NULL;
+        Py_ssize_t len = 0;
+        if (PyBytes_CheckExact(args[1])) {
+            data = PyBytes_AS_STRING(args[1]);
+            len = PyBytes_GET_SIZE(args[1]);
+        }
+        else if (PyUnicode_CheckExact(args[1])) {
+            data = PyUnicode_AsUTF8AndSize(args[1], &len);
+            if (data == NULL)
+                PyErr_Clear(); /* lone surrogates: the Python path encodes them */
+        }
+        if (data != NULL) {
+            if (len == 0)
+                return PyLong_FromLong(0);
+            StreamCore *s = (StreamCore *)args[0];
+            Py_ssize_t n = core_write(s, data, len);
+            if (n == -2)
+                return NULL;
+            PyObject *r = n < 0 ? Py_NewRef(Py_False) : PyLong_FromSsize_t(n);
+            return after(st, s, r, st->s_fwrite);
+        }
+    }
+    return PyObject_Vectorcall(st->fwrite_py, args, (size_t)nargs, kwnames);
+}
+
+static PyObject *
+install(PyObject *mod, PyObject *args)
+{
+    ModState *st = state(mod);
+    PyObject *socket_type, *fread_py, *fgets_py, *fwrite_py, *drain;
+    if (!PyArg_ParseTuple(args, "OOOOO", &socket_type, &fread_py, &fgets_py, &fwrite_py, &drain))
+        return NULL;
+    Py_XSETREF(st->socket_type, Py_NewRef(socket_type));
+    Py_XSETREF(st->fread_py, Py_NewRef(fread_py));
+    Py_XSETREF(st->fgets_py, Py_NewRef(fgets_py));
+    Py_XSETREF(st->fwrite_py, Py_NewRef(fwrite_py));
+    Py_XSETREF(st->drain, Py_NewRef(drain));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"fread", (PyCFunction)(void (*)(void))fast_fread, METH_FASTCALL | METH_KEYWORDS,
+     "fread(stream, length): PHP's fread() (C fast path for socket streams)."},
+    {"fgets", (PyCFunction)(void (*)(void))fast_fgets, METH_FASTCALL | METH_KEYWORDS,
+     "fgets(stream, length=None): PHP's fgets() (C fast path for socket streams)."},
+    {"fwrite", (PyCFunction)(void (*)(void))fast_fwrite, METH_FASTCALL | METH_KEYWORDS,
+     "fwrite(stream, data, length=None): PHP's fwrite() (C fast path for socket streams)."},
+    {"install", install, METH_VARARGS,
+     "install(socket_type, fread, fgets, fwrite, drain): the Python implementations."},
+    {NULL}};
+
+static int
+mod_exec(PyObject *mod)
+{
+    ModState *st = state(mod);
+    st->core_type = (PyTypeObject *)PyType_FromModuleAndSpec(mod, &core_spec, NULL);
+    if (st->core_type == NULL)
+        return -1;
+    if (PyModule_AddObjectRef(mod, "StreamCore", (PyObject *)st->core_type) < 0)
+        return -1;
+    st->s_fread = PyUnicode_InternFromString("fread");
+    st->s_fgets = PyUnicode_InternFromString("fgets");
+    st->s_fwrite = PyUnicode_InternFromString("fwrite");
+    if (!st->s_fread || !st->s_fgets || !st->s_fwrite)
+        return -1;
+    return 0;
+}
+
+static int
+mod_traverse(PyObject *mod, visitproc visit, void *arg)
+{
+    ModState *st = state(mod);
+    Py_VISIT(st->core_type);
+    Py_VISIT(st->socket_type);
+    Py_VISIT(st->fread_py);
+    Py_VISIT(st->fgets_py);
+    Py_VISIT(st->fwrite_py);
+    Py_VISIT(st->drain);
+    return 0;
+}
+
+static int
+mod_clear(PyObject *mod)
+{
+    ModState *st = state(mod);
+    Py_CLEAR(st->core_type);
+    Py_CLEAR(st->socket_type);
+    Py_CLEAR(st->fread_py);
+    Py_CLEAR(st->fgets_py);
+    Py_CLEAR(st->fwrite_py);
+    Py_CLEAR(st->drain);
+    Py_CLEAR(st->s_fread);
+    Py_CLEAR(st->s_fgets);
+    Py_CLEAR(st->s_fwrite);
+    return 0;
+}
+
+static PyModuleDef_Slot mod_slots[] = {{Py_mod_exec, mod_exec}, {0, NULL}};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    "phpstreams._speedups",
+    "PHP's stream buffer and plain-socket I/O in C, and fast fread/fgets/fwrite.",
+    sizeof(ModState),
+    module_methods,
+    mod_slots,
+    mod_traverse,
+    mod_clear,
+    NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModuleDef_Init(&module_def);
+}
