@@ -42,6 +42,7 @@ from ._stream import Stream
 __all__ = [
     "Ref",
     "arg_bool",
+    "arg_bytes",
     "arg_context",
     "arg_float",
     "arg_int",
@@ -102,6 +103,17 @@ def arg_string(
     if _is_scalar(value):
         return to_php_string(value)
     raise type_error(func, argnum, name, "?string" if nullable else "string", value)
+
+
+def arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:
+    """A PHP string parameter taken as bytes (data to send): ``str`` is UTF-8."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    text = arg_string(func, argnum, name, value)
+    assert text is not None
+    return text.encode("utf-8", "surrogateescape")
 
 
 def _float_to_int(func: str, argnum: int, name: str, d: float, original: object, typ: str) -> int:

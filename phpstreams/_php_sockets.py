@@ -14,6 +14,7 @@ from typing import Any
 from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
     Ref,
+    arg_bytes,
     arg_context,
     arg_float,
     arg_int,
@@ -99,6 +100,29 @@ def _failure_notes(exc: StreamError) -> list[Note]:
     return list(getattr(exc, "notes", ()))
 
 
+def _report_failure(
+    func: str,
+    exc: StreamError,
+    notes: list[Note],
+    message: str,
+    errno_ref: Ref | None,
+    errstr_ref: Ref | None,
+    **fields: object,
+) -> bool:
+    """PHP's failure path of the connect-style functions: the lower layers' warnings,
+    then the final "Unable to connect ..." (``message``) with errstr or "Unknown
+    error"; ``$errno`` always written, ``$errstr`` only when there is a text."""
+    profile = RUNTIME.profile
+    emit_notes(notes + _failure_notes(exc), func)
+    reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
+    emit(E_WARNING, profile.msg(message, reason=reason, **fields), func)
+    if errno_ref is not None:
+        errno_ref.value = exc.errno
+    if errstr_ref is not None and exc.errstr is not None:
+        errstr_ref.value = exc.errstr
+    return False
+
+
 # ---------------------------------------------------------------------------
 # fsockopen / pfsockopen
 
@@ -140,18 +164,16 @@ def _fsockopen(
     try:
         stream = _create(req, notes)
     except StreamError as exc:
-        emit_notes(notes + _failure_notes(exc), func)
-        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
-        emit(
-            E_WARNING,
-            profile.msg("fsockopen_failed", host=_c_string(host), port=port_n, reason=reason),
+        return _report_failure(
             func,
+            exc,
+            notes,
+            "fsockopen_failed",
+            errno_ref,
+            errstr_ref,
+            host=_c_string(host),
+            port=port_n,
         )
-        if errno_ref is not None:
-            errno_ref.value = exc.errno
-        if exc.errstr is not None and errstr_ref is not None:
-            errstr_ref.value = exc.errstr
-        return False
     emit_notes(notes, func)
     if errno_ref is not None:
         errno_ref.value = 0
@@ -233,14 +255,9 @@ def stream_socket_client(
     try:
         stream = _create(req, notes)
     except StreamError as exc:
-        emit_notes(notes + _failure_notes(exc), func)
-        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
-        emit(E_WARNING, profile.msg("client_failed", address=addslashes(spec), reason=reason), func)
-        if errno_ref is not None:
-            errno_ref.value = exc.errno
-        if errstr_ref is not None and exc.errstr is not None:
-            errstr_ref.value = exc.errstr
-        return False
+        return _report_failure(
+            func, exc, notes, "client_failed", errno_ref, errstr_ref, address=addslashes(spec)
+        )
     emit_notes(notes, func)
     return stream
 
@@ -254,7 +271,6 @@ def stream_socket_server(
 ) -> SocketStream | bool:
     """PHP's ``stream_socket_server()``. Bind/listen errors leave errno at 0."""
     func = "stream_socket_server"
-    profile = RUNTIME.profile
     spec = arg_string(func, 1, "address", address)
     assert spec is not None
     errno_ref = arg_ref(func, 2, "error_code", error_code)
@@ -278,14 +294,9 @@ def stream_socket_server(
     try:
         stream = _create(req, notes)
     except StreamError as exc:
-        emit_notes(notes + _failure_notes(exc), func)
-        reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
-        emit(E_WARNING, profile.msg("server_failed", address=_c_string(spec), reason=reason), func)
-        if errno_ref is not None:
-            errno_ref.value = exc.errno
-        if errstr_ref is not None and exc.errstr is not None:
-            errstr_ref.value = exc.errstr
-        return False
+        return _report_failure(
+            func, exc, notes, "server_failed", errno_ref, errstr_ref, address=_c_string(spec)
+        )
     emit_notes(notes, func)
     return stream
 
@@ -417,7 +428,7 @@ def stream_socket_sendto(
     func = "stream_socket_sendto"
     profile = RUNTIME.profile
     res = arg_resource(func, 1, "socket", socket)
-    payload = _arg_bytes(func, 2, "data", data)
+    payload = arg_bytes(func, 2, "data", data)
     flag_bits = arg_int(func, 3, "flags", flags)
     target = arg_string(func, 4, "address", address)
     assert flag_bits is not None and target is not None
@@ -471,16 +482,6 @@ def _parse_network_address(text: str, func: str) -> object:
         return False
     sockaddr: Any = infos[0][1]
     return (sockaddr[0], port, *sockaddr[2:])
-
-
-def _arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, bytearray | memoryview):
-        return bytes(value)
-    text = arg_string(func, argnum, name, value)
-    assert text is not None
-    return text.encode("utf-8", "surrogateescape")
 
 
 def stream_get_transports() -> list[str]:

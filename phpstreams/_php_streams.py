@@ -18,6 +18,7 @@ from ._errors import E_WARNING
 from ._php_args import (
     Ref,
     arg_bool,
+    arg_bytes,
     arg_int,
     arg_ref,
     arg_resource,
@@ -131,7 +132,7 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     func = "stream_get_line"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "length", length)
-    delim = _arg_bytes(func, 3, "ending", ending)
+    delim = arg_bytes(func, 3, "ending", ending)
     assert n is not None
     if n < 0:
         raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0")
@@ -177,19 +178,9 @@ def feof(stream: Any) -> bool:
 # writing
 
 
-def _arg_bytes(func: str, argnum: int, name: str, value: object) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, bytearray | memoryview):
-        return bytes(value)
-    text = arg_string(func, argnum, name, value)
-    assert text is not None
-    return text.encode("utf-8", "surrogateescape")
-
-
 def _fwrite(func: str, stream: Any, data: Any, length: Any) -> int | bool:
     res = arg_resource(func, 1, "stream", stream)
-    payload = data if type(data) is bytes else _arg_bytes(func, 2, "data", data)
+    payload = data if type(data) is bytes else arg_bytes(func, 2, "data", data)
     if length is not None:
         n = arg_int(func, 3, "length", length, nullable=True)
         assert n is not None
