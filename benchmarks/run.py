@@ -391,8 +391,16 @@ def _run_client(which: str, w: Workload, env: dict[str, Any]) -> float:
         cmd = [env["php"], "-n", "-d", "memory_limit=-1", "-r", code]
     else:
         cmd = [sys.executable, "-c", code]
+    # Run outside the checkout: "python -c" puts the working directory first on
+    # sys.path, which must not shadow the phpstreams under test.
     out = subprocess.run(
-        cmd, env=proc_env, capture_output=True, text=True, timeout=600, check=False
+        cmd,
+        env=proc_env,
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     try:
         return float(out.stdout.strip().splitlines()[-1])
