@@ -22,6 +22,7 @@ conventions).
 
 from __future__ import annotations
 
+from . import _php_sockets, _php_streams
 from ._constants import *  # noqa: F403
 from ._constants import __all__ as _constant_names
 from ._context import StreamContext
@@ -52,48 +53,8 @@ from ._php_openssl import (
     openssl_x509_read,
 )
 from ._php_runtime import ini_get, ini_set, use_profile
-from ._php_sockets import (
-    fsockopen,
-    pfsockopen,
-    stream_get_transports,
-    stream_socket_accept,
-    stream_socket_client,
-    stream_socket_get_name,
-    stream_socket_pair,
-    stream_socket_recvfrom,
-    stream_socket_sendto,
-    stream_socket_server,
-    stream_socket_shutdown,
-)
-from ._php_streams import (
-    fclose,
-    feof,
-    fflush,
-    fgetc,
-    fgets,
-    fopen,
-    fputs,
-    fread,
-    fseek,
-    ftell,
-    fwrite,
-    get_resource_type,
-    is_resource,
-    rewind,
-    socket_get_status,
-    socket_set_blocking,
-    socket_set_timeout,
-    stream_get_contents,
-    stream_get_line,
-    stream_get_meta_data,
-    stream_is_local,
-    stream_select,
-    stream_set_blocking,
-    stream_set_chunk_size,
-    stream_set_read_buffer,
-    stream_set_timeout,
-    stream_set_write_buffer,
-)
+from ._php_sockets import *  # noqa: F403
+from ._php_streams import *  # noqa: F403
 from ._stream import Stream
 from ._version import __version__
 
@@ -112,18 +73,6 @@ __all__ = [
     "ini_set",
     "use_profile",
     "__version__",
-    # sockets
-    "fsockopen",
-    "pfsockopen",
-    "stream_get_transports",
-    "stream_socket_accept",
-    "stream_socket_client",
-    "stream_socket_get_name",
-    "stream_socket_pair",
-    "stream_socket_recvfrom",
-    "stream_socket_sendto",
-    "stream_socket_server",
-    "stream_socket_shutdown",
     "stream_socket_enable_crypto",
     # certificates
     "OpenSSLCertificate",
@@ -139,33 +88,7 @@ __all__ = [
     "stream_context_set_default",
     "stream_context_set_option",
     "stream_context_set_params",
-    # streams
-    "fclose",
-    "feof",
-    "fflush",
-    "fgetc",
-    "fgets",
-    "fopen",
-    "fputs",
-    "fread",
-    "fseek",
-    "ftell",
-    "fwrite",
-    "get_resource_type",
-    "is_resource",
-    "rewind",
-    "socket_get_status",
-    "socket_set_blocking",
-    "socket_set_timeout",
-    "stream_get_contents",
-    "stream_get_line",
-    "stream_get_meta_data",
-    "stream_is_local",
-    "stream_select",
-    "stream_set_blocking",
-    "stream_set_chunk_size",
-    "stream_set_read_buffer",
-    "stream_set_timeout",
-    "stream_set_write_buffer",
     *_constant_names,
 ]
+__all__ += _php_sockets.__all__  # fsockopen, stream_socket_* ...
+__all__ += _php_streams.__all__  # fread, fgets, stream_select ...

@@ -275,6 +275,14 @@ def _has_timeout(timeout: Timeout) -> bool:
     return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
 
 
+# An SNI_server_certs array entry: its two keys and the warning for a path with a NUL
+# byte (PHP's texts, including the double space in the key's).
+_SNI_ENTRY_FILES = (
+    ("local_cert", "Failed setting local cert chain file `{}'; could not open file"),
+    ("local_pk", "Failed setting local private key file `{}';  could not open file"),
+)
+
+
 def _seconds(timeout: Timeout) -> float:
     assert timeout is not None
     return timeout[0] + timeout[1] / 1_000_000
@@ -618,33 +626,18 @@ class TLSConnection:
                 )
                 return False
             if isinstance(entry, dict):
-                if "local_cert" not in entry:
-                    notes.append(Note(E_WARNING, "local_cert not present in the array"))
-                    return False
-                cert_path = str(entry["local_cert"])
-                if "\0" in cert_path:
-                    notes.append(
-                        Note(
-                            E_WARNING,
-                            f"Failed setting local cert chain file `{_cstr(cert_path)}'; "
-                            "could not open file",
-                        )
-                    )
-                    return False
-                if "local_pk" not in entry:
-                    notes.append(Note(E_WARNING, "local_pk not present in the array"))
-                    return False
-                key_path = str(entry["local_pk"])
-                if "\0" in key_path:
-                    notes.append(
-                        Note(
-                            E_WARNING,
-                            f"Failed setting local private key file `{_cstr(key_path)}';  "
-                            "could not open file",
-                        )
-                    )
-                    return False
-                ctx = _sni_server_ctx(os.path.abspath(cert_path), os.path.abspath(key_path), notes)
+                # Checked in PHP's order: cert present, cert path, key present, key path.
+                paths: list[str] = []
+                for key, unopenable in _SNI_ENTRY_FILES:
+                    if key not in entry:
+                        notes.append(Note(E_WARNING, f"{key} not present in the array"))
+                        return False
+                    path = str(entry[key])
+                    if "\0" in path:
+                        notes.append(Note(E_WARNING, unopenable.format(_cstr(path))))
+                        return False
+                    paths.append(os.path.abspath(path))
+                ctx = _sni_server_ctx(paths[0], paths[1], notes)
             else:
                 path = str(entry)
                 if "\0" in path:
