@@ -8,7 +8,7 @@ lower layers receive what they need (profile, timeouts) as arguments.
 from __future__ import annotations
 
 from ._context import StreamContext
-from ._phpvalues import php_float_to_string, php_type_name, strtol_prefix
+from ._phpvalues import php_type_name, strtol_prefix, to_php_string
 from ._profiles import PHP_8_2, Profile, get_profile
 from ._stream import Stream
 
@@ -43,18 +43,6 @@ def use_profile(version: str) -> None:
     RUNTIME.__init__(get_profile(version))  # type: ignore[misc]
 
 
-def _ini_string(value: object) -> str:
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "1"
-    if isinstance(value, float):
-        return php_float_to_string(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "surrogateescape")
-    return str(value)
-
-
 def ini_get(option: str) -> str | bool:
     """PHP's ``ini_get``: the value as a string, or False for an unknown entry."""
     value = RUNTIME.ini.get(option)
@@ -73,5 +61,5 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
             f"{php_type_name(value)} given"
         )
     old = RUNTIME.ini[option]
-    RUNTIME.ini[option] = _ini_string(value)
+    RUNTIME.ini[option] = to_php_string(value)
     return old
