@@ -32,7 +32,9 @@
 #include <Python.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
 
 typedef struct {
@@ -49,6 +51,11 @@ typedef struct {
     int is_blocked;
     int timed_out;
     int timeout_ms;          /* php_tvtoto() of the stream timeout; < 0 waits forever */
+    /* Optional C reader used before _op_read (the TLS engine's, see set_fast_reader):
+     * > 0 bytes read; anything else means "ask _op_read", which finishes the attempt. */
+    int (*fast_read)(void *ctx, char *dst, int size);
+    void *fast_ctx;
+    PyObject *fast_owner;    /* keeps fast_ctx (and what it points to) alive */
 } StreamCore;
 
 #define TRANSIENT(e) ((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
@@ -150,6 +157,11 @@ raw_read(StreamCore *s, char *dst, Py_ssize_t size)
 {
     if (s->direct_fd >= 0)
         return sock_recv(s, dst, size);
+    if (s->fast_read != NULL) {
+        int n = s->fast_read(s->fast_ctx, dst, size > INT_MAX ? INT_MAX : (int)size);
+        if (n > 0)
+            return n;
+    }
     return py_read_into(s, dst, size);
 }
 
@@ -527,6 +539,7 @@ core_traverse(StreamCore *s, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(s));
     Py_VISIT(s->notes);
+    Py_VISIT(s->fast_owner);
     return 0;
 }
 
@@ -534,6 +547,9 @@ static int
 core_clear(StreamCore *s)
 {
     Py_CLEAR(s->notes);
+    s->fast_read = NULL;
+    s->fast_ctx = NULL;
+    Py_CLEAR(s->fast_owner);
     return 0;
 }
 
@@ -631,6 +647,26 @@ m_write(StreamCore *s, PyObject *arg)
 }
 
 static PyObject *
+m_set_fast_reader(StreamCore *s, PyObject *args)
+{
+    PyObject *owner;
+    unsigned long long fn, ctx;
+    if (!PyArg_ParseTuple(args, "OKK", &owner, &fn, &ctx))
+        return NULL;
+    if (owner == Py_None || fn == 0) {
+        s->fast_read = NULL;
+        s->fast_ctx = NULL;
+        Py_CLEAR(s->fast_owner);
+    }
+    else {
+        s->fast_read = (int (*)(void *, char *, int))(uintptr_t)fn;
+        s->fast_ctx = (void *)(uintptr_t)ctx;
+        Py_XSETREF(s->fast_owner, Py_NewRef(owner));
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 m_discard_buffer(StreamCore *s, PyObject *unused)
 {
     s->readpos = s->writepos = 0;
@@ -654,6 +690,9 @@ static PyMethodDef core_methods[] = {
      "_php_stream_fill_read_buffer; False when the low-level read failed."},
     {"write", (PyCFunction)m_write, METH_O,
      "_php_stream_write: bytes written (partial on a later error), 0, or -1."},
+    {"set_fast_reader", (PyCFunction)m_set_fast_reader, METH_VARARGS,
+     "set_fast_reader(owner, fn_address, ctx_address): a C reader tried before _op_read;\n"
+     "owner keeps ctx alive. set_fast_reader(None, 0, 0) removes it."},
     {"discard_buffer", (PyCFunction)m_discard_buffer, METH_NOARGS,
      "Forget the buffered data (readpos = writepos = 0)."},
     {"buffered", (PyCFunction)m_buffered, METH_NOARGS, "The unread buffered bytes."},

@@ -229,6 +229,8 @@ class SocketStream(Stream):
         active = crypto is not None and crypto.active
         sock = self._sock
         self.direct_fd = sock.fileno() if sock is not None and not active else -1
+        # Active TLS: the engine's C first pass of a read, before _op_read.
+        self.set_fast_reader(*(crypto.fast_reader() if active else (None, 0, 0)))
 
     # -- the ops the C core calls when TLS is active --------------------------------
 

@@ -43,7 +43,7 @@ from typing import Any
 
 from ._context import StreamContext
 from ._errors import E_WARNING, CryptoError, Note
-from ._native import EX_DATA_INDEX, HAS, ffi, lib
+from ._native import EX_DATA_INDEX, HAS, TLS_READ_ADDRESS, ffi, lib
 from ._profiles import Profile
 from ._ssl_options import (
     IS_CLIENT,
@@ -294,13 +294,13 @@ class TLSConnection:
     __slots__ = (
         "_alpn_bytes",
         "_alpn_wire",
-        "_errno",
+        "_callback_error",
         "_handle",
+        "_io",
         "_rbuf",
         "_rbuf_size",
         "_sni_ctxs",
         "active",
-        "callback_error",
         "ctx",
         "is_client",
         "profile",
@@ -318,15 +318,40 @@ class TLSConnection:
         self.is_client = True
         self.active = False
         self.state_set = False
-        self.callback_error: BaseException | None = None
+        # ssl, PHP's carried errno and the fast-read stash, shared with C (fastio).
+        self._io: Any = ffi.new("phpstreams_tls_io *")
+        self._callback_error: BaseException | None = None
         self.settings = SSLSettings()
-        self._errno = 0
         self._handle: Any = None
         self._alpn_wire: Any = None
         self._alpn_bytes = b""
         self._sni_ctxs: list[tuple[str, Any]] = []
         self._rbuf_size = 0
         self._rbuf: Any = None
+
+    @property
+    def _errno(self) -> int:
+        """PHP's ``errno`` as the last OpenSSL call on this connection left it."""
+        return self._io.carried_errno  # type: ignore[no-any-return]
+
+    @_errno.setter
+    def _errno(self, value: int) -> None:
+        self._io.carried_errno = value
+
+    @property
+    def callback_error(self) -> BaseException | None:
+        """An exception a Python callback stored during the last OpenSSL call."""
+        return self._callback_error
+
+    @callback_error.setter
+    def callback_error(self, exc: BaseException | None) -> None:
+        self._callback_error = exc
+        self._io.callback_failed = exc is not None
+
+    def fast_reader(self) -> tuple[object, int, int]:
+        """``(owner, function, context)`` for ``StreamCore.set_fast_reader``: the C
+        first pass of :meth:`read` (see ``_native/_cdefs/fastio.py``)."""
+        return (self, TLS_READ_ADDRESS, int(ffi.cast("uintptr_t", self._io)))
 
     # -- setup (php_openssl_setup_crypto) ------------------------------------------
 
@@ -416,6 +441,7 @@ class TLSConnection:
             notes.append(Note(E_WARNING, "SSL handle creation failure"))
             return False
         self.ssl = ffi.gc(ssl, lib.SSL_free)
+        self._io.ssl = self.ssl
         lib.SSL_set_ex_data(self.ssl, EX_DATA_INDEX, self._handle)
         lib.SSL_set_fd(self.ssl, stream.fileno())
 
@@ -897,18 +923,30 @@ class TLSConnection:
             limit = _seconds(timeout)
         notes = stream.notes
         ssl = self.ssl
+        io = self._io
+        # The stream's C fast reader may have made this loop's first SSL_read already
+        # and left its result here for us to finish (fastio.py).
+        stashed = io.stashed
+        io.stashed = 0
         while True:
-            if has_timeout and time.monotonic() - start > limit:
-                stream.timed_out = True
-                return None
-            _ERR_clear_error()
-            ffi.errno = self._errno
-            n = _SSL_read(ssl, buf, size)
-            self._errno = ffi.errno
-            if self.callback_error is not None:
-                self.reraise()
-            if n > 0:
-                return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
+            if stashed:
+                stashed = 0
+                n = io.ret
+                if self._callback_error is not None:
+                    self.reraise()
+                assert n <= 0, "the fast reader keeps successful reads"
+            else:
+                if has_timeout and time.monotonic() - start > limit:
+                    stream.timed_out = True
+                    return None
+                _ERR_clear_error()
+                ffi.errno = io.carried_errno
+                n = _SSL_read(ssl, buf, size)
+                io.carried_errno = ffi.errno
+                if self._callback_error is not None:
+                    self.reraise()
+                if n > 0:
+                    return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
             err = _SSL_get_error(ssl, n)
             retry = self._handle_error(stream, n, False, notes)
             if self._errno == _EAGAIN and err == _WANT_READ:

@@ -31,4 +31,5 @@ MODULES: tuple[str, ...] = (
     "ssl",
     "tls1",
     "callbacks",
+    "fastio",
 )
