@@ -176,3 +176,31 @@ def test_handshakes_leave_fds_and_ssl_objects_flat(server: TLSServer, cafile: st
         one(i)
     assert _open_fds() <= fds + 2
     assert _live_connections() <= conns
+
+
+def test_fast_reader_is_installed_while_tls_is_active_and_hands_eof_to_python(
+    server: TLSServer, cafile: str
+) -> None:
+    """Active TLS installs the engine's C reader; the peer's close_notify is not data, so
+    the C pass stashes it and the Python loop finishes it (EOF, stash emptied)."""
+    ctx = ps.stream_context_create({"ssl": {"cafile": cafile}})
+    s = ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+    assert isinstance(s, ps.Stream)
+    conn = s.crypto
+    assert conn.active and s.direct_fd == -1
+    assert ps.fgets(s) == b"hello\n"
+    assert ps.fread(s, 100) == b""
+    assert ps.feof(s) is True
+    assert conn._io.stashed == 0
+    ps.fclose(s)
+
+
+def test_callback_error_is_mirrored_for_the_c_reader() -> None:
+    """The C reader keeps a read only while no callback has stored an exception."""
+    conn = _tls.TLSConnection(ps._profiles.PHP_8_2, None)
+    assert conn._io.callback_failed == 0
+    conn.callback_error = RuntimeError("x")
+    assert conn._io.callback_failed == 1
+    with pytest.raises(RuntimeError):
+        conn.reraise()
+    assert conn._io.callback_failed == 0 and conn.callback_error is None
