@@ -390,24 +390,30 @@ class _SelectArray:
     """One of stream_select()'s arrays: its entries (key, value) in order, and PHP's
     ``php_stream_from_zval_no_verify`` over them. A closed resource or a non-resource
     entry does not stop the select: PHP records a TypeError for it on every pass and
-    throws the last one when the function returns."""
+    throws the last one when the function returns. The array is scanned once; each
+    pass replays the scan's errors in PHP's order."""
+
+    __slots__ = ("_errors", "_streams", "func", "ref")
 
     def __init__(self, ref: Ref, func: str) -> None:
         self.ref = ref
-        value = ref.value
-        self.entries = list(value.items() if isinstance(value, Mapping) else enumerate(value))
         self.func = func
+        value = ref.value
+        entries = value.items() if isinstance(value, Mapping) else enumerate(value)
+        self._streams: list[tuple[Any, Stream]] = []
+        self._errors: list[str] = []
+        for key, item in entries:
+            if isinstance(item, Stream) and not item.closed:
+                self._streams.append((key, item))
+            elif isinstance(getattr(item, "resource_type", None), str):
+                self._errors.append(f"{func}(): supplied resource is not a valid stream resource")
+            else:
+                self._errors.append(f"{func}(): supplied argument is not a valid stream resource")
 
     def streams(self, errors: list[str]) -> list[tuple[Any, Stream]]:
-        out = []
-        for key, value in self.entries:
-            if isinstance(value, Stream) and not value.closed:
-                out.append((key, value))
-            elif isinstance(getattr(value, "resource_type", None), str):
-                errors.append(f"{self.func}(): supplied resource is not a valid stream resource")
-            else:
-                errors.append(f"{self.func}(): supplied argument is not a valid stream resource")
-        return out
+        if self._errors:
+            errors.extend(self._errors)
+        return self._streams
 
     def replace(self, kept: list[tuple[Any, Stream]]) -> None:
         if isinstance(self.ref.value, Mapping):
@@ -449,23 +455,46 @@ def stream_select(
     only those streams readable and the other arrays emptied (PHP's shortcut).
     """
     func = "stream_select"
-    arrays: list[_SelectArray | None] = []
+    refs: list[Ref | None] = []
     for argnum, (name, ref) in enumerate(
         (("read", read), ("write", write), ("except", except_)), start=1
     ):
         r = arg_ref(func, argnum, name, ref)
         if r is None or r.value is None:
-            arrays.append(None)
+            refs.append(None)
             continue
         if not isinstance(r.value, Mapping | list | tuple):
             raise type_error(func, argnum, name, "?array", r.value)
-        arrays.append(_SelectArray(r, func))
+        refs.append(r)
     sec = arg_int(func, 4, "seconds", seconds, nullable=True)
     usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
+    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+
+    # Plain socket streams in lists, valid timeout: the whole call in C.
+    if sec is None and not usec:
+        fast_timeout = -1
+    elif sec is not None and sec >= 0 and (usec or 0) >= 0:
+        fast_timeout = min(sec * 1000 + ((usec or 0) + 999) // 1000, 2**31 - 1)
+    else:
+        fast_timeout = -2  # a ValueError: the full path raises it in PHP's order
+    if fast_timeout != -2:
+        values = [None if r is None else r.value for r in refs]
+        try:
+            fast = _speedups.select_plain(values[0], values[1], values[2], masks, fast_timeout)
+        except OSError as exc:
+            streams = [s for v in values if v is not None for s in v]
+            return _select_failed(func, exc, max(s.direct_fd for s in streams))
+        if fast is not None:
+            for r, kept in zip(refs, fast[1:], strict=True):
+                if r is not None:
+                    r.value = kept
+            return fast[0]
+
+    arrays = [None if r is None else _SelectArray(r, func) for r in refs]
 
     errors: list[str] = []
-    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
     registered: dict[int, int] = {}
+    socket_fds: dict[int, int] = {}  # id(socket stream) -> its descriptor, cast once
     sets = 0
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_to_fd_set
         if arr is None:
@@ -473,6 +502,8 @@ def stream_select(
         counted = False
         for _, s in arr.streams(errors):
             fd = _select_fd(func, s)
+            if type(s) is SocketStream:
+                socket_fds[id(s)] = fd
             if fd >= 0:
                 registered[fd] = registered.get(fd, 0) | mask
                 counted = True
@@ -502,10 +533,21 @@ def stream_select(
             raise exc from TypeError(errors[-1])
         raise
 
-    result = _select_run(func, arrays, masks, registered, timeout_ms, errors)
+    result = _select_run(func, arrays, masks, registered, socket_fds, timeout_ms, errors)
     if errors:
         raise TypeError(errors[-1])
     return result
+
+
+def _select_failed(func: str, exc: OSError, max_fd: int) -> bool:
+    code = exc.errno or 0
+    reason = os.strerror(code)
+    emit(
+        E_WARNING,
+        RUNTIME.profile.msg("unable_to_select", errno=code, reason=reason, max_fd=max_fd),
+        func,
+    )
+    return False
 
 
 def _select_run(
@@ -513,6 +555,7 @@ def _select_run(
     arrays: list[_SelectArray | None],
     masks: tuple[int, int, int],
     registered: dict[int, int],
+    socket_fds: dict[int, int],
     timeout_ms: int,
     errors: list[str],
 ) -> int | bool:
@@ -528,20 +571,13 @@ def _select_run(
             return len(buffered)
 
     poller = select.poll()
+    register = poller.register
     for fd, events in registered.items():
-        poller.register(fd, events)
+        register(fd, events)
     try:
         ready = dict(poller.poll(timeout_ms))
     except OSError as exc:
-        code = exc.errno or 0
-        emit(
-            E_WARNING,
-            RUNTIME.profile.msg(
-                "unable_to_select", errno=code, reason=os.strerror(code), max_fd=max(registered)
-            ),
-            func,
-        )
-        return False
+        return _select_failed(func, exc, max(registered))
     total = 0
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
         if arr is None:
@@ -549,7 +585,10 @@ def _select_run(
         kept = []
         counted: set[int] = set()
         for key, s in arr.streams(errors):
-            fd = _select_fd(func, s)
+            # A socket's second cast would change nothing (its TLS pending bytes were
+            # pulled by the first); other streams are cast again for PHP's warnings.
+            cast = socket_fds.get(id(s))
+            fd = _select_fd(func, s) if cast is None else cast
             if fd >= 0 and ready.get(fd, 0) & mask:
                 kept.append((key, s))
                 if fd not in counted:

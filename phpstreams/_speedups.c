@@ -33,7 +33,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <limits.h>
 #include <sys/socket.h>
 
@@ -943,6 +945,174 @@ install(PyObject *mod, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* --------------------------------------------------------------------------------
+ * select over plain socket streams
+ *
+ * select_plain(read, write, except_, masks, timeout_ms): stream_select() for the
+ * common case only -- each array None or a list whose items are all open socket
+ * streams doing plain I/O here (direct_fd >= 0), and no read stream with buffered
+ * data (PHP's shortcut). Anything else returns None before polling and the Python
+ * implementation runs. Otherwise: one poll() over the distinct descriptors (the GIL
+ * released; EINTR retried with the time left, as select.poll does), then the three
+ * filtered lists and the count PHP returns (per array, the distinct ready
+ * descriptors). A poll() failure raises OSError.
+ */
+
+static long long
+monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+cmp_pollfd(const void *a, const void *b)
+{
+    int x = ((const struct pollfd *)a)->fd, y = ((const struct pollfd *)b)->fd;
+    return (x > y) - (x < y);
+}
+
+static Py_ssize_t
+find_fd(struct pollfd *fds, Py_ssize_t n, int fd)
+{
+    Py_ssize_t lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (fds[mid].fd == fd)
+            return mid;
+        if (fds[mid].fd < fd)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static PyObject *
+select_plain(PyObject *mod, PyObject *args)
+{
+    ModState *st = state(mod);
+    PyObject *arrays[3];
+    int masks[3], timeout_ms;
+    if (!PyArg_ParseTuple(args, "OOO(iii)i", &arrays[0], &arrays[1], &arrays[2], &masks[0],
+                          &masks[1], &masks[2], &timeout_ms))
+        return NULL;
+    Py_ssize_t total = 0;
+    for (int a = 0; a < 3; a++) {
+        PyObject *arr = arrays[a];
+        if (arr == Py_None)
+            continue;
+        if (!PyList_CheckExact(arr))
+            Py_RETURN_NONE;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arr); i++) {
+            PyObject *item = PyList_GET_ITEM(arr, i);
+            if (!fast_stream(st, item))
+                Py_RETURN_NONE;
+            StreamCore *s = (StreamCore *)item;
+            if (s->direct_fd < 0 || (a == 0 && s->writepos > s->readpos))
+                Py_RETURN_NONE;
+        }
+        total += PyList_GET_SIZE(arr);
+    }
+    if (total == 0)
+        Py_RETURN_NONE; /* "No stream arrays were passed": the Python path says it */
+
+    struct pollfd *fds = PyMem_Calloc((size_t)total, sizeof(struct pollfd));
+    int *stamp = PyMem_Calloc((size_t)total, sizeof(int));
+    if (fds == NULL || stamp == NULL) {
+        PyMem_Free(fds);
+        PyMem_Free(stamp);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t n = 0;
+    for (int a = 0; a < 3; a++) {
+        if (arrays[a] == Py_None)
+            continue;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arrays[a]); i++)
+            fds[n++].fd = ((StreamCore *)PyList_GET_ITEM(arrays[a], i))->direct_fd;
+    }
+    qsort(fds, (size_t)n, sizeof(struct pollfd), cmp_pollfd);
+    Py_ssize_t uniq = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (uniq == 0 || fds[uniq - 1].fd != fds[i].fd)
+            fds[uniq++].fd = fds[i].fd;
+    for (int a = 0; a < 3; a++) {
+        if (arrays[a] == Py_None)
+            continue;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arrays[a]); i++) {
+            int fd = ((StreamCore *)PyList_GET_ITEM(arrays[a], i))->direct_fd;
+            fds[find_fd(fds, uniq, fd)].events |= (short)masks[a];
+        }
+    }
+
+    int rc, err = 0;
+    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = poll(fds, (nfds_t)uniq, timeout_ms);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (rc >= 0 || err != EINTR)
+            break;
+        if (PyErr_CheckSignals() < 0) {
+            PyMem_Free(fds);
+            PyMem_Free(stamp);
+            return NULL;
+        }
+        if (timeout_ms >= 0) {
+            long long left = deadline - monotonic_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
+    }
+    if (rc < 0) {
+        PyMem_Free(fds);
+        PyMem_Free(stamp);
+        errno = err;
+        return PyErr_SetFromErrno(PyExc_OSError);
+    }
+
+    PyObject *out = PyTuple_New(4);
+    if (out == NULL)
+        goto fail;
+    Py_ssize_t count = 0;
+    for (int a = 0; a < 3; a++) {
+        PyObject *arr = arrays[a];
+        if (arr == Py_None) {
+            PyTuple_SET_ITEM(out, a + 1, Py_NewRef(Py_None));
+            continue;
+        }
+        PyObject *kept = PyList_New(0);
+        if (kept == NULL) {
+            Py_DECREF(out);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(out, a + 1, kept);
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arr); i++) {
+            PyObject *item = PyList_GET_ITEM(arr, i);
+            Py_ssize_t k = find_fd(fds, uniq, ((StreamCore *)item)->direct_fd);
+            if (!(fds[k].revents & masks[a]))
+                continue;
+            if (PyList_Append(kept, item) < 0) {
+                Py_DECREF(out);
+                goto fail;
+            }
+            if (stamp[k] != a + 1) {
+                stamp[k] = a + 1;
+                count++;
+            }
+        }
+    }
+    PyTuple_SET_ITEM(out, 0, PyLong_FromSsize_t(count));
+    PyMem_Free(fds);
+    PyMem_Free(stamp);
+    return out;
+fail:
+    PyMem_Free(fds);
+    PyMem_Free(stamp);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
     {"fread", (PyCFunction)(void (*)(void))fast_fread, METH_FASTCALL | METH_KEYWORDS,
      "fread(stream, length): PHP's fread() (C fast path for socket streams)."},
@@ -950,6 +1120,9 @@ static PyMethodDef module_methods[] = {
      "fgets(stream, length=None): PHP's fgets() (C fast path for socket streams)."},
     {"fwrite", (PyCFunction)(void (*)(void))fast_fwrite, METH_FASTCALL | METH_KEYWORDS,
      "fwrite(stream, data, length=None): PHP's fwrite() (C fast path for socket streams)."},
+    {"select_plain", select_plain, METH_VARARGS,
+     "select_plain(read, write, except_, masks, timeout_ms): stream_select() over plain\n"
+     "socket streams in lists -> (count, read, write, except_), or None (not applicable)."},
     {"install", install, METH_VARARGS,
      "install(socket_type, fread, fgets, fwrite, drain): the Python implementations."},
     {NULL}};

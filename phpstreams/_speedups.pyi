@@ -30,6 +30,13 @@ class StreamCore:
 def fread(stream: Any, length: int) -> bytes | bool: ...
 def fgets(stream: Any, length: int | None = None) -> bytes | bool: ...
 def fwrite(stream: Any, data: bytes | str, length: int | None = None) -> int | bool: ...
+def select_plain(
+    read: object,
+    write: object,
+    except_: object,
+    masks: tuple[int, int, int],
+    timeout_ms: int,
+) -> tuple[int, list[Any] | None, list[Any] | None, list[Any] | None] | None: ...
 def install(
     socket_type: type,
     fread: Callable[..., Any],
