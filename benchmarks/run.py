@@ -92,6 +92,9 @@ def _peer_serve(listener: socket.socket, ctx: ssl.SSLContext | None, quiet: bool
             conn, _ = listener.accept()
         except OSError:
             return
+        if ctx is None and quiet:  # connect + close workload: nothing to serve
+            conn.close()
+            continue
         if ctx is not None:
 
             def tls_run(c: socket.socket = conn) -> None:
@@ -125,7 +128,7 @@ def _peer_main(certfile: str, ports_q: Any) -> None:
         for quiet in (False, True):
             listener = socket.socket()
             listener.bind(("127.0.0.1", 0))
-            listener.listen(1024)
+            listener.listen(4096)  # capped by net.core.somaxconn
             key = f"{name}_hs" if quiet else name
             ports[key] = listener.getsockname()[1]
             threading.Thread(

@@ -7,6 +7,8 @@ lower layers receive what they need (profile, timeouts) as arguments.
 
 from __future__ import annotations
 
+import functools
+
 from ._context import StreamContext
 from ._phpvalues import php_type_name, strtol_prefix, to_php_string
 from ._profiles import PHP_8_2, Profile, get_profile
@@ -31,7 +33,13 @@ class Runtime:
 
     def default_socket_timeout(self) -> int:
         """``FG(default_socket_timeout)``: the ini value as a C long."""
-        return strtol_prefix(self.ini["default_socket_timeout"])
+        return _ini_long(self.ini["default_socket_timeout"])
+
+
+@functools.lru_cache(maxsize=64)
+def _ini_long(text: str) -> int:
+    """An ini string as the C long PHP parses from it (memoised: read on every connect)."""
+    return strtol_prefix(text)
 
 
 RUNTIME = Runtime(PHP_8_2)

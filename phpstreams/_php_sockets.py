@@ -8,6 +8,7 @@ and translates their typed exceptions into PHP's contract.
 
 from __future__ import annotations
 
+import math
 import socket
 from typing import Any
 
@@ -228,7 +229,7 @@ def stream_socket_client(
     assert flag_bits is not None
     ctx = arg_context(func, 6, "context", context)
 
-    if seconds is not None and (seconds != seconds or seconds in (float("inf"), float("-inf"))):
+    if seconds is not None and not math.isfinite(seconds):
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
     if seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:

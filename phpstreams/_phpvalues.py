@@ -37,6 +37,7 @@ LONG_MIN = -(2**63)
 # PHP's numeric-string grammar (Zend/zend_operators.c): optional leading whitespace,
 # sign, digits with optional fraction and exponent, optional trailing whitespace.
 _WS = " \t\n\r\v\f"
+_WS_BYTES = _WS.encode()
 _NUMERIC_RE = re.compile(
     rb"[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\r\v\f]*\Z"
 )
@@ -165,12 +166,20 @@ def strtol_prefix(value: str | bytes) -> int:
 def atoi_port(text: str) -> int:
     """The port PHP derives from ``"...:<text>"``: C ``atoi`` (``(int)strtol``), then
     ``htons`` keeps the low 16 bits, so ports wrap modulo 65536."""
-    raw = _as_bytes(text).lstrip(_WS.encode())
-    m = re.match(rb"[+-]?\d+", raw)
+    if text.isascii() and text.isdigit():  # the usual "443"
+        return int(text) & 0xFFFF if len(text) < 19 else _atoi_saturating(text) & 0xFFFF
+    raw = _as_bytes(text).lstrip(_WS_BYTES)
+    m = _ATOI_RE.match(raw)
     if not m:
         return 0
-    n = max(LONG_MIN, min(LONG_MAX, int(m.group(0))))
-    return n & 0xFFFF
+    return _atoi_saturating(m.group(0)) & 0xFFFF
+
+
+def _atoi_saturating(digits: str | bytes) -> int:
+    return max(LONG_MIN, min(LONG_MAX, int(digits)))
+
+
+_ATOI_RE = re.compile(rb"[+-]?\d+")
 
 
 def php_float_repr(value: float) -> str:

@@ -18,6 +18,7 @@ serve blocking, non-blocking and async-connected streams.
 
 from __future__ import annotations
 
+import _socket
 import errno as errno_mod
 import os
 import select
@@ -188,7 +189,8 @@ def resolve(host: str, socktype: int, profile: Profile) -> list[tuple[int, objec
     PHP *also* prints as a warning of its own."""
     raw = host.encode("utf-8", "surrogateescape")
     try:
-        infos = socket.getaddrinfo(raw, None, _address_family(), socktype)
+        # _socket's getaddrinfo: socket's wrapper only adds enum conversions (slow).
+        infos = _socket.getaddrinfo(raw, None, _address_family(), socktype)
     except socket.gaierror as exc:
         reason = exc.strerror or str(exc)
         raise ResolveError(profile.msg("getaddrinfo_failed", host=host, reason=reason)) from exc
