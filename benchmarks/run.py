@@ -515,6 +515,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plot", default="", help="draw the ratios to this PNG")
     parser.add_argument("--no-php", action="store_true", help="skip the PHP client")
     args = parser.parse_args(argv)
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            parser.error("--plot needs matplotlib: pip install '.[bench]'")
     php = None if args.no_php else shutil.which("php")
     selected = workloads(args.quick)
     if args.only:
