@@ -39,6 +39,7 @@ import os
 import select
 import socket
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ._context import StreamContext
@@ -148,6 +149,15 @@ def _conn_from_ssl(ssl: Any) -> TLSConnection | None:
 # it as soon as the OpenSSL call returns (pyOpenSSL's _CallbackExceptionHelper idea).
 
 
+def _guarded(conn: TLSConnection, fail: int, body: Callable[..., int], *args: Any) -> int:
+    """Run a callback body; an exception is stored on ``conn`` and ``fail`` returned."""
+    try:
+        return body(conn, *args)
+    except BaseException as exc:
+        conn.callback_error = exc
+        return fail
+
+
 @ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
     ssl = ffi.cast(
@@ -156,11 +166,7 @@ def phpstreams_verify_cb(preverify_ok: int, store_ctx: Any) -> int:
     conn = _conn_from_ssl(ssl)
     if conn is None:
         return preverify_ok
-    try:
-        return _verify(conn, preverify_ok, store_ctx)
-    except BaseException as exc:
-        conn.callback_error = exc
-        return 0
+    return _guarded(conn, 0, _verify, preverify_ok, store_ctx)
 
 
 def _verify(conn: TLSConnection, preverify_ok: int, store_ctx: Any) -> int:
@@ -184,11 +190,7 @@ def _verify(conn: TLSConnection, preverify_ok: int, store_ctx: Any) -> int:
 @ffi.def_extern(error=0)  # type: ignore[untyped-decorator]
 def phpstreams_passwd_cb(buf: Any, size: int, rwflag: int, userdata: Any) -> int:
     conn: TLSConnection = ffi.from_handle(userdata)
-    try:
-        return _passphrase(conn, buf, size)
-    except BaseException as exc:
-        conn.callback_error = exc
-        return 0
+    return _guarded(conn, 0, _passphrase, buf, size)
 
 
 def _passphrase(conn: TLSConnection, buf: Any, size: int) -> int:
@@ -208,11 +210,9 @@ def phpstreams_alpn_select_cb(
     ssl: Any, out: Any, outlen: Any, client: Any, client_len: int, arg: Any
 ) -> int:
     conn: TLSConnection = ffi.from_handle(arg)
-    try:
-        return _alpn_select(conn, out, outlen, client, client_len)
-    except BaseException as exc:
-        conn.callback_error = exc
-        return int(lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+    return _guarded(
+        conn, int(lib.SSL_TLSEXT_ERR_ALERT_FATAL), _alpn_select, out, outlen, client, client_len
+    )
 
 
 def _alpn_select(conn: TLSConnection, out: Any, outlen: Any, client: Any, client_len: int) -> int:
@@ -233,11 +233,7 @@ def phpstreams_servername_cb(ssl: Any, alert: Any, arg: Any) -> int:
     conn = _conn_from_ssl(ssl)
     if conn is None:
         return int(lib.SSL_TLSEXT_ERR_NOACK)
-    try:
-        return _servername(conn, ssl)
-    except BaseException as exc:
-        conn.callback_error = exc
-        return int(lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+    return _guarded(conn, int(lib.SSL_TLSEXT_ERR_ALERT_FATAL), _servername, ssl)
 
 
 def _servername(conn: TLSConnection, ssl: Any) -> int:
