@@ -597,7 +597,8 @@ class TLSConnection:
         return True
 
     def _server_options(self, notes: list[Note]) -> bool:
-        """``php_openssl_set_server_specific_opts``."""
+        """``php_openssl_set_server_specific_opts``. ``ecdh_curve`` is never read: PHP
+        compiles its curve setup only for OpenSSL < 1.1 (OpenSSL 3 picks curves itself)."""
         settings = self.settings
         if settings.rsa_key_size_set:
             notes.append(Note(E_WARNING, "rsa_key_size context option has been removed"))
