@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from phpstreams._stream import MemoryStream, Stream
+from phpstreams._stream import MemoryStream, SocketStream, Stream
 
 CHUNK = 8192
 
@@ -558,3 +558,46 @@ class TestMemoryStream:
         assert m.meta() == {"timed_out": False, "blocked": True, "eof": False}
         temp = MemoryStream("TEMP", CHUNK, "php://temp")
         assert temp.meta() == {}
+
+
+# ---------------------------------------------------------------------------
+# _speedups.select_plain: the C stream_select for plain socket streams
+
+
+def _pair() -> list[SocketStream]:
+    from phpstreams import STREAM_PF_UNIX, STREAM_SOCK_STREAM, stream_socket_pair
+
+    pair = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, 0)
+    assert isinstance(pair, list)
+    return pair
+
+
+def test_select_plain_polls_socket_streams_and_counts_per_array() -> None:
+    """Ready streams are kept in order; a stream in two arrays counts once per array."""
+    from phpstreams import fwrite
+    from phpstreams._php_streams import _EXCEPT_EVENTS, _READ_EVENTS, _WRITE_EVENTS
+    from phpstreams._speedups import select_plain
+
+    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+    a, b = _pair()
+    c, _c_peer = _pair()  # the peer stays open: a closed one would make c readable
+    assert select_plain([a, c], None, [], masks, 0) == (0, [], None, [])
+    fwrite(b, "x")
+    assert select_plain([a, c, a], [a], None, masks, 1000) == (2, [a, a], [a], None)
+
+
+def test_select_plain_declines_what_the_python_path_must_do() -> None:
+    """Dicts, non-socket streams, buffered read streams and no streams at all: None."""
+    from phpstreams import fopen, fwrite
+    from phpstreams._php_streams import _EXCEPT_EVENTS, _READ_EVENTS, _WRITE_EVENTS
+    from phpstreams._speedups import select_plain
+
+    masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+    a, b = _pair()
+    assert select_plain({0: a}, None, None, masks, 0) is None
+    assert select_plain([a, fopen("php://memory", "r+")], None, None, masks, 0) is None
+    assert select_plain([], None, [], masks, 0) is None
+    fwrite(b, "xy")
+    assert a.read(1) == b"x" and a.unread_bytes == 1
+    assert select_plain([a], None, None, masks, 0) is None  # PHP's buffered shortcut
+    assert select_plain(None, [a], None, masks, 0) == (1, None, [a], None)
