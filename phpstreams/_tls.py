@@ -974,14 +974,9 @@ class TLSConnection:
             if has_timeout and time.monotonic() - start > limit:
                 stream.timed_out = True
                 return -1
-            _ERR_clear_error()
-            ffi.errno = self._errno
-            n = _SSL_write(ssl, chunk, size)
-            self._errno = ffi.errno
-            if self.callback_error is not None:
-                self.reraise()
+            n = self._call(_SSL_write, chunk, size)
             if n > 0:
-                return n  # type: ignore[no-any-return]
+                return n
             err = _SSL_get_error(ssl, n)
             retry = self._handle_error(stream, n, False, stream.notes)
             if self._errno == _EAGAIN and err == _WANT_WRITE:
