@@ -22,20 +22,12 @@ conventions).
 
 from __future__ import annotations
 
-from . import _php_sockets, _php_streams
+from . import _php_contexts, _php_openssl, _php_sockets, _php_streams
 from ._constants import *  # noqa: F403
 from ._constants import __all__ as _constant_names
 from ._context import StreamContext
 from ._php_args import Ref
-from ._php_contexts import (
-    stream_context_create,
-    stream_context_get_default,
-    stream_context_get_options,
-    stream_context_get_params,
-    stream_context_set_default,
-    stream_context_set_option,
-    stream_context_set_params,
-)
+from ._php_contexts import *  # noqa: F403
 from ._php_crypto import stream_socket_enable_crypto
 from ._php_errors import (
     PHPDeprecated,
@@ -45,13 +37,7 @@ from ._php_errors import (
     error_clear_last,
     error_get_last,
 )
-from ._php_openssl import (
-    OpenSSLCertificate,
-    openssl_x509_export,
-    openssl_x509_fingerprint,
-    openssl_x509_parse,
-    openssl_x509_read,
-)
+from ._php_openssl import *  # noqa: F403
 from ._php_runtime import ini_get, ini_set, use_profile
 from ._php_sockets import *  # noqa: F403
 from ._php_streams import *  # noqa: F403
@@ -74,21 +60,9 @@ __all__ = [
     "use_profile",
     "__version__",
     "stream_socket_enable_crypto",
-    # certificates
-    "OpenSSLCertificate",
-    "openssl_x509_export",
-    "openssl_x509_fingerprint",
-    "openssl_x509_parse",
-    "openssl_x509_read",
-    # contexts
-    "stream_context_create",
-    "stream_context_get_default",
-    "stream_context_get_options",
-    "stream_context_get_params",
-    "stream_context_set_default",
-    "stream_context_set_option",
-    "stream_context_set_params",
     *_constant_names,
 ]
+__all__ += _php_contexts.__all__  # stream_context_* ...
+__all__ += _php_openssl.__all__  # OpenSSLCertificate, openssl_x509_* ...
 __all__ += _php_sockets.__all__  # fsockopen, stream_socket_* ...
 __all__ += _php_streams.__all__  # fread, fgets, stream_select ...
