@@ -12,6 +12,7 @@ import math
 import socket
 from typing import Any
 
+from ._context import StreamContext
 from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
     Ref,
@@ -26,7 +27,7 @@ from ._php_args import (
 )
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
-from ._phpvalues import addslashes
+from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import XportRequest, socket_pair, timeval, xport_accept, xport_create
@@ -220,14 +221,26 @@ def stream_socket_client(
     """PHP's ``stream_socket_client()``."""
     func = "stream_socket_client"
     profile = RUNTIME.profile
-    spec = arg_string(func, 1, "address", address)
+    # The common argument types are recognised inline (this runs once per connect);
+    # everything else goes through PHP's coercions.
+    spec = address if type(address) is str else arg_string(func, 1, "address", address)
     assert spec is not None
-    errno_ref = arg_ref(func, 2, "error_code", error_code)
-    errstr_ref = arg_ref(func, 3, "error_message", error_message)
-    seconds = arg_float(func, 4, "timeout", timeout, nullable=True)
-    flag_bits = arg_int(func, 5, "flags", flags)
+    errno_ref = error_code if error_code is None else arg_ref(func, 2, "error_code", error_code)
+    errstr_ref = (
+        error_message if error_message is None else arg_ref(func, 3, "error_message", error_message)
+    )
+    seconds = (
+        float(timeout)
+        if isinstance(timeout, float | int)
+        else arg_float(func, 4, "timeout", timeout, nullable=True)
+    )
+    flag_bits = (
+        flags
+        if type(flags) is int and LONG_MIN <= flags <= LONG_MAX
+        else arg_int(func, 5, "flags", flags)
+    )
     assert flag_bits is not None
-    ctx = arg_context(func, 6, "context", context)
+    ctx = context if type(context) is StreamContext else arg_context(func, 6, "context", context)
 
     if seconds is not None and not math.isfinite(seconds):
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))

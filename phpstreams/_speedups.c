@@ -38,6 +38,10 @@
 #include <time.h>
 #include <limits.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 typedef struct {
     PyObject_HEAD
@@ -1113,6 +1117,109 @@ fail:
     return NULL;
 }
 
+/* --------------------------------------------------------------------------------
+ * connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):
+ * php_network_connect_socket() for one resolved inet address, on a bare descriptor.
+ *
+ * socket() (non-blocking, close-on-exec: PHP's O_NONBLOCK dance without its fcntl
+ * calls), connect(); EINPROGRESS -> poll(POLLIN|POLLOUT|POLLPRI) for timeout_ms (< 0:
+ * forever; EINTR retried with the time left, signal handlers run) -> SO_ERROR.
+ * Returns (fd, err):
+ *   (fd, 0)            connected;
+ *   (fd, EINPROGRESS)  async_ and still connecting;
+ *   (-1, errno)        connect failed (ETIMEDOUT when poll timed out); fd closed;
+ *   (-2, errno)        socket() failed (PHP tries the next address).
+ * The descriptor stays non-blocking, as the Python path leaves it.
+ */
+
+static PyObject *
+connect_fd(PyObject *mod, PyObject *args)
+{
+    int family, socktype, port, timeout_ms, async_;
+    unsigned int flowinfo, scope_id;
+    const char *host;
+    if (!PyArg_ParseTuple(args, "iisiIIip", &family, &socktype, &host, &port, &flowinfo,
+                          &scope_id, &timeout_ms, &async_))
+        return NULL;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    memset(&ss, 0, sizeof ss);
+    if (family == AF_INET) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+            goto bad_address;
+        len = sizeof *sin;
+    }
+    else if (family == AF_INET6) {
+        struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+        char text[INET6_ADDRSTRLEN];
+        size_t n = strcspn(host, "%"); /* a scope suffix travels in scope_id */
+        if (n >= sizeof text)
+            goto bad_address;
+        memcpy(text, host, n);
+        text[n] = '\0';
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons((uint16_t)port);
+        sin6->sin6_flowinfo = htonl(flowinfo);
+        sin6->sin6_scope_id = scope_id;
+        if (inet_pton(AF_INET6, text, &sin6->sin6_addr) != 1)
+            goto bad_address;
+        len = sizeof *sin6;
+    }
+    else {
+        goto bad_address;
+    }
+
+    int fd = socket(family, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return Py_BuildValue("(ii)", -2, errno);
+    int err = 0;
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+        err = errno;
+    if (err == EINPROGRESS && !async_) {
+        struct pollfd pfd = {fd, POLLIN | POLLOUT | POLLPRI, 0};
+        long long deadline = timeout_ms < 0 ? 0 : monotonic_ms() + timeout_ms;
+        int left = timeout_ms, rc;
+        for (;;) {
+            Py_BEGIN_ALLOW_THREADS
+            rc = poll(&pfd, 1, left);
+            Py_END_ALLOW_THREADS
+            if (rc >= 0 || errno != EINTR)
+                break;
+            if (PyErr_CheckSignals() < 0) {
+                close(fd);
+                return NULL;
+            }
+            if (timeout_ms >= 0) {
+                long long now = monotonic_ms();
+                left = now >= deadline ? 0 : (int)(deadline - now);
+            }
+        }
+        if (rc < 0) {
+            err = errno;
+        }
+        else if (rc == 0) {
+            err = ETIMEDOUT;
+        }
+        else {
+            socklen_t elen = sizeof err;
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+                err = errno;
+        }
+    }
+    if (err != 0 && !(err == EINPROGRESS && async_)) {
+        close(fd);
+        return Py_BuildValue("(ii)", -1, err);
+    }
+    return Py_BuildValue("(ii)", fd, err);
+
+bad_address:
+    PyErr_Format(PyExc_ValueError, "connect_fd: not a numeric address of family %d", family);
+    return NULL;
+}
+
 static PyMethodDef module_methods[] = {
     {"fread", (PyCFunction)(void (*)(void))fast_fread, METH_FASTCALL | METH_KEYWORDS,
      "fread(stream, length): PHP's fread() (C fast path for socket streams)."},
@@ -1123,6 +1230,9 @@ static PyMethodDef module_methods[] = {
     {"select_plain", select_plain, METH_VARARGS,
      "select_plain(read, write, except_, masks, timeout_ms): stream_select() over plain\n"
      "socket streams in lists -> (count, read, write, except_), or None (not applicable)."},
+    {"connect_fd", connect_fd, METH_VARARGS,
+     "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
+     "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
     {"install", install, METH_VARARGS,
      "install(socket_type, fread, fgets, fwrite, drain): the Python implementations."},
     {NULL}};

@@ -37,6 +37,16 @@ def select_plain(
     masks: tuple[int, int, int],
     timeout_ms: int,
 ) -> tuple[int, list[Any] | None, list[Any] | None, list[Any] | None] | None: ...
+def connect_fd(
+    family: int,
+    socktype: int,
+    host: str,
+    port: int,
+    flowinfo: int,
+    scope_id: int,
+    timeout_ms: int,
+    async_: bool,
+) -> tuple[int, int]: ...
 def install(
     socket_type: type,
     fread: Callable[..., Any],

@@ -166,6 +166,8 @@ class SocketStream(Stream):
 
     __slots__ = (
         "_crypto",
+        "_family",
+        "_fd",
         "_poller",
         "_poller_events",
         "_sock",
@@ -189,10 +191,19 @@ class SocketStream(Stream):
     ) -> None:
         super().__init__("r+", chunk_size)
         self._crypto: Any = None
-        self._sock: socket.socket | None = None
-        self.sock = sock
+        self._poller: Any = None
+        self._poller_events = 0
+        self._sock: socket.socket | None = sock
+        if sock is None:  # the C core starts with direct_fd -1 and no fast reader
+            self._fd = -1
+            self._family = 0
+        else:
+            self._fd = sock.fileno()
+            self._family = sock.family
+            self.direct_fd = self._fd
         self.spec = spec
-        self.timeout = timeout
+        self._timeout = timeout
+        self.timeout_ms = poll_ms(timeout)
         self.connect_timeout = connect_timeout
         #: The address part of the spec it was opened with (TLS derives the peer name).
         self.address: str | None = None
@@ -200,17 +211,34 @@ class SocketStream(Stream):
         #: stream_set_blocking(false). Matters only for the raw recvfrom/sendto ops.
         self.fd_nonblocking = False
         self.is_server = False
-        self._poller: Any = None
-        self._poller_events = 0
         self.stream_type = stream_type if stream_type is not None else spec.stream_type
+
+    # The descriptor is what the stream owns; a Python socket object is made for it
+    # only when Python code needs one (names, shutdown, liveness peeks). Connected
+    # inet streams start from a bare descriptor (see _transport.connect_inet), which
+    # keeps a connect + close free of socket-object overhead.
 
     @property
     def sock(self) -> socket.socket | None:
-        return self._sock
+        sock = self._sock
+        if sock is None and self._fd >= 0:
+            sock = self._sock = socket.socket(self._family, self.spec.socktype, 0, self._fd)
+            sock.setblocking(False)  # what every socket of _transport is
+        return sock
 
     @sock.setter
     def sock(self, sock: socket.socket | None) -> None:
         self._sock = sock
+        self._fd = -1 if sock is None else sock.fileno()
+        self._family = 0 if sock is None else sock.family
+        self._poller = None
+        self.refresh_direct()
+
+    def adopt_fd(self, fd: int, family: int) -> None:
+        """Own a connected descriptor (no socket object until one is needed)."""
+        self._sock = None
+        self._fd = fd
+        self._family = family
         self._poller = None
         self.refresh_direct()
 
@@ -227,8 +255,7 @@ class SocketStream(Stream):
         """Plain I/O in C unless TLS is active (or there is no socket)."""
         crypto = self._crypto
         active = crypto is not None and crypto.active
-        sock = self._sock
-        self.direct_fd = sock.fileno() if sock is not None and not active else -1
+        self.direct_fd = -1 if active else self._fd
         # Active TLS: the engine's C first pass of a read, before _op_read.
         self.set_fast_reader(*(crypto.fast_reader() if active else (None, 0, 0)))
 
@@ -239,8 +266,7 @@ class SocketStream(Stream):
         poller = self._poller
         if poller is None or self._poller_events != events:
             poller = select.poll()
-            assert self.sock is not None
-            poller.register(self.sock, events)
+            poller.register(self._fd, events)
             self._poller = poller
             self._poller_events = events
         return bool(poller.poll(poll_ms(timeout)))
@@ -359,9 +385,16 @@ class SocketStream(Stream):
         if crypto is not None:
             crypto.close(self)
             self._crypto = None
-        if self._sock is not None:
-            self._sock.close()
-        self.sock = None
+            self.set_fast_reader(None, 0, 0)
+        sock = self._sock
+        if sock is not None:
+            sock.close()
+            self._sock = None
+        elif self._fd >= 0:
+            os.close(self._fd)
+        self._fd = -1
+        self._poller = None
+        self.direct_fd = -1
 
     def meta(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -374,7 +407,7 @@ class SocketStream(Stream):
         return out
 
     def fileno(self) -> int:
-        return self.sock.fileno() if self.sock is not None else -1
+        return self._fd
 
 
 class MemoryStream(Stream):

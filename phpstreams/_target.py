@@ -27,6 +27,7 @@ is ignored (persistent-id trick, php-src test socket_bug74429).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from ._errors import E_NOTICE, AddressError, Note
@@ -44,6 +45,7 @@ __all__ = [
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.")
 
 
+@functools.lru_cache(maxsize=1024)
 def split_transport(spec: str) -> tuple[str, str, bool]:
     """Split ``spec`` into ``(transport, address, explicit)``.
 
@@ -75,8 +77,23 @@ def _c_string(text: str) -> str:
     return text.split("\0", 1)[0]
 
 
+#: Successful parses, per profile version (a script connects to the same few addresses
+#: over and over). Addresses with a NUL byte are never remembered: profiles differ there.
+_parsed: dict[tuple[str, str], InetAddress] = {}
+
+
 def parse_inet_address(address: str, profile: Profile) -> InetAddress:
     """Parse ``host:port`` / ``[v6]:port`` the way ``parse_ip_address_ex`` does."""
+    key = (profile.version, address)
+    known = _parsed.get(key)
+    if known is None:
+        known = _parse_inet_address(address, profile)
+        if len(_parsed) < 1024 and "\0" not in address:
+            _parsed[key] = known
+    return known
+
+
+def _parse_inet_address(address: str, profile: Profile) -> InetAddress:
     if profile.rejects_nul_in_hostname and "\0" in address:
         raise AddressError(profile.msg("hostname_nul"))
     if address.startswith("[") and len(address) > 1:

@@ -821,11 +821,11 @@ class TLSConnection:
             )
 
     def _poll(self, stream: SocketStream, events: int, timeout: Timeout) -> None:
-        sock = stream.sock
-        if sock is None:
+        fd = stream.fileno()
+        if fd < 0:
             return
         p = select.poll()
-        p.register(sock, events)
+        p.register(fd, events)
         p.poll(poll_ms(timeout))
 
     def peer_certificate(self) -> OpenSSLCertificate | None:
@@ -993,11 +993,11 @@ class TLSConnection:
         """Liveness with a zero timeout, as PHP 8.2.19+ does it for active TLS: a
         socket with nothing to read is alive; otherwise ``SSL_peek`` one byte (which
         also consumes post-handshake records such as TLS 1.3 session tickets)."""
-        sock = stream.sock
-        if sock is None:
+        fd = stream.fileno()
+        if fd < 0:
             return False
         p = select.poll()
-        p.register(sock, _POLLIN)
+        p.register(fd, _POLLIN)
         if not p.poll(0):
             return True
         buf = ffi.new("char[1]")

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import _socket
 import errno as errno_mod
+import functools
 import os
 import select
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ._context import SocketOptions
 from ._errors import (
@@ -37,6 +39,7 @@ from ._errors import (
     TransportError,
 )
 from ._profiles import Profile
+from ._speedups import connect_fd
 from ._target import parse_inet_address
 
 __all__ = [
@@ -96,6 +99,7 @@ def register_tls_transports(names: tuple[str, ...]) -> None:
 # time
 
 
+@functools.lru_cache(maxsize=256)
 def poll_ms(timeout: Timeout) -> int:
     """Milliseconds for poll(): ``php_tvtoto``, whose result is a C ``int`` (so huge
     timeouts wrap around); negative means wait forever."""
@@ -184,9 +188,29 @@ def _address_family() -> int:
     return socket.AF_UNSPEC if _ipv6_probe else socket.AF_INET
 
 
-def resolve(host: str, socktype: int, profile: Profile) -> list[tuple[int, object]]:
+Resolved = tuple[tuple[int, tuple[Any, ...]], ...]
+
+#: getaddrinfo results for numeric hosts, which cannot change while we run.
+_numeric_hosts: dict[tuple[str, int], Resolved] = {}
+
+
+def _is_numeric(host: str) -> bool:
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False
+
+
+def resolve(host: str, socktype: int, profile: Profile) -> Resolved:
     """getaddrinfo in PHP's order. A failure is a :class:`ResolveError` whose text
     PHP *also* prints as a warning of its own."""
+    key = (host, socktype)
+    known = _numeric_hosts.get(key)
+    if known is not None:
+        return known
     raw = host.encode("utf-8", "surrogateescape")
     try:
         # _socket's getaddrinfo: socket's wrapper only adds enum conversions (slow).
@@ -194,7 +218,10 @@ def resolve(host: str, socktype: int, profile: Profile) -> list[tuple[int, objec
     except socket.gaierror as exc:
         reason = exc.strerror or str(exc)
         raise ResolveError(profile.msg("getaddrinfo_failed", host=host, reason=reason)) from exc
-    return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
+    found = tuple((family, sockaddr) for family, _, _, _, sockaddr in infos)
+    if len(_numeric_hosts) < 256 and _is_numeric(host):
+        _numeric_hosts[key] = found
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -257,12 +284,14 @@ def connect_inet(
     sockopts: SocketOptions,
     profile: Profile,
     notes: list[Note],
-) -> tuple[socket.socket, bool]:
+) -> tuple[int, int, bool]:
     """``php_network_connect_socket_to_host``: try each resolved address in order under
     one shared deadline; errno/errstr are those of the last attempt.
 
-    Returns ``(socket, pending)``; ``pending`` is True for an async connect still in
-    progress.
+    Returns ``(descriptor, family, pending)``; ``pending`` is True for an async connect
+    still in progress. Without socket options the socket/connect/poll sequence runs
+    in C (``_speedups.connect_fd``) on a bare descriptor; options that need
+    ``setsockopt``/``bind`` first take a Python socket through the same steps.
     """
     if sockopts.bindto_invalid:
         raise TransportError(profile.msg("bindto_not_string"))
@@ -277,6 +306,7 @@ def connect_inet(
             local = None
         if local is not None:
             bindto, bindport = local.host, local.port
+    plain = bindto is None and not sockopts.so_broadcast and not sockopts.tcp_nodelay
 
     addresses = resolve(host, socktype, profile)
     deadline = _deadline(timeout)
@@ -292,29 +322,41 @@ def connect_inet(
                 use_bind = None  # an IPv4 socket cannot bind an IPv6 address
         else:
             continue
-        try:
-            sock = socket.socket(family, socktype)
-        except OSError:
-            continue
-        sock.setblocking(False)
-        if sockopts.so_broadcast:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        if use_bind is not None:
-            _bind_client(sock, family, use_bind, bindport, profile, notes)
-        if sockopts.tcp_nodelay and socktype == socket.SOCK_STREAM:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        addr = (sockaddr[0], port, *sockaddr[2:])  # type: ignore[index]
-        try:
-            pending = _connect_socket(sock, addr, async_, working)
-        except ConnectError as exc:
-            sock.close()
-            last = exc
-            if deadline is not None:
-                if time.monotonic() >= deadline:
-                    break
-                working = _remaining(deadline)
-            continue
-        return sock, pending
+        if plain:
+            flowinfo, scope_id = sockaddr[2:] if family == socket.AF_INET6 else (0, 0)
+            fd, err = connect_fd(
+                family, socktype, sockaddr[0], port, flowinfo, scope_id, poll_ms(working), async_
+            )
+            if fd >= 0:
+                return fd, family, err != 0
+            if fd == -2:
+                continue  # socket() failed
+            exc = ConnectError(os.strerror(err), err)
+        else:
+            try:
+                sock = socket.socket(family, socktype)
+            except OSError:
+                continue
+            sock.setblocking(False)
+            if sockopts.so_broadcast:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+            if use_bind is not None:
+                _bind_client(sock, family, use_bind, bindport, profile, notes)
+            if sockopts.tcp_nodelay and socktype == socket.SOCK_STREAM:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            addr = (sockaddr[0], port, *sockaddr[2:])
+            try:
+                pending = _connect_socket(sock, addr, async_, working)
+            except ConnectError as failed:
+                sock.close()
+                exc = failed
+            else:
+                return sock.detach(), family, pending
+        last = exc
+        if deadline is not None:
+            if time.monotonic() >= deadline:
+                break
+            working = _remaining(deadline)
     if last is None:
         # Every address was skipped (or socket() failed): PHP has no text then.
         raise TransportError(None)
@@ -363,7 +405,7 @@ def bind_inet(
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         if sockopts.so_broadcast:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-        addr = (sockaddr[0], port, *sockaddr[2:])  # type: ignore[index]
+        addr = (sockaddr[0], port, *sockaddr[2:])
         try:
             sock.bind(addr)
         except OSError as exc:

@@ -140,12 +140,13 @@ def _connect(
     timeout = req.timeout
     if spec.family == "unix":
         path = unix_path(address, profile, notes)
-        sock, pending = connect_unix(
+        sock, _ = connect_unix(
             path, spec.socktype, timeout=timeout, async_=req.async_, profile=profile
         )
+        stream.sock = sock
     else:
         target = parse_inet_address(address, profile)
-        sock, pending = connect_inet(
+        fd, family, _ = connect_inet(
             target.host,
             target.port,
             spec.socktype,
@@ -155,12 +156,11 @@ def _connect(
             profile=profile,
             notes=notes,
         )
-    stream.sock = sock
+        stream.adopt_fd(fd, family)
     if req.async_:
         # PHP leaves an async-connected descriptor in O_NONBLOCK but still reports
         # the stream as blocking.
         stream.fd_nonblocking = True
-    del pending
 
 
 def _bind(

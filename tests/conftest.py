@@ -16,6 +16,7 @@ every loop in count and time.
 
 from __future__ import annotations
 
+import _socket
 import contextlib
 import ipaddress
 import select
@@ -23,6 +24,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -87,16 +89,22 @@ def _is_numeric_host(host: object) -> bool:
 
 @pytest.fixture
 def fake_dns(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Answer only numeric hosts and ``localhost``; every other name is EAI_NONAME."""
-    real = socket.getaddrinfo
+    """Answer only numeric hosts and ``localhost``; every other name is EAI_NONAME.
 
-    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-        name = host.decode("utf-8", "surrogateescape") if isinstance(host, bytes) else host
-        if _is_numeric_host(host) or name == "localhost":
-            return real(host, *args, **kwargs)  # type: ignore[arg-type]
-        raise socket.gaierror(socket.EAI_NONAME, EAI_NONAME_TEXT)
+    Both entry points are patched: ``socket.getaddrinfo`` and the ``_socket`` one the
+    transport calls directly."""
 
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    def fake(real: Any) -> Any:
+        def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+            name = host.decode("utf-8", "surrogateescape") if isinstance(host, bytes) else host
+            if _is_numeric_host(host) or name == "localhost":
+                return real(host, *args, **kwargs)
+            raise socket.gaierror(socket.EAI_NONAME, EAI_NONAME_TEXT)
+
+        return getaddrinfo
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake(socket.getaddrinfo))
+    monkeypatch.setattr(_socket, "getaddrinfo", fake(_socket.getaddrinfo))
 
 
 # ---------------------------------------------------------------------------

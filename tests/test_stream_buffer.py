@@ -601,3 +601,47 @@ def test_select_plain_declines_what_the_python_path_must_do() -> None:
     assert a.read(1) == b"x" and a.unread_bytes == 1
     assert select_plain([a], None, None, masks, 0) is None  # PHP's buffered shortcut
     assert select_plain(None, [a], None, masks, 0) == (1, None, [a], None)
+
+
+# ---------------------------------------------------------------------------
+# a stream that owns a bare descriptor (connected inet streams start this way)
+
+
+def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed() -> None:
+    import os
+    import socket
+
+    from phpstreams._transport import TRANSPORTS
+
+    left, right = socket.socketpair()
+    with right:
+        fd = left.detach()
+        os.set_blocking(fd, False)
+        s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192)
+        s.adopt_fd(fd, socket.AF_UNIX)
+        assert (s.fileno(), s.direct_fd, s._sock) == (fd, fd, None)
+        right.sendall(b"hello\n")
+        assert s.read_line() == b"hello\n"  # plain I/O in C on the descriptor
+        sock = s.sock
+        assert sock is not None and sock is s.sock  # made once, on demand
+        assert (sock.fileno(), sock.getblocking()) == (fd, False)
+        s.close()
+        assert (s.fileno(), s.direct_fd, s.sock) == (-1, -1, None)
+        with pytest.raises(OSError):
+            os.fstat(fd)
+
+
+def test_adopted_descriptor_is_closed_without_a_socket_object() -> None:
+    import os
+    import socket
+
+    from phpstreams._transport import TRANSPORTS
+
+    left, right = socket.socketpair()
+    right.close()
+    fd = left.detach()
+    s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192)
+    s.adopt_fd(fd, socket.AF_UNIX)
+    del s  # PHP frees (and closes) an unreferenced stream
+    with pytest.raises(OSError):
+        os.fstat(fd)

@@ -27,9 +27,11 @@ from phpstreams._errors import (
     TransportError,
 )
 from phpstreams._profiles import PHP_8_2
+from phpstreams._speedups import connect_fd
 from phpstreams._transport import (
     TRANSPORTS,
     Timeout,
+    _numeric_hosts,
     accept,
     bind_inet,
     bind_unix,
@@ -63,7 +65,7 @@ def _connect(
     notes: list[Note] | None = None,
     host: str = "127.0.0.1",
 ) -> socket.socket:
-    sock, pending = connect_inet(
+    fd, family, pending = connect_inet(
         host,
         port,
         socket.SOCK_STREAM,
@@ -74,7 +76,7 @@ def _connect(
         notes=[] if notes is None else notes,
     )
     assert pending is False
-    return sock
+    return socket.socket(family, socket.SOCK_STREAM, 0, fd)
 
 
 class TestPollMs:
@@ -135,9 +137,17 @@ class TestPollMs:
 class TestResolve:
     def test_numeric(self) -> None:
         """A numeric IPv4 host resolves to itself, port left at 0."""
-        assert resolve("127.0.0.1", socket.SOCK_STREAM, PHP_8_2) == [
-            (socket.AF_INET, ("127.0.0.1", 0))
-        ]
+        assert resolve("127.0.0.1", socket.SOCK_STREAM, PHP_8_2) == (
+            (socket.AF_INET, ("127.0.0.1", 0)),
+        )
+
+    def test_numeric_hosts_are_remembered_names_are_not(self) -> None:
+        """Numeric hosts skip getaddrinfo after the first time; names never do."""
+        _numeric_hosts.clear()
+        first = resolve("127.0.0.1", socket.SOCK_STREAM, PHP_8_2)
+        assert resolve("127.0.0.1", socket.SOCK_STREAM, PHP_8_2) is first
+        resolve("localhost", socket.SOCK_STREAM, PHP_8_2)
+        assert list(_numeric_hosts) == [("127.0.0.1", socket.SOCK_STREAM)]
 
     def test_failure_text(self) -> None:
         """A failed lookup names the host and gai_strerror (8.1+ text), errno 0."""
@@ -160,11 +170,11 @@ class TestResolve:
 
 class TestConnect:
     def test_success(self, listener: socket.socket) -> None:
-        """A connect returns a non-blocking socket connected to the listener."""
+        """A connect returns a non-blocking descriptor connected to the listener."""
         port = listener.getsockname()[1]
         with _connect(port) as sock:
             assert sock.getpeername() == ("127.0.0.1", port)
-            assert sock.getblocking() is False
+            assert os.get_blocking(sock.fileno()) is False
 
     def test_refused(self, refused_port: int) -> None:
         """A refused connect is ConnectError with the OS errno 111."""
@@ -255,7 +265,7 @@ class TestConnect:
 
     def test_async_pending(self, saturated_port: int) -> None:
         """An async connect returns at once with the connect still pending."""
-        sock, pending = connect_inet(
+        fd, family, pending = connect_inet(
             "127.0.0.1",
             saturated_port,
             socket.SOCK_STREAM,
@@ -265,7 +275,7 @@ class TestConnect:
             profile=PHP_8_2,
             notes=[],
         )
-        with sock:
+        with socket.socket(family, socket.SOCK_STREAM, 0, fd):
             assert pending is True
 
 
@@ -414,3 +424,66 @@ class TestRegistry:
     def test_order(self) -> None:
         """The registry lists the core transports first, in PHP's order."""
         assert list(TRANSPORTS)[:4] == ["tcp", "udp", "unix", "udg"]
+
+
+class TestConnectFd:
+    """``_speedups.connect_fd``: the C socket/connect/poll under ``connect_inet``."""
+
+    def test_connects_non_blocking(self, listener: socket.socket) -> None:
+        port = listener.getsockname()[1]
+        fd, err = connect_fd(
+            socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", port, 0, 0, 5000, False
+        )
+        assert fd >= 0 and err == 0
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd) as sock:
+            assert sock.getpeername() == ("127.0.0.1", port)
+            assert os.get_blocking(fd) is False
+            assert os.get_inheritable(fd) is False
+
+    def test_ipv6(self) -> None:
+        with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
+            port = server.getsockname()[1]
+            fd, err = connect_fd(
+                socket.AF_INET6, socket.SOCK_STREAM, "::1", port, 0, 0, 5000, False
+            )
+            assert err == 0
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM, 0, fd) as sock:
+                assert sock.getpeername()[:2] == ("::1", port)
+
+    def test_refused(self, refused_port: int) -> None:
+        """A failure closes the descriptor and hands back connect()'s errno."""
+        before = len(os.listdir("/proc/self/fd"))
+        assert connect_fd(
+            socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", refused_port, 0, 0, 5000, False
+        ) == (-1, errno.ECONNREFUSED)
+        assert len(os.listdir("/proc/self/fd")) == before
+
+    def test_timeout(self, saturated_port: int) -> None:
+        assert connect_fd(
+            socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", saturated_port, 0, 0, 50, False
+        ) == (-1, errno.ETIMEDOUT)
+
+    def test_async_pending(self, saturated_port: int) -> None:
+        fd, err = connect_fd(
+            socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1", saturated_port, 0, 0, 50, True
+        )
+        os.close(fd)
+        assert err == errno.EINPROGRESS
+
+    def test_udp(self) -> None:
+        """Datagram "connects" complete at once."""
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+            peer.bind(("127.0.0.1", 0))
+            port = peer.getsockname()[1]
+            fd, err = connect_fd(
+                socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1", port, 0, 0, 50, False
+            )
+            os.close(fd)
+        assert err == 0
+
+    @pytest.mark.parametrize(
+        ("family", "host"), [(socket.AF_INET, "::1"), (socket.AF_INET6, "x"), (socket.AF_UNIX, "a")]
+    )
+    def test_not_numeric(self, family: int, host: str) -> None:
+        with pytest.raises(ValueError, match="not a numeric address"):
+            connect_fd(family, socket.SOCK_STREAM, host, 1, 0, 0, 50, False)
