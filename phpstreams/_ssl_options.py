@@ -23,6 +23,7 @@ TLS 1.0, and ends at TLS 1.3.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ def method_for_transport(name: str, ctx: StreamContext | None) -> int:
     return TLS_ANY_CLIENT
 
 
+@functools.lru_cache(maxsize=256)
 def protocol_bounds(method: int, min_opt: int, max_opt: int, *, has_ssl3: bool) -> tuple[int, int]:
     """The (lowest, highest) protocol bit to enable, per the rules above."""
     low = PROTO_SSLv3 if has_ssl3 else PROTO_TLS1_0

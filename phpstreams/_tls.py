@@ -267,6 +267,74 @@ def _alpn_wire(protocols: str) -> bytes | None:
     return bytes(out)
 
 
+class _CafileStores:
+    """Trust stores loaded from a ``cafile``, shared while the file's content is the same.
+
+    PHP loads ``cafile`` into every new SSL_CTX (``SSL_CTX_load_verify_locations``:
+    about 200 us for one certificate, milliseconds for a bundle), and that load is most
+    of what a TLS connect costs besides the handshake itself. A store that loaded
+    cleanly (nothing left in the error queue) holds exactly that file's certificates
+    and is never written afterwards -- a file lookup has no lazy by-subject search --
+    so the next SSL_CTX whose ``cafile`` has the very same bytes can share it
+    (reference-counted, as ``SSL_CTX_set_cert_store`` expects). Reading and comparing
+    the bytes costs a few microseconds (a stat would miss an in-place rewrite within
+    one timestamp tick). Verification sees the certificates PHP's fresh load would; a
+    failed or noisy load, or a file that changed while it was loaded, is never
+    remembered, so failures keep PHP's exact texts. ``capath`` and the default paths
+    are not shared: their hash-directory lookups fill the store lazily, per context.
+    """
+
+    __slots__ = ("_stores",)
+
+    _LIMIT = 64
+
+    def __init__(self) -> None:
+        self._stores: dict[bytes, tuple[bytes, Any]] = {}
+
+    @staticmethod
+    def _content(path: bytes) -> bytes | None:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except (OSError, ValueError):
+            return None
+        try:
+            size = os.fstat(fd).st_size
+            chunks: list[bytes] = []
+            while True:  # read to EOF: the size is only a hint for the first read
+                chunk = os.read(fd, max(size + 1, 65536))
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def load(self, ctx: Any, path: bytes) -> bool:
+        """``SSL_CTX_load_verify_locations(ctx, path, NULL)``, or the shared store."""
+        content = self._content(path)
+        known = self._stores.get(path)
+        if content is not None and known is not None and known[0] == content:
+            lib.X509_STORE_up_ref(known[1])
+            lib.SSL_CTX_set_cert_store(ctx, known[1])
+            return True
+        if not lib.SSL_CTX_load_verify_locations(ctx, path, ffi.NULL):
+            return False
+        if content is not None and lib.ERR_peek_error() == 0 and self._content(path) == content:
+            store = lib.SSL_CTX_get_cert_store(ctx)
+            lib.X509_STORE_up_ref(store)
+            if path not in self._stores and len(self._stores) >= self._LIMIT:
+                self._stores.pop(next(iter(self._stores)))
+            self._stores[path] = (content, ffi.gc(store, lib.X509_STORE_free))
+        return True
+
+    def clear(self) -> None:
+        self._stores.clear()
+
+
+CAFILE_STORES = _CafileStores()
+
+
 def _has_timeout(timeout: Timeout) -> bool:
     return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
 
@@ -479,11 +547,14 @@ class TLSConnection:
             capath = RUNTIME.ini.get("openssl.capath") or None
 
         if cafile or capath:
-            ok = lib.SSL_CTX_load_verify_locations(
-                self.ctx,
-                cafile.encode("utf-8", "surrogateescape") if cafile else ffi.NULL,
-                capath.encode("utf-8", "surrogateescape") if capath else ffi.NULL,
-            )
+            if cafile and not capath:
+                ok = CAFILE_STORES.load(self.ctx, cafile.encode("utf-8", "surrogateescape"))
+            else:
+                ok = lib.SSL_CTX_load_verify_locations(
+                    self.ctx,
+                    cafile.encode("utf-8", "surrogateescape") if cafile else ffi.NULL,
+                    capath.encode("utf-8", "surrogateescape") if capath else ffi.NULL,
+                )
             if not ok:
                 _ERR_clear_error()
                 if cafile and not self._load_stream_cafile(cafile, notes):

@@ -204,3 +204,52 @@ def test_callback_error_is_mirrored_for_the_c_reader() -> None:
     with pytest.raises(RuntimeError):
         conn.reraise()
     assert conn._io.callback_failed == 0 and conn.callback_error is None
+
+
+def test_cafile_store_is_shared_while_the_file_content_is_the_same(
+    server: TLSServer, ca: trustme.CA, tmp_path: Path
+) -> None:
+    """Contexts with the same cafile bytes share one trust store; a rewritten file is
+    loaded afresh (and verified against), as PHP's per-connect load would."""
+    from phpstreams._native import lib
+
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    ctx = ps.stream_context_create({"ssl": {"cafile": str(path)}})
+
+    def connect() -> tuple[Any, list[str]]:
+        return collect(
+            lambda: ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+        )
+
+    # The server handles one connection at a time: close each before the next.
+    a, _ = connect()
+    first = lib.SSL_CTX_get_cert_store(a.crypto.ctx)  # kept alive by the cache
+    ps.fclose(a)
+    b, _ = connect()
+    assert lib.SSL_CTX_get_cert_store(b.crypto.ctx) == first
+    ps.fclose(b)
+
+    trustme.CA().cert_pem.write_to_path(str(path))  # same inode, other CA
+    result, msgs = connect()
+    assert result is False
+    assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")
+
+    ca.cert_pem.write_to_path(str(path))
+    c, msgs = connect()
+    assert isinstance(c, ps.Stream) and msgs == []
+    ps.fclose(c)
+
+
+def test_cafile_that_fails_to_load_is_not_remembered(server: TLSServer, tmp_path: Path) -> None:
+    """A cafile OpenSSL cannot load takes PHP's fallback every time."""
+    path = tmp_path / "not-a-ca.pem"
+    path.write_bytes(b"no certificates here\n")
+    ctx = ps.stream_context_create({"ssl": {"cafile": str(path)}})
+    for _ in range(2):
+        result, msgs = collect(
+            lambda: ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+        )
+        assert result is False
+        assert msgs[0] == f"no valid certs found cafile stream: `{path}'"
+    assert str(path).encode() not in _tls.CAFILE_STORES._stores

@@ -84,6 +84,8 @@ void SSL_CTX_set_verify_depth(SSL_CTX *, int);
 int SSL_CTX_load_verify_locations(SSL_CTX *, const char *, const char *);
 int SSL_CTX_set_default_verify_paths(SSL_CTX *);
 X509_STORE *SSL_CTX_get_cert_store(const SSL_CTX *);
+/* Takes over the caller's reference; frees the store the context had. */
+void SSL_CTX_set_cert_store(SSL_CTX *, X509_STORE *);
 int SSL_CTX_use_certificate_chain_file(SSL_CTX *, const char *);
 int SSL_CTX_use_PrivateKey_file(SSL_CTX *, const char *, int);
 int SSL_CTX_check_private_key(const SSL_CTX *);

@@ -20,6 +20,8 @@ static const int X509_V_ERR_HOSTNAME_MISMATCH;
 
 FUNCTIONS = """
 int X509_STORE_add_cert(X509_STORE *, X509 *);
+int X509_STORE_up_ref(X509_STORE *);
+void X509_STORE_free(X509_STORE *);
 
 int X509_STORE_CTX_get_error(const X509_STORE_CTX *);
 void X509_STORE_CTX_set_error(X509_STORE_CTX *, int);
