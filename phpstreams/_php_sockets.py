@@ -30,7 +30,15 @@ from ._php_runtime import RUNTIME
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
-from ._xport import XportRequest, socket_pair, timeval, xport_accept, xport_create
+from ._xport import (
+    XportRequest,
+    connect_direct,
+    direct_plan,
+    socket_pair,
+    timeval,
+    xport_accept,
+    xport_create,
+)
 
 __all__ = [
     "fsockopen",
@@ -258,15 +266,24 @@ def stream_socket_client(
         errstr_ref.value = ""
 
     notes: list[Note] = []
-    req = XportRequest(
-        spec,
-        connect=bool(flag_bits & _CLIENT_CONNECT),
-        async_=bool(flag_bits & _CLIENT_ASYNC_CONNECT),
-        persistent_id=persistent_id,
-        timeout=connect_timeout,
-        context=ctx,
-    )
     try:
+        plan = direct_plan(spec, profile) if flag_bits == _CLIENT_CONNECT else None
+        if plan is not None and (ctx is None or "socket" not in ctx.options):
+            return connect_direct(
+                plan,
+                timeout=connect_timeout,
+                context=ctx,
+                read_timeout=_read_timeout(),
+                chunk_size=profile.chunk_size,
+            )
+        req = XportRequest(
+            spec,
+            connect=bool(flag_bits & _CLIENT_CONNECT),
+            async_=bool(flag_bits & _CLIENT_ASYNC_CONNECT),
+            persistent_id=persistent_id,
+            timeout=connect_timeout,
+            context=ctx,
+        )
         stream = _create(req, notes)
     except StreamError as exc:
         return _report_failure(

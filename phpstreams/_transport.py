@@ -52,6 +52,7 @@ __all__ = [
     "connect_inet",
     "connect_unix",
     "local_name",
+    "numeric_address",
     "peer_name",
     "poll_ms",
     "sockaddr_text",
@@ -202,6 +203,19 @@ def _is_numeric(host: str) -> bool:
             continue
         return True
     return False
+
+
+def numeric_address(
+    host: str, socktype: int, profile: Profile
+) -> tuple[int, tuple[Any, ...]] | None:
+    """The one address a numeric host resolves to, or None (a name, or no answer)."""
+    if not _is_numeric(host):
+        return None
+    try:
+        found = resolve(host, socktype, profile)
+    except ResolveError:
+        return None
+    return found[0] if len(found) == 1 else None
 
 
 def resolve(host: str, socktype: int, profile: Profile) -> Resolved:

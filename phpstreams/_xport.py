@@ -18,13 +18,15 @@ Order of work, as in PHP:
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 from ._context import StreamContext, socket_options
-from ._errors import Note, StreamError, TransportError
+from ._errors import AddressError, ConnectError, Note, StreamError, TransportError
 from ._profiles import Profile
+from ._speedups import connect_fd
 from ._stream import SocketStream, Stream
 from ._target import parse_inet_address, split_transport, unix_path, unknown_transport_error
 from ._transport import (
@@ -37,11 +39,16 @@ from ._transport import (
     connect_inet,
     connect_unix,
     listen,
+    numeric_address,
+    poll_ms,
 )
 
 __all__ = [
     "CRYPTO_HOOKS",
     "CryptoHooks",
+    "DirectConnect",
+    "connect_direct",
+    "direct_plan",
     "XportRequest",
     "socket_pair",
     "timeval",
@@ -130,6 +137,94 @@ def xport_create(
         stream.resource_type = "persistent stream"
         stream.persistent_key = req.persistent_id
         registry[req.persistent_id] = stream
+    return stream
+
+
+# ---------------------------------------------------------------------------
+# direct connects
+#
+# Most clients connect to the same few "tcp://1.2.3.4:80" specs over and over. For a
+# plain inet transport with a numeric host, everything xport_create decides before
+# the connect -- the transport, the parsed address, the one resolved address -- is a
+# pure function of the spec, so it is worked out once (a DirectConnect) and the
+# connect itself is: allocate the stream, socket/connect/poll in C. The caller uses it
+# only where xport_create would take the same steps: a synchronous, non-persistent
+# connect whose context has no socket options.
+
+
+@dataclass(frozen=True, slots=True)
+class DirectConnect:
+    transport: TransportSpec
+    address: str  # the spec minus "scheme://"
+    family: int
+    host: str
+    port: int
+    flowinfo: int
+    scope_id: int
+
+
+_direct_plans: dict[tuple[str, str], DirectConnect | None] = {}
+
+
+def direct_plan(spec: str, profile: Profile) -> DirectConnect | None:
+    """The DirectConnect for ``spec``, or None when its connect needs the full path."""
+    key = (profile.version, spec)
+    try:
+        return _direct_plans[key]
+    except KeyError:
+        pass
+    plan = _make_direct_plan(spec, profile)
+    if len(_direct_plans) < 1024 and "\0" not in spec:
+        _direct_plans[key] = plan
+    return plan
+
+
+def _make_direct_plan(spec: str, profile: Profile) -> DirectConnect | None:
+    name, address, _ = split_transport(spec)
+    transport = TRANSPORTS.get(name)
+    if transport is None or transport.family != "inet" or transport.implicit_tls:
+        return None
+    try:
+        target = parse_inet_address(address, profile)
+    except AddressError:
+        return None
+    found = numeric_address(target.host, transport.socktype, profile)
+    if found is None:
+        return None
+    family, sockaddr = found
+    flowinfo, scope_id = sockaddr[2:] if family == socket.AF_INET6 else (0, 0)
+    return DirectConnect(transport, address, family, sockaddr[0], target.port, flowinfo, scope_id)
+
+
+def connect_direct(
+    plan: DirectConnect,
+    *,
+    timeout: Timeout,
+    context: StreamContext | None,
+    read_timeout: Timeout,
+    chunk_size: int,
+) -> SocketStream:
+    """xport_create for a DirectConnect: the same stream, the same errors."""
+    stream = SocketStream(None, plan.transport, timeout=read_timeout, chunk_size=chunk_size)
+    stream.context = context
+    stream.connect_timeout = timeout
+    stream.address = plan.address
+    fd, err = connect_fd(
+        plan.family,
+        plan.transport.socktype,
+        plan.host,
+        plan.port,
+        plan.flowinfo,
+        plan.scope_id,
+        poll_ms(timeout),
+        False,
+    )
+    if fd < 0:
+        stream.close()
+        if fd == -2:  # socket() failed: PHP has no text
+            raise TransportError(None)
+        raise ConnectError(os.strerror(err), err)
+    stream.adopt_fd(fd, plan.family)
     return stream
 
 

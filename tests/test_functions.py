@@ -70,6 +70,7 @@ from phpstreams import (
     stream_socket_server,
     stream_socket_shutdown,
 )
+from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import MemoryStream, SocketStream
 
 pytestmark = pytest.mark.usefixtures("php_runtime", "fake_dns")
@@ -525,6 +526,59 @@ class TestStreamSocketClient:
 
 # ---------------------------------------------------------------------------
 # servers
+
+
+class TestDirectConnect:
+    """Plain inet connects to numeric hosts take ``_xport.connect_direct``; everything
+    observable must equal what the full ``xport_create`` path builds."""
+
+    CORE = ("eof", "no_buffer", "greedy", "closed", "is_blocked", "timed_out", "timeout_ms")
+    CORE += ("chunk_size", "unread_bytes", "bookkeeping")
+
+    @classmethod
+    def state(cls, stream: SocketStream) -> dict[str, Any]:
+        """Every slot of every class, and the C core's fields (descriptors excepted)."""
+        out: dict[str, Any] = {}
+        for klass in type(stream).__mro__:
+            for name in getattr(klass, "__slots__", ()):
+                if name not in ("_fd", "_sock", "__weakref__"):
+                    out[name] = getattr(stream, name, "<unset>")
+        for name in cls.CORE:
+            out[name] = getattr(stream, name)
+        out["notes"] = list(stream.notes)
+        out["direct_fd_set"] = stream.direct_fd == stream.fileno() >= 0
+        return out
+
+    @pytest.mark.parametrize("scheme", ["tcp://", "", "udp://"])
+    def test_same_stream_as_the_full_path(self, echo_server: EchoServer, scheme: str) -> None:
+        from phpstreams import _xport
+
+        uri = scheme + echo_server.address
+        assert _xport.direct_plan(uri, RUNTIME.profile) is not None
+        ctx = stream_context_create()
+        direct = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, ctx)
+        # A context with a "socket" section (even empty) takes the full path.
+        full_ctx = stream_context_create({"socket": {}})
+        full = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, full_ctx)
+        assert isinstance(direct, SocketStream) and isinstance(full, SocketStream)
+        a, b = self.state(direct), self.state(full)
+        assert (a.pop("context"), b.pop("context")) == (ctx, full_ctx)
+        assert a == b
+        assert a["connect_timeout"] == (7, 250000)
+        assert direct.sock is not None and full.sock is not None
+        assert direct.sock.getpeername() == full.sock.getpeername()
+        fclose(direct)
+        fclose(full)
+
+    @pytest.mark.parametrize(
+        "uri",
+        ["tls://127.0.0.1:1", "unix:///tmp/x.sock", "tcp://localhost:1", "tcp://127.0.0.1"],
+    )
+    def test_what_needs_the_full_path(self, uri: str) -> None:
+        """TLS transports, unix sockets, names (DNS) and malformed specs are not planned."""
+        from phpstreams import _xport
+
+        assert _xport.direct_plan(uri, RUNTIME.profile) is None
 
 
 class TestServer:
