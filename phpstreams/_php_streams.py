@@ -215,7 +215,7 @@ def fflush(stream: Any) -> bool:
 # lifecycle and introspection
 
 
-def fclose(stream: Any) -> bool:
+def _fclose_py(stream: Any) -> bool:
     """PHP's ``fclose()``; a persistent stream is really closed and forgotten."""
     s = _stream("fclose", stream)
     if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
@@ -650,7 +650,8 @@ def fseek(stream: Any, offset: int, whence: int = 0) -> int:
 # hand every other case (wrong types, closed streams, memory streams, a length for
 # fgets ...) to the Python implementations above, so PHP's behaviour is the same on
 # both paths.
-_speedups.install(SocketStream, _fread_py, _fgets_py, _fwrite_py, _drain)
+_speedups.install(SocketStream, _fread_py, _fgets_py, _fwrite_py, _fclose_py, _drain)
 fread = _speedups.fread
 fgets = _speedups.fgets
 fwrite = _speedups.fwrite
+fclose = _speedups.fclose

@@ -30,6 +30,8 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
+#include <math.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -835,7 +837,7 @@ static PyType_Spec core_spec = {
 typedef struct {
     PyTypeObject *core_type;
     PyObject *socket_type; /* the class the fast paths accept (exactly) */
-    PyObject *fread_py, *fgets_py, *fwrite_py, *drain;
+    PyObject *fread_py, *fgets_py, *fwrite_py, *fclose_py, *drain;
     PyObject *s_fread, *s_fgets, *s_fwrite;
 } ModState;
 
@@ -938,13 +940,15 @@ static PyObject *
 install(PyObject *mod, PyObject *args)
 {
     ModState *st = state(mod);
-    PyObject *socket_type, *fread_py, *fgets_py, *fwrite_py, *drain;
-    if (!PyArg_ParseTuple(args, "OOOOO", &socket_type, &fread_py, &fgets_py, &fwrite_py, &drain))
+    PyObject *socket_type, *fread_py, *fgets_py, *fwrite_py, *fclose_py, *drain;
+    if (!PyArg_ParseTuple(args, "OOOOOO", &socket_type, &fread_py, &fgets_py, &fwrite_py,
+                          &fclose_py, &drain))
         return NULL;
     Py_XSETREF(st->socket_type, Py_NewRef(socket_type));
     Py_XSETREF(st->fread_py, Py_NewRef(fread_py));
     Py_XSETREF(st->fgets_py, Py_NewRef(fgets_py));
     Py_XSETREF(st->fwrite_py, Py_NewRef(fwrite_py));
+    Py_XSETREF(st->fclose_py, Py_NewRef(fclose_py));
     Py_XSETREF(st->drain, Py_NewRef(drain));
     Py_RETURN_NONE;
 }
@@ -1120,6 +1124,7 @@ fail:
 /* --------------------------------------------------------------------------------
  * connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):
  * php_network_connect_socket() for one resolved inet address, on a bare descriptor.
+ * (This is the socket transport's C helper; it lives here to share the module.)
  *
  * socket() (non-blocking, close-on-exec: PHP's O_NONBLOCK dance without its fcntl
  * calls), connect(); EINPROGRESS -> poll(POLLIN|POLLOUT|POLLPRI) for timeout_ms (< 0:
@@ -1132,18 +1137,16 @@ fail:
  * The descriptor stays non-blocking, as the Python path leaves it.
  */
 
-static PyObject *
-connect_fd(PyObject *mod, PyObject *args)
+#define CONNECT_RAISED (-3) /* a Python exception is set (bad address, signal handler) */
+
+static int
+do_connect(int family, int socktype, const char *host, int port, uint32_t flowinfo,
+           uint32_t scope_id, int timeout_ms, int async_, int *err_out)
 {
-    int family, socktype, port, timeout_ms, async_;
-    unsigned int flowinfo, scope_id;
-    const char *host;
-    if (!PyArg_ParseTuple(args, "iisiIIip", &family, &socktype, &host, &port, &flowinfo,
-                          &scope_id, &timeout_ms, &async_))
-        return NULL;
     struct sockaddr_storage ss;
     socklen_t len;
     memset(&ss, 0, sizeof ss);
+    *err_out = 0;
     if (family == AF_INET) {
         struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
         sin->sin_family = AF_INET;
@@ -1173,8 +1176,10 @@ connect_fd(PyObject *mod, PyObject *args)
     }
 
     int fd = socket(family, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return Py_BuildValue("(ii)", -2, errno);
+    if (fd < 0) {
+        *err_out = errno;
+        return -2;
+    }
     int err = 0;
     if (connect(fd, (struct sockaddr *)&ss, len) < 0)
         err = errno;
@@ -1190,7 +1195,7 @@ connect_fd(PyObject *mod, PyObject *args)
                 break;
             if (PyErr_CheckSignals() < 0) {
                 close(fd);
-                return NULL;
+                return CONNECT_RAISED;
             }
             if (timeout_ms >= 0) {
                 long long now = monotonic_ms();
@@ -1209,15 +1214,428 @@ connect_fd(PyObject *mod, PyObject *args)
                 err = errno;
         }
     }
+    *err_out = err;
     if (err != 0 && !(err == EINPROGRESS && async_)) {
         close(fd);
-        return Py_BuildValue("(ii)", -1, err);
+        return -1;
     }
-    return Py_BuildValue("(ii)", fd, err);
+    return fd;
 
 bad_address:
     PyErr_Format(PyExc_ValueError, "connect_fd: not a numeric address of family %d", family);
+    return CONNECT_RAISED;
+}
+
+static int
+as_c_int(PyObject *obj, int *out)
+{
+    long v = PyLong_AsLong(obj);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (v < INT_MIN || v > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "argument out of C int range");
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int
+as_u32(PyObject *obj, uint32_t *out)
+{
+    unsigned long v = PyLong_AsUnsignedLong(obj);
+    if (v == (unsigned long)-1 && PyErr_Occurred())
+        return -1;
+    if (v > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "argument out of 32-bit range");
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static PyObject *
+connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
+{
+    int family, socktype, port, timeout_ms, async_, err;
+    uint32_t flowinfo, scope_id;
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "connect_fd() takes exactly 8 arguments");
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "connect_fd(): host must be str");
+        return NULL;
+    }
+    const char *host = PyUnicode_AsUTF8(args[2]);
+    if (host == NULL || as_c_int(args[0], &family) < 0 || as_c_int(args[1], &socktype) < 0 ||
+        as_c_int(args[3], &port) < 0 || as_u32(args[4], &flowinfo) < 0 ||
+        as_u32(args[5], &scope_id) < 0 || as_c_int(args[6], &timeout_ms) < 0 ||
+        (async_ = PyObject_IsTrue(args[7])) < 0)
+        return NULL;
+    int fd = do_connect(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_, &err);
+    if (fd == CONNECT_RAISED)
+        return NULL;
+    return Py_BuildValue("(ii)", fd, err);
+}
+
+/* --------------------------------------------------------------------------------
+ * stream_socket_client / fclose for the common case
+ *
+ * A connect + close is a few system calls; what PHP spends around them is a couple
+ * of microseconds, and a Python implementation spent several times that just moving
+ * arguments and attributes around. These two functions do the whole common case in
+ * C and hand everything else to the Python functions (install_client()), exactly as
+ * fread/fgets/fwrite do:
+ *
+ * stream_socket_client(address, error_code, error_message, timeout, flags, context)
+ * takes this path only when: positional arguments; address is a str with a direct
+ * plan (the Python layer registers one after deciding that a spec is a plain inet
+ * transport with a numeric host -- see _xport.DirectConnect); the refs are None or
+ * exact Ref; timeout is None or an exact finite float/int; flags is exactly
+ * STREAM_CLIENT_CONNECT; the context (or the default one, which must exist) is an
+ * exact StreamContext without a "socket" section. It then does what the Python
+ * path does for such a call -- preset the refs, build the SocketStream with the same
+ * attribute values (the constant ones are copied from a prototype made by the Python
+ * constructor, so they cannot drift), connect -- and calls the Python failure
+ * handler for a failed connect. A test holds the result equal to the full path's.
+ *
+ * fclose(stream) takes this path for an open exact SocketStream with no TLS, no
+ * Python socket object, no persistent key and no pending notes.
+ *
+ * Attributes are Python __slots__, written through the member offsets looked up
+ * once in install_client() (each must be an object slot of the class).
+ */
+
+enum {
+    SL_CONTEXT, SL_STREAM_TYPE, SL_SPEC, SL_TIMEOUT, SL_CONNECT_TIMEOUT, SL_ADDRESS,
+    SL_FAMILY, SL_FD, SL_CRYPTO, SL_SOCK, SL_PERSISTENT_KEY, SL_RESOURCE_TYPE, SL_POLLER,
+    SL_COUNT
+};
+
+static const char *slot_names[SL_COUNT] = {
+    "context", "stream_type", "spec", "_timeout", "connect_timeout", "address",
+    "_family", "_fd", "_crypto", "_sock", "persistent_key", "resource_type", "_poller",
+};
+
+typedef struct {
+    int ready;
+    PyObject *socket_type, *ref_type, *context_type;
+    PyObject *client_py, *defaults, *failed;
+    PyObject *constants;           /* tuple of (offset, value) */
+    Py_ssize_t off[SL_COUNT];
+    double timeout_max;
+    PyObject *s_value, *s_options, *s_socket, *s_unknown, *zero, *minus_one, *empty;
+    PyObject *empty_args;
+} ClientState;
+
+static ClientState client;
+
+static inline PyObject *
+get_slot(PyObject *obj, Py_ssize_t off)
+{
+    return *(PyObject **)((char *)obj + off);
+}
+
+static inline void
+set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)
+{
+    PyObject **p = (PyObject **)((char *)obj + off);
+    PyObject *old = *p;
+    *p = Py_NewRef(value);
+    Py_XDECREF(old);
+}
+
+static Py_ssize_t
+slot_offset(PyObject *type, PyObject *name)
+{
+    PyObject *descr = PyObject_GetAttr(type, name);
+    if (descr == NULL)
+        return -1;
+    Py_ssize_t off = -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type == T_OBJECT_EX && !(m->flags & READONLY))
+            off = m->offset;
+    }
+    Py_DECREF(descr);
+    if (off < 0)
+        PyErr_Format(PyExc_TypeError, "%R is not an object slot", name);
+    return off;
+}
+
+/* The timeout argument as PHP converts it: (sec, usec) and poll() milliseconds. */
+static int
+client_timeout(PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out, int *ms)
+{
+    double d;
+    if (arg == Py_None) {
+        *out = Py_NewRef(dflt);
+        *ms = dflt_ms;
+        return 1;
+    }
+    if (PyFloat_CheckExact(arg))
+        d = PyFloat_AS_DOUBLE(arg);
+    else if (PyLong_CheckExact(arg)) {
+        d = PyLong_AsDouble(arg);
+        if (d == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    else
+        return 0;
+    if (!isfinite(d))
+        return 0; /* the Python path raises PHP's ValueError */
+    if (d < 0.0 || d >= client.timeout_max) { /* GH-11177: default_socket_timeout */
+        *out = Py_NewRef(dflt);
+        *ms = dflt_ms;
+        return 1;
+    }
+    unsigned long long conv = (unsigned long long)(d * 1000000.0);
+    unsigned long long sec = conv / 1000000, usec = conv % 1000000;
+    *out = Py_BuildValue("(KK)", sec, usec);
+    if (*out == NULL)
+        return -1;
+    long long total = (long long)sec * 1000 + (long long)(usec / 1000);
+    *ms = (int)(int32_t)(uint32_t)(unsigned long long)total; /* php_tvtoto's C int */
+    return 1;
+}
+
+static PyObject *
+fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    (void)mod;
+    PyObject *defaults = NULL, *timeout = NULL, *stream = NULL;
+    if (!client.ready || kwnames != NULL || nargs < 1 || nargs > 6 ||
+        !PyUnicode_CheckExact(args[0]))
+        goto slow;
+    PyObject *address = args[0];
+    PyObject *eref = nargs > 1 ? args[1] : Py_None;
+    PyObject *sref = nargs > 2 ? args[2] : Py_None;
+    PyObject *targ = nargs > 3 ? args[3] : Py_None;
+    PyObject *ctx = nargs > 5 ? args[5] : Py_None;
+    if ((eref != Py_None && (PyObject *)Py_TYPE(eref) != client.ref_type) ||
+        (sref != Py_None && (PyObject *)Py_TYPE(sref) != client.ref_type))
+        goto slow;
+    if (nargs > 4) {
+        int overflow;
+        if (!PyLong_CheckExact(args[4]) || PyLong_AsLongAndOverflow(args[4], &overflow) != 4 ||
+            overflow)
+            goto slow;
+    }
+    /* (plans, read_timeout, read_ms, chunk_size, connect_timeout, connect_ms, ctx) */
+    defaults = PyObject_CallNoArgs(client.defaults);
+    if (defaults == NULL)
+        return NULL;
+    if (!PyTuple_CheckExact(defaults) || PyTuple_GET_SIZE(defaults) != 7)
+        goto slow;
+    PyObject *plan = PyDict_GetItemWithError(PyTuple_GET_ITEM(defaults, 0), address);
+    if (plan == NULL) {
+        if (PyErr_Occurred())
+            goto error;
+        goto slow;
+    }
+    if (ctx == Py_None)
+        ctx = PyTuple_GET_ITEM(defaults, 6);
+    if ((PyObject *)Py_TYPE(ctx) != client.context_type)
+        goto slow; /* includes "no default context yet" */
+    PyObject *options = PyObject_GetAttr(ctx, client.s_options);
+    if (options == NULL)
+        goto error;
+    int has_socket = PyDict_CheckExact(options) ? PyDict_Contains(options, client.s_socket) : 1;
+    Py_DECREF(options);
+    if (has_socket != 0) {
+        if (has_socket < 0)
+            goto error;
+        goto slow;
+    }
+    int connect_ms, read_ms, chunk_size;
+    int got = client_timeout(targ, PyTuple_GET_ITEM(defaults, 4),
+                             (int)PyLong_AsLong(PyTuple_GET_ITEM(defaults, 5)), &timeout,
+                             &connect_ms);
+    if (got < 0)
+        goto error;
+    if (got == 0)
+        goto slow;
+    /* plan: (transport, stream_type, address, family, socktype, host, port, flowinfo,
+     * scope_id) */
+    int family, socktype, port;
+    uint32_t flowinfo, scope_id;
+    const char *host;
+    if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 9)
+        goto slow;
+    if (as_c_int(PyTuple_GET_ITEM(plan, 3), &family) < 0 ||
+        as_c_int(PyTuple_GET_ITEM(plan, 4), &socktype) < 0 ||
+        (host = PyUnicode_AsUTF8(PyTuple_GET_ITEM(plan, 5))) == NULL ||
+        as_c_int(PyTuple_GET_ITEM(plan, 6), &port) < 0 ||
+        as_u32(PyTuple_GET_ITEM(plan, 7), &flowinfo) < 0 ||
+        as_u32(PyTuple_GET_ITEM(plan, 8), &scope_id) < 0 ||
+        as_c_int(PyTuple_GET_ITEM(defaults, 2), &read_ms) < 0 ||
+        as_c_int(PyTuple_GET_ITEM(defaults, 3), &chunk_size) < 0)
+        goto error;
+
+    /* What the Python path does, in its order: refs, stream, connect. */
+    if (eref != Py_None && PyObject_SetAttr(eref, client.s_value, client.zero) < 0)
+        goto error;
+    if (sref != Py_None && PyObject_SetAttr(sref, client.s_value, client.empty) < 0)
+        goto error;
+    PyTypeObject *type = (PyTypeObject *)client.socket_type;
+    stream = type->tp_new(type, client.empty_args, NULL);
+    if (stream == NULL)
+        goto error;
+    StreamCore *core = (StreamCore *)stream;
+    core->chunk_size = chunk_size;
+    core->timeout_ms = read_ms;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(client.constants); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(client.constants, i);
+        set_slot(stream, PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0)), PyTuple_GET_ITEM(pair, 1));
+    }
+    set_slot(stream, client.off[SL_CONTEXT], ctx);
+    set_slot(stream, client.off[SL_STREAM_TYPE], PyTuple_GET_ITEM(plan, 1));
+    set_slot(stream, client.off[SL_SPEC], PyTuple_GET_ITEM(plan, 0));
+    set_slot(stream, client.off[SL_TIMEOUT], PyTuple_GET_ITEM(defaults, 1));
+    set_slot(stream, client.off[SL_CONNECT_TIMEOUT], timeout);
+    set_slot(stream, client.off[SL_ADDRESS], PyTuple_GET_ITEM(plan, 2));
+
+    int err;
+    int fd = do_connect(family, socktype, host, port, flowinfo, scope_id, connect_ms, 0, &err);
+    if (fd == CONNECT_RAISED)
+        goto error;
+    if (fd < 0) {
+        PyObject *r = PyObject_CallFunction(client.failed, "OOOOii", stream, address, eref, sref,
+                                            fd, err);
+        Py_DECREF(stream);
+        Py_DECREF(timeout);
+        Py_DECREF(defaults);
+        return r;
+    }
+    PyObject *fd_obj = PyLong_FromLong(fd);
+    if (fd_obj == NULL) {
+        close(fd);
+        goto error;
+    }
+    set_slot(stream, client.off[SL_FD], fd_obj);
+    Py_DECREF(fd_obj);
+    set_slot(stream, client.off[SL_FAMILY], PyTuple_GET_ITEM(plan, 3));
+    core->direct_fd = fd;
+    Py_DECREF(timeout);
+    Py_DECREF(defaults);
+    return stream;
+
+slow:
+    Py_XDECREF(timeout);
+    Py_XDECREF(defaults);
+    return PyObject_Vectorcall(client.client_py, args, (size_t)nargs, kwnames);
+error:
+    Py_XDECREF(stream);
+    Py_XDECREF(timeout);
+    Py_XDECREF(defaults);
     return NULL;
+}
+
+static PyObject *
+fast_fclose(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    if (client.ready && kwnames == NULL && nargs == 1 && fast_stream(st, args[0])) {
+        PyObject *obj = args[0];
+        StreamCore *s = (StreamCore *)obj;
+        PyObject *fd_obj = get_slot(obj, client.off[SL_FD]);
+        if (get_slot(obj, client.off[SL_CRYPTO]) == Py_None &&
+            get_slot(obj, client.off[SL_SOCK]) == Py_None &&
+            get_slot(obj, client.off[SL_PERSISTENT_KEY]) == Py_None && fd_obj != NULL &&
+            PyLong_CheckExact(fd_obj) && PyList_GET_SIZE(s->notes) == 0) {
+            long fd = PyLong_AsLong(fd_obj);
+            /* Stream.close(): closed, "Unknown", buffer discarded, then _op_close. */
+            s->closed = 1;
+            set_slot(obj, client.off[SL_RESOURCE_TYPE], client.s_unknown);
+            s->readpos = s->writepos = 0;
+            if (fd >= 0)
+                close((int)fd);
+            set_slot(obj, client.off[SL_FD], client.minus_one);
+            set_slot(obj, client.off[SL_POLLER], Py_None);
+            s->direct_fd = -1;
+            Py_RETURN_TRUE;
+        }
+    }
+    if (st->fclose_py == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "phpstreams._speedups: install() was not called");
+        return NULL;
+    }
+    return PyObject_Vectorcall(st->fclose_py, args, (size_t)nargs, kwnames);
+}
+
+static PyObject *
+install_client(PyObject *mod, PyObject *args)
+{
+    ModState *st = state(mod);
+    PyObject *socket_type, *ref_type, *context_type, *client_py, *defaults, *failed, *proto;
+    PyObject *constant_names;
+    double timeout_max;
+    if (!PyArg_ParseTuple(args, "O!OOOOOOOd", &PyType_Type, &socket_type, &ref_type,
+                          &context_type, &client_py, &defaults, &failed, &proto,
+                          &constant_names, &timeout_max))
+        return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)socket_type, st->core_type)) {
+        PyErr_SetString(PyExc_TypeError, "install_client(): not a StreamCore subclass");
+        return NULL;
+    }
+    client.ready = 0;
+    for (int i = 0; i < SL_COUNT; i++) {
+        PyObject *name = PyUnicode_InternFromString(slot_names[i]);
+        if (name == NULL)
+            return NULL;
+        client.off[i] = slot_offset(socket_type, name);
+        Py_DECREF(name);
+        if (client.off[i] < 0)
+            return NULL;
+    }
+    /* The constant attributes: (offset, the prototype's value). */
+    PyObject *names = PySequence_Tuple(constant_names);
+    if (names == NULL)
+        return NULL;
+    PyObject *constants = PyTuple_New(PyTuple_GET_SIZE(names));
+    if (constants == NULL) {
+        Py_DECREF(names);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        Py_ssize_t off = slot_offset(socket_type, name);
+        PyObject *value = off < 0 ? NULL : PyObject_GetAttr(proto, name);
+        PyObject *pair = value == NULL ? NULL : Py_BuildValue("(nN)", off, value);
+        if (pair == NULL) {
+            Py_DECREF(names);
+            Py_DECREF(constants);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(constants, i, pair);
+    }
+    Py_DECREF(names);
+    Py_XSETREF(client.constants, constants);
+    Py_XSETREF(client.socket_type, Py_NewRef(socket_type));
+    Py_XSETREF(client.ref_type, Py_NewRef(ref_type));
+    Py_XSETREF(client.context_type, Py_NewRef(context_type));
+    Py_XSETREF(client.client_py, Py_NewRef(client_py));
+    Py_XSETREF(client.defaults, Py_NewRef(defaults));
+    Py_XSETREF(client.failed, Py_NewRef(failed));
+    client.timeout_max = timeout_max;
+    if (client.s_value == NULL) {
+        client.s_value = PyUnicode_InternFromString("value");
+        client.s_options = PyUnicode_InternFromString("options");
+        client.s_socket = PyUnicode_InternFromString("socket");
+        client.s_unknown = PyUnicode_InternFromString("Unknown");
+        client.zero = PyLong_FromLong(0);
+        client.minus_one = PyLong_FromLong(-1);
+        client.empty = PyUnicode_FromString("");
+        client.empty_args = PyTuple_New(0);
+        if (!client.s_value || !client.s_options || !client.s_socket || !client.s_unknown ||
+            !client.zero || !client.minus_one || !client.empty || !client.empty_args)
+            return NULL;
+    }
+    client.ready = 1;
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef module_methods[] = {
@@ -1230,11 +1648,20 @@ static PyMethodDef module_methods[] = {
     {"select_plain", select_plain, METH_VARARGS,
      "select_plain(read, write, except_, masks, timeout_ms): stream_select() over plain\n"
      "socket streams in lists -> (count, read, write, except_), or None (not applicable)."},
-    {"connect_fd", connect_fd, METH_VARARGS,
+    {"connect_fd", (PyCFunction)(void (*)(void))connect_fd, METH_FASTCALL,
      "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
+    {"stream_socket_client", (PyCFunction)(void (*)(void))fast_client,
+     METH_FASTCALL | METH_KEYWORDS,
+     "stream_socket_client(...): PHP's stream_socket_client() (C fast path, see source)."},
+    {"fclose", (PyCFunction)(void (*)(void))fast_fclose, METH_FASTCALL | METH_KEYWORDS,
+     "fclose(stream): PHP's fclose() (C fast path for plain socket streams)."},
+    {"install_client", install_client, METH_VARARGS,
+     "install_client(socket_type, ref_type, context_type, client, defaults, failed,\n"
+     "prototype, "
+     "constant_names, timeout_max): enable the stream_socket_client/fclose fast paths."},
     {"install", install, METH_VARARGS,
-     "install(socket_type, fread, fgets, fwrite, drain): the Python implementations."},
+     "install(socket_type, fread, fgets, fwrite, fclose, drain): the Python implementations."},
     {NULL}};
 
 static int
@@ -1263,6 +1690,7 @@ mod_traverse(PyObject *mod, visitproc visit, void *arg)
     Py_VISIT(st->fread_py);
     Py_VISIT(st->fgets_py);
     Py_VISIT(st->fwrite_py);
+    Py_VISIT(st->fclose_py);
     Py_VISIT(st->drain);
     return 0;
 }
@@ -1276,6 +1704,7 @@ mod_clear(PyObject *mod)
     Py_CLEAR(st->fread_py);
     Py_CLEAR(st->fgets_py);
     Py_CLEAR(st->fwrite_py);
+    Py_CLEAR(st->fclose_py);
     Py_CLEAR(st->drain);
     Py_CLEAR(st->s_fread);
     Py_CLEAR(st->s_fgets);

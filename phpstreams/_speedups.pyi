@@ -47,10 +47,31 @@ def connect_fd(
     timeout_ms: int,
     async_: bool,
 ) -> tuple[int, int]: ...
+def fclose(stream: Any) -> bool: ...
+def stream_socket_client(
+    address: str,
+    error_code: Any = None,
+    error_message: Any = None,
+    timeout: float | None = None,
+    flags: int = 4,
+    context: Any = None,
+) -> Any: ...
 def install(
     socket_type: type,
     fread: Callable[..., Any],
     fgets: Callable[..., Any],
     fwrite: Callable[..., Any],
+    fclose: Callable[..., Any],
     drain: Callable[[Any, str], None],
+) -> None: ...
+def install_client(
+    socket_type: type,
+    ref_type: type,
+    context_type: type,
+    client: Callable[..., Any],
+    defaults: Callable[[], tuple[Any, ...]],
+    failed: Callable[..., bool],
+    prototype: object,
+    constant_names: list[str],
+    timeout_max: float,
 ) -> None: ...

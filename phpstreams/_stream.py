@@ -240,7 +240,10 @@ class SocketStream(Stream):
         self._fd = fd
         self._family = family
         self._poller = None
-        self.refresh_direct()
+        if self._crypto is None:
+            self.direct_fd = fd
+        else:
+            self.refresh_direct()
 
     @property
     def timeout(self) -> Timeout:

@@ -12,6 +12,7 @@ import os
 import re
 import select
 import socket
+import sys
 import tempfile
 import termios
 import time
@@ -549,26 +550,101 @@ class TestDirectConnect:
         out["direct_fd_set"] = stream.direct_fd == stream.fileno() >= 0
         return out
 
+    @staticmethod
+    def python_calls(fn: Callable[[], Any]) -> tuple[Any, set[str]]:
+        """Run ``fn``; the names of the Python functions it called."""
+        called: set[str] = set()
+
+        def profile(frame: Any, event: str, arg: Any) -> None:
+            if event == "call":
+                called.add(frame.f_code.co_name)
+
+        sys.setprofile(profile)
+        try:
+            result = fn()
+        finally:
+            sys.setprofile(None)
+        return result, called
+
     @pytest.mark.parametrize("scheme", ["tcp://", "", "udp://"])
     def test_same_stream_as_the_full_path(self, echo_server: EchoServer, scheme: str) -> None:
+        """The Python direct path (first connect: it plans the spec), the C fast path
+        (the next ones) and the full xport path build the same stream."""
         from phpstreams import _xport
 
         uri = scheme + echo_server.address
         assert _xport.direct_plan(uri, RUNTIME.profile) is not None
         ctx = stream_context_create()
-        direct = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, ctx)
+        errno, errstr = Ref("x"), Ref("x")
+        first = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, ctx)
+        fast, called = self.python_calls(
+            lambda: stream_socket_client(uri, errno, errstr, 7.25, STREAM_CLIENT_CONNECT, ctx)
+        )
+        assert called == {"<lambda>", "_client_defaults"}
+        assert (errno.value, errstr.value) == (0, "")
         # A context with a "socket" section (even empty) takes the full path.
         full_ctx = stream_context_create({"socket": {}})
         full = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, full_ctx)
-        assert isinstance(direct, SocketStream) and isinstance(full, SocketStream)
-        a, b = self.state(direct), self.state(full)
-        assert (a.pop("context"), b.pop("context")) == (ctx, full_ctx)
-        assert a == b
-        assert a["connect_timeout"] == (7, 250000)
-        assert direct.sock is not None and full.sock is not None
-        assert direct.sock.getpeername() == full.sock.getpeername()
-        fclose(direct)
-        fclose(full)
+        streams = [first, fast, full]
+        assert all(isinstance(s, SocketStream) for s in streams)
+        states = [self.state(s) for s in streams]
+        assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
+        assert states[0] == states[1] == states[2]
+        assert states[0]["connect_timeout"] == (7, 250000)
+        with socket.socket(fileno=os.dup(fast.fileno())) as dup:  # fast.sock would make one
+            names = {dup.getpeername()} | {s.sock.getpeername() for s in (first, full)}  # type: ignore[union-attr]
+        assert len(names) == 1
+        _, called = self.python_calls(lambda: fclose(fast))
+        assert called == {"<lambda>"}  # fclose in C as well
+        for s in (first, full):
+            fclose(s)
+        states = [self.state(s) for s in (first, fast, full)]
+        assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
+        assert states[0] == states[1] == states[2]  # closed alike
+
+    def test_fast_path_failure_is_reported_like_the_python_path(self, refused_port: int) -> None:
+        uri = f"tcp://127.0.0.1:{refused_port}"
+        results = []
+        for _ in range(2):  # the first call plans the spec, the second runs in C
+            errno, errstr = Ref(), Ref()
+            with pytest.warns(PHPWarning) as record:
+                result = stream_socket_client(uri, errno, errstr, WAIT)
+            results.append((result, errno.value, errstr.value, [str(w.message) for w in record]))
+        assert (
+            results[0]
+            == results[1]
+            == (
+                False,
+                111,
+                "Connection refused",
+                [f"stream_socket_client(): Unable to connect to {uri} (Connection refused)"],
+            )
+        )
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            (Ref, 2.0, STREAM_CLIENT_CONNECT, None),  # a Ref subclass
+            (None, True, STREAM_CLIENT_CONNECT, None),  # bool timeout
+            (None, "2", STREAM_CLIENT_CONNECT, None),  # numeric string
+            (None, 2.0, STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT, None),
+            (None, 2.0, STREAM_CLIENT_CONNECT, {"socket": {"tcp_nodelay": True}}),
+        ],
+        ids=["ref-subclass", "bool-timeout", "string-timeout", "persistent", "socket-options"],
+    )
+    def test_other_arguments_take_the_python_path(
+        self, echo_server: EchoServer, args: tuple[Any, ...]
+    ) -> None:
+        ref_kind, timeout, flags, options = args
+        ref = type("MyRef", (Ref,), {})() if ref_kind is Ref else None
+        ctx = stream_context_create(options) if options else None
+        stream_socket_client(echo_server.uri, None, None, WAIT)  # plan it
+        stream, called = self.python_calls(
+            lambda: stream_socket_client(echo_server.uri, ref, None, timeout, flags, ctx)
+        )
+        assert isinstance(stream, SocketStream)
+        assert "_stream_socket_client_py" in called
+        fclose(stream)
 
     @pytest.mark.parametrize(
         "uri",
