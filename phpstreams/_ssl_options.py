@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,10 +158,15 @@ class SSLSettings:
 # present (and converts to "", 0 or false), which differs from an absent one.
 
 
-def _string(opts: Mapping[str, Any], name: str) -> str | None:
-    if name not in opts:
-        return None
-    value = opts[name]
+def _long(value: Any) -> int:
+    return to_long(value)
+
+
+def _bool(value: Any) -> bool:
+    return to_bool(value)
+
+
+def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return as_text(value)
     if is_array(value):
@@ -169,50 +174,56 @@ def _string(opts: Mapping[str, Any], name: str) -> str | None:
     return to_php_string(value)
 
 
-def _flag(opts: Mapping[str, Any], name: str) -> bool | None:
-    return to_bool(opts[name]) if name in opts else None
+def _raw(value: Any) -> Any:
+    return value
+
+
+def _present(value: Any) -> bool:
+    return True
+
+
+#: ssl option -> (SSLSettings field, coercion) for each field the option sets.
+#: Fields of options that are absent keep SSLSettings' defaults, which encode what
+#: PHP does then (e.g. disable_compression and SNI_enabled default to on).
+_SSL_FIELDS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
+    "verify_peer": (("verify_peer", _bool),),
+    "verify_peer_name": (("verify_peer_name", _bool),),
+    "allow_self_signed": (("allow_self_signed", _bool),),
+    "cafile": (("cafile", _text),),
+    "capath": (("capath", _text),),
+    "local_cert": (("local_cert", _text),),
+    "local_pk": (("local_pk", _text),),
+    "passphrase": (("passphrase", _text),),
+    "peer_name": (("peer_name", _text),),
+    "verify_depth": (("verify_depth", _long),),
+    "ciphers": (("ciphers", _text),),
+    "security_level": (("security_level", _long),),
+    "min_proto_version": (("min_proto_version", _long),),
+    "max_proto_version": (("max_proto_version", _long),),
+    "disable_compression": (("disable_compression", _bool),),
+    "no_ticket": (("no_ticket", _bool),),
+    "SNI_enabled": (("sni_enabled", _bool),),
+    "SNI_server_certs": (("sni_server_certs", _raw), ("sni_server_certs_set", _present)),
+    "peer_fingerprint": (("peer_fingerprint", _raw), ("peer_fingerprint_set", _present)),
+    "capture_peer_cert": (("capture_peer_cert", _bool),),
+    "capture_peer_cert_chain": (("capture_peer_cert_chain", _bool),),
+    "alpn_protocols": (("alpn_protocols", _text),),
+    "honor_cipher_order": (("honor_cipher_order", _bool),),
+    "single_dh_use": (("single_dh_use", _bool),),
+    "dh_param": (("dh_param", _text),),
+    "rsa_key_size": (("rsa_key_size_set", _present),),
+}
 
 
 def resolve_ssl(ctx: StreamContext | None) -> SSLSettings:
-    """Read every ``ssl`` option PHP 8.2 reads, with PHP's coercions."""
+    """Read every ``ssl`` option PHP 8.2 reads, with PHP's coercions (only the options
+    that are set are looked at: a typical context has two or three)."""
     if ctx is None:
         return SSLSettings()
-    opts: Mapping[str, Any] = ctx.options.get("ssl", {})
-
-    def long_or(name: str, default: int) -> int:
-        return to_long(opts[name]) if name in opts else default
-
-    def long_opt(name: str) -> int | None:
-        return to_long(opts[name]) if name in opts else None
-
-    return SSLSettings(
-        verify_peer=_flag(opts, "verify_peer"),
-        verify_peer_name=_flag(opts, "verify_peer_name"),
-        allow_self_signed=bool(_flag(opts, "allow_self_signed")),
-        cafile=_string(opts, "cafile"),
-        capath=_string(opts, "capath"),
-        local_cert=_string(opts, "local_cert"),
-        local_pk=_string(opts, "local_pk"),
-        passphrase=_string(opts, "passphrase"),
-        peer_name=_string(opts, "peer_name"),
-        verify_depth=long_opt("verify_depth"),
-        ciphers=_string(opts, "ciphers"),
-        security_level=long_opt("security_level"),
-        min_proto_version=long_or("min_proto_version", 0),
-        max_proto_version=long_or("max_proto_version", 0),
-        disable_compression=_flag(opts, "disable_compression") is not False,
-        no_ticket=bool(_flag(opts, "no_ticket")),
-        sni_enabled=_flag(opts, "SNI_enabled") is not False,
-        sni_server_certs=opts.get("SNI_server_certs"),
-        sni_server_certs_set="SNI_server_certs" in opts,
-        peer_fingerprint=opts.get("peer_fingerprint"),
-        peer_fingerprint_set="peer_fingerprint" in opts,
-        capture_peer_cert=bool(_flag(opts, "capture_peer_cert")),
-        capture_peer_cert_chain=bool(_flag(opts, "capture_peer_cert_chain")),
-        alpn_protocols=_string(opts, "alpn_protocols"),
-        honor_cipher_order=_flag(opts, "honor_cipher_order"),
-        single_dh_use=_flag(opts, "single_dh_use"),
-        dh_param=_string(opts, "dh_param"),
-        rsa_key_size_set="rsa_key_size" in opts,
-        has_context=True,
-    )
+    fields: dict[str, Any] = {"has_context": True}
+    opts = ctx.options.get("ssl")
+    if opts:
+        for name, value in opts.items():
+            for field, coerce in _SSL_FIELDS.get(name, ()):
+                fields[field] = coerce(value)
+    return SSLSettings(**fields)
