@@ -176,9 +176,21 @@ def _fsockopen(
     connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
 
     notes: list[Note] = []
-    req = XportRequest(spec, connect=True, persistent_id=persistent_id, timeout=connect_timeout)
     try:
-        stream = _create(req, notes)
+        plan = None if persistent else direct_plan(spec, profile)
+        if plan is not None:
+            stream = connect_direct(
+                plan,
+                timeout=connect_timeout,
+                context=None,
+                read_timeout=_read_timeout(),
+                chunk_size=profile.chunk_size,
+            )
+        else:
+            req = XportRequest(
+                spec, connect=True, persistent_id=persistent_id, timeout=connect_timeout
+            )
+            stream = _create(req, notes)
     except StreamError as exc:
         return _report_failure(
             func,

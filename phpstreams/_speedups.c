@@ -1,12 +1,16 @@
 /*
  * phpstreams._speedups: PHP's stream read buffer and the plain-socket I/O under it,
- * in C, plus C fast paths for fread/fgets/fwrite.
+ * in C, plus C fast paths for fread/fgets/fwrite/fclose, stream_socket_client's common
+ * case, stream_select over plain sockets, and the socket transport's connect
+ * (connect_fd).
  *
  * Layering: this is the stream-object layer (phpstreams/_stream.py builds its Stream
- * classes on StreamCore). It knows nothing of TLS or of PHP's calling conventions:
- * reads that are not plain socket reads go through the Python method _op_read(), and
- * the fast module functions hand every case they do not cover to the Python functions
- * registered with install().
+ * classes on StreamCore), with one helper of the transport layer below it (connect_fd).
+ * It knows nothing of TLS: reads that are not plain socket reads go through the Python
+ * method _op_read(). The fast module functions are the PHP-facing layer's, compiled:
+ * they handle only argument shapes whose outcome they can produce exactly, and hand
+ * every other case to the Python functions registered with install() and
+ * install_client().
  *
  * Theory of operation (the same as the docstring of phpstreams/_stream.py):
  * PHP keeps readbuf[readpos:writepos] inside an allocation of readbuflen bytes, and
@@ -834,11 +838,35 @@ static PyType_Spec core_spec = {
  * other cases go to the Python implementations registered with install()
  */
 
+enum {
+    SL_CONTEXT, SL_STREAM_TYPE, SL_SPEC, SL_TIMEOUT, SL_CONNECT_TIMEOUT, SL_ADDRESS,
+    SL_FAMILY, SL_FD, SL_CRYPTO, SL_SOCK, SL_PERSISTENT_KEY, SL_RESOURCE_TYPE, SL_POLLER,
+    SL_COUNT
+};
+
+static const char *slot_names[SL_COUNT] = {
+    "context", "stream_type", "spec", "_timeout", "connect_timeout", "address",
+    "_family", "_fd", "_crypto", "_sock", "persistent_key", "resource_type", "_poller",
+};
+
+typedef struct {
+    int ready;
+    PyObject *socket_type, *ref_type, *context_type;
+    PyObject *client_py, *defaults, *failed;
+    PyObject *constants;           /* tuple of (offset, value) */
+    Py_ssize_t off[SL_COUNT];
+    double timeout_max;
+    PyObject *s_value, *s_options, *s_socket, *s_unknown, *zero, *minus_one, *empty;
+    PyObject *empty_args;
+} ClientState;
+
+
 typedef struct {
     PyTypeObject *core_type;
     PyObject *socket_type; /* the class the fast paths accept (exactly) */
     PyObject *fread_py, *fgets_py, *fwrite_py, *fclose_py, *drain;
     PyObject *s_fread, *s_fgets, *s_fwrite;
+    ClientState client; /* stream_socket_client / fclose fast paths */
 } ModState;
 
 static ModState *
@@ -1307,29 +1335,6 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
  * once in install_client() (each must be an object slot of the class).
  */
 
-enum {
-    SL_CONTEXT, SL_STREAM_TYPE, SL_SPEC, SL_TIMEOUT, SL_CONNECT_TIMEOUT, SL_ADDRESS,
-    SL_FAMILY, SL_FD, SL_CRYPTO, SL_SOCK, SL_PERSISTENT_KEY, SL_RESOURCE_TYPE, SL_POLLER,
-    SL_COUNT
-};
-
-static const char *slot_names[SL_COUNT] = {
-    "context", "stream_type", "spec", "_timeout", "connect_timeout", "address",
-    "_family", "_fd", "_crypto", "_sock", "persistent_key", "resource_type", "_poller",
-};
-
-typedef struct {
-    int ready;
-    PyObject *socket_type, *ref_type, *context_type;
-    PyObject *client_py, *defaults, *failed;
-    PyObject *constants;           /* tuple of (offset, value) */
-    Py_ssize_t off[SL_COUNT];
-    double timeout_max;
-    PyObject *s_value, *s_options, *s_socket, *s_unknown, *zero, *minus_one, *empty;
-    PyObject *empty_args;
-} ClientState;
-
-static ClientState client;
 
 static inline PyObject *
 get_slot(PyObject *obj, Py_ssize_t off)
@@ -1366,7 +1371,8 @@ slot_offset(PyObject *type, PyObject *name)
 
 /* The timeout argument as PHP converts it: (sec, usec) and poll() milliseconds. */
 static int
-client_timeout(PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out, int *ms)
+client_timeout(ClientState *cl, PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out,
+               int *ms)
 {
     double d;
     if (arg == Py_None) {
@@ -1387,7 +1393,7 @@ client_timeout(PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out, int *
         return 0;
     if (!isfinite(d))
         return 0; /* the Python path raises PHP's ValueError */
-    if (d < 0.0 || d >= client.timeout_max) { /* GH-11177: default_socket_timeout */
+    if (d < 0.0 || d >= cl->timeout_max) { /* GH-11177: default_socket_timeout */
         *out = Py_NewRef(dflt);
         *ms = dflt_ms;
         return 1;
@@ -1405,9 +1411,9 @@ client_timeout(PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out, int *
 static PyObject *
 fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    (void)mod;
+    ClientState *cl = &state(mod)->client;
     PyObject *defaults = NULL, *timeout = NULL, *stream = NULL;
-    if (!client.ready || kwnames != NULL || nargs < 1 || nargs > 6 ||
+    if (!cl->ready || kwnames != NULL || nargs < 1 || nargs > 6 ||
         !PyUnicode_CheckExact(args[0]))
         goto slow;
     PyObject *address = args[0];
@@ -1415,8 +1421,8 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
     PyObject *sref = nargs > 2 ? args[2] : Py_None;
     PyObject *targ = nargs > 3 ? args[3] : Py_None;
     PyObject *ctx = nargs > 5 ? args[5] : Py_None;
-    if ((eref != Py_None && (PyObject *)Py_TYPE(eref) != client.ref_type) ||
-        (sref != Py_None && (PyObject *)Py_TYPE(sref) != client.ref_type))
+    if ((eref != Py_None && (PyObject *)Py_TYPE(eref) != cl->ref_type) ||
+        (sref != Py_None && (PyObject *)Py_TYPE(sref) != cl->ref_type))
         goto slow;
     if (nargs > 4) {
         int overflow;
@@ -1425,7 +1431,7 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
             goto slow;
     }
     /* (plans, read_timeout, read_ms, chunk_size, connect_timeout, connect_ms, ctx) */
-    defaults = PyObject_CallNoArgs(client.defaults);
+    defaults = PyObject_CallNoArgs(cl->defaults);
     if (defaults == NULL)
         return NULL;
     if (!PyTuple_CheckExact(defaults) || PyTuple_GET_SIZE(defaults) != 7)
@@ -1438,12 +1444,12 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
     }
     if (ctx == Py_None)
         ctx = PyTuple_GET_ITEM(defaults, 6);
-    if ((PyObject *)Py_TYPE(ctx) != client.context_type)
+    if ((PyObject *)Py_TYPE(ctx) != cl->context_type)
         goto slow; /* includes "no default context yet" */
-    PyObject *options = PyObject_GetAttr(ctx, client.s_options);
+    PyObject *options = PyObject_GetAttr(ctx, cl->s_options);
     if (options == NULL)
         goto error;
-    int has_socket = PyDict_CheckExact(options) ? PyDict_Contains(options, client.s_socket) : 1;
+    int has_socket = PyDict_CheckExact(options) ? PyDict_Contains(options, cl->s_socket) : 1;
     Py_DECREF(options);
     if (has_socket != 0) {
         if (has_socket < 0)
@@ -1451,7 +1457,7 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
         goto slow;
     }
     int connect_ms, read_ms, chunk_size;
-    int got = client_timeout(targ, PyTuple_GET_ITEM(defaults, 4),
+    int got = client_timeout(cl, targ, PyTuple_GET_ITEM(defaults, 4),
                              (int)PyLong_AsLong(PyTuple_GET_ITEM(defaults, 5)), &timeout,
                              &connect_ms);
     if (got < 0)
@@ -1476,34 +1482,34 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
         goto error;
 
     /* What the Python path does, in its order: refs, stream, connect. */
-    if (eref != Py_None && PyObject_SetAttr(eref, client.s_value, client.zero) < 0)
+    if (eref != Py_None && PyObject_SetAttr(eref, cl->s_value, cl->zero) < 0)
         goto error;
-    if (sref != Py_None && PyObject_SetAttr(sref, client.s_value, client.empty) < 0)
+    if (sref != Py_None && PyObject_SetAttr(sref, cl->s_value, cl->empty) < 0)
         goto error;
-    PyTypeObject *type = (PyTypeObject *)client.socket_type;
-    stream = type->tp_new(type, client.empty_args, NULL);
+    PyTypeObject *type = (PyTypeObject *)cl->socket_type;
+    stream = type->tp_new(type, cl->empty_args, NULL);
     if (stream == NULL)
         goto error;
     StreamCore *core = (StreamCore *)stream;
     core->chunk_size = chunk_size;
     core->timeout_ms = read_ms;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(client.constants); i++) {
-        PyObject *pair = PyTuple_GET_ITEM(client.constants, i);
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cl->constants); i++) {
+        PyObject *pair = PyTuple_GET_ITEM(cl->constants, i);
         set_slot(stream, PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0)), PyTuple_GET_ITEM(pair, 1));
     }
-    set_slot(stream, client.off[SL_CONTEXT], ctx);
-    set_slot(stream, client.off[SL_STREAM_TYPE], PyTuple_GET_ITEM(plan, 1));
-    set_slot(stream, client.off[SL_SPEC], PyTuple_GET_ITEM(plan, 0));
-    set_slot(stream, client.off[SL_TIMEOUT], PyTuple_GET_ITEM(defaults, 1));
-    set_slot(stream, client.off[SL_CONNECT_TIMEOUT], timeout);
-    set_slot(stream, client.off[SL_ADDRESS], PyTuple_GET_ITEM(plan, 2));
+    set_slot(stream, cl->off[SL_CONTEXT], ctx);
+    set_slot(stream, cl->off[SL_STREAM_TYPE], PyTuple_GET_ITEM(plan, 1));
+    set_slot(stream, cl->off[SL_SPEC], PyTuple_GET_ITEM(plan, 0));
+    set_slot(stream, cl->off[SL_TIMEOUT], PyTuple_GET_ITEM(defaults, 1));
+    set_slot(stream, cl->off[SL_CONNECT_TIMEOUT], timeout);
+    set_slot(stream, cl->off[SL_ADDRESS], PyTuple_GET_ITEM(plan, 2));
 
     int err;
     int fd = do_connect(family, socktype, host, port, flowinfo, scope_id, connect_ms, 0, &err);
     if (fd == CONNECT_RAISED)
         goto error;
     if (fd < 0) {
-        PyObject *r = PyObject_CallFunction(client.failed, "OOOOii", stream, address, eref, sref,
+        PyObject *r = PyObject_CallFunction(cl->failed, "OOOOii", stream, address, eref, sref,
                                             fd, err);
         Py_DECREF(stream);
         Py_DECREF(timeout);
@@ -1515,9 +1521,9 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
         close(fd);
         goto error;
     }
-    set_slot(stream, client.off[SL_FD], fd_obj);
+    set_slot(stream, cl->off[SL_FD], fd_obj);
     Py_DECREF(fd_obj);
-    set_slot(stream, client.off[SL_FAMILY], PyTuple_GET_ITEM(plan, 3));
+    set_slot(stream, cl->off[SL_FAMILY], PyTuple_GET_ITEM(plan, 3));
     core->direct_fd = fd;
     Py_DECREF(timeout);
     Py_DECREF(defaults);
@@ -1526,7 +1532,7 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
 slow:
     Py_XDECREF(timeout);
     Py_XDECREF(defaults);
-    return PyObject_Vectorcall(client.client_py, args, (size_t)nargs, kwnames);
+    return PyObject_Vectorcall(cl->client_py, args, (size_t)nargs, kwnames);
 error:
     Py_XDECREF(stream);
     Py_XDECREF(timeout);
@@ -1538,23 +1544,24 @@ static PyObject *
 fast_fclose(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     ModState *st = state(mod);
-    if (client.ready && kwnames == NULL && nargs == 1 && fast_stream(st, args[0])) {
+    ClientState *cl = &st->client;
+    if (cl->ready && kwnames == NULL && nargs == 1 && fast_stream(st, args[0])) {
         PyObject *obj = args[0];
         StreamCore *s = (StreamCore *)obj;
-        PyObject *fd_obj = get_slot(obj, client.off[SL_FD]);
-        if (get_slot(obj, client.off[SL_CRYPTO]) == Py_None &&
-            get_slot(obj, client.off[SL_SOCK]) == Py_None &&
-            get_slot(obj, client.off[SL_PERSISTENT_KEY]) == Py_None && fd_obj != NULL &&
+        PyObject *fd_obj = get_slot(obj, cl->off[SL_FD]);
+        if (get_slot(obj, cl->off[SL_CRYPTO]) == Py_None &&
+            get_slot(obj, cl->off[SL_SOCK]) == Py_None &&
+            get_slot(obj, cl->off[SL_PERSISTENT_KEY]) == Py_None && fd_obj != NULL &&
             PyLong_CheckExact(fd_obj) && PyList_GET_SIZE(s->notes) == 0) {
             long fd = PyLong_AsLong(fd_obj);
             /* Stream.close(): closed, "Unknown", buffer discarded, then _op_close. */
             s->closed = 1;
-            set_slot(obj, client.off[SL_RESOURCE_TYPE], client.s_unknown);
+            set_slot(obj, cl->off[SL_RESOURCE_TYPE], cl->s_unknown);
             s->readpos = s->writepos = 0;
             if (fd >= 0)
                 close((int)fd);
-            set_slot(obj, client.off[SL_FD], client.minus_one);
-            set_slot(obj, client.off[SL_POLLER], Py_None);
+            set_slot(obj, cl->off[SL_FD], cl->minus_one);
+            set_slot(obj, cl->off[SL_POLLER], Py_None);
             s->direct_fd = -1;
             Py_RETURN_TRUE;
         }
@@ -1570,6 +1577,7 @@ static PyObject *
 install_client(PyObject *mod, PyObject *args)
 {
     ModState *st = state(mod);
+    ClientState *cl = &st->client;
     PyObject *socket_type, *ref_type, *context_type, *client_py, *defaults, *failed, *proto;
     PyObject *constant_names;
     double timeout_max;
@@ -1581,14 +1589,14 @@ install_client(PyObject *mod, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "install_client(): not a StreamCore subclass");
         return NULL;
     }
-    client.ready = 0;
+    cl->ready = 0;
     for (int i = 0; i < SL_COUNT; i++) {
         PyObject *name = PyUnicode_InternFromString(slot_names[i]);
         if (name == NULL)
             return NULL;
-        client.off[i] = slot_offset(socket_type, name);
+        cl->off[i] = slot_offset(socket_type, name);
         Py_DECREF(name);
-        if (client.off[i] < 0)
+        if (cl->off[i] < 0)
             return NULL;
     }
     /* The constant attributes: (offset, the prototype's value). */
@@ -1613,28 +1621,28 @@ install_client(PyObject *mod, PyObject *args)
         PyTuple_SET_ITEM(constants, i, pair);
     }
     Py_DECREF(names);
-    Py_XSETREF(client.constants, constants);
-    Py_XSETREF(client.socket_type, Py_NewRef(socket_type));
-    Py_XSETREF(client.ref_type, Py_NewRef(ref_type));
-    Py_XSETREF(client.context_type, Py_NewRef(context_type));
-    Py_XSETREF(client.client_py, Py_NewRef(client_py));
-    Py_XSETREF(client.defaults, Py_NewRef(defaults));
-    Py_XSETREF(client.failed, Py_NewRef(failed));
-    client.timeout_max = timeout_max;
-    if (client.s_value == NULL) {
-        client.s_value = PyUnicode_InternFromString("value");
-        client.s_options = PyUnicode_InternFromString("options");
-        client.s_socket = PyUnicode_InternFromString("socket");
-        client.s_unknown = PyUnicode_InternFromString("Unknown");
-        client.zero = PyLong_FromLong(0);
-        client.minus_one = PyLong_FromLong(-1);
-        client.empty = PyUnicode_FromString("");
-        client.empty_args = PyTuple_New(0);
-        if (!client.s_value || !client.s_options || !client.s_socket || !client.s_unknown ||
-            !client.zero || !client.minus_one || !client.empty || !client.empty_args)
+    Py_XSETREF(cl->constants, constants);
+    Py_XSETREF(cl->socket_type, Py_NewRef(socket_type));
+    Py_XSETREF(cl->ref_type, Py_NewRef(ref_type));
+    Py_XSETREF(cl->context_type, Py_NewRef(context_type));
+    Py_XSETREF(cl->client_py, Py_NewRef(client_py));
+    Py_XSETREF(cl->defaults, Py_NewRef(defaults));
+    Py_XSETREF(cl->failed, Py_NewRef(failed));
+    cl->timeout_max = timeout_max;
+    if (cl->s_value == NULL) {
+        cl->s_value = PyUnicode_InternFromString("value");
+        cl->s_options = PyUnicode_InternFromString("options");
+        cl->s_socket = PyUnicode_InternFromString("socket");
+        cl->s_unknown = PyUnicode_InternFromString("Unknown");
+        cl->zero = PyLong_FromLong(0);
+        cl->minus_one = PyLong_FromLong(-1);
+        cl->empty = PyUnicode_FromString("");
+        cl->empty_args = PyTuple_New(0);
+        if (!cl->s_value || !cl->s_options || !cl->s_socket || !cl->s_unknown ||
+            !cl->zero || !cl->minus_one || !cl->empty || !cl->empty_args)
             return NULL;
     }
-    client.ready = 1;
+    cl->ready = 1;
     Py_RETURN_NONE;
 }
 
@@ -1692,6 +1700,13 @@ mod_traverse(PyObject *mod, visitproc visit, void *arg)
     Py_VISIT(st->fwrite_py);
     Py_VISIT(st->fclose_py);
     Py_VISIT(st->drain);
+    Py_VISIT(st->client.socket_type);
+    Py_VISIT(st->client.ref_type);
+    Py_VISIT(st->client.context_type);
+    Py_VISIT(st->client.client_py);
+    Py_VISIT(st->client.defaults);
+    Py_VISIT(st->client.failed);
+    Py_VISIT(st->client.constants);
     return 0;
 }
 
@@ -1706,6 +1721,22 @@ mod_clear(PyObject *mod)
     Py_CLEAR(st->fwrite_py);
     Py_CLEAR(st->fclose_py);
     Py_CLEAR(st->drain);
+    st->client.ready = 0;
+    Py_CLEAR(st->client.socket_type);
+    Py_CLEAR(st->client.ref_type);
+    Py_CLEAR(st->client.context_type);
+    Py_CLEAR(st->client.client_py);
+    Py_CLEAR(st->client.defaults);
+    Py_CLEAR(st->client.failed);
+    Py_CLEAR(st->client.constants);
+    Py_CLEAR(st->client.s_value);
+    Py_CLEAR(st->client.s_options);
+    Py_CLEAR(st->client.s_socket);
+    Py_CLEAR(st->client.s_unknown);
+    Py_CLEAR(st->client.zero);
+    Py_CLEAR(st->client.minus_one);
+    Py_CLEAR(st->client.empty);
+    Py_CLEAR(st->client.empty_args);
     Py_CLEAR(st->s_fread);
     Py_CLEAR(st->s_fgets);
     Py_CLEAR(st->s_fwrite);

@@ -602,6 +602,17 @@ class TestDirectConnect:
         assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
         assert states[0] == states[1] == states[2]  # closed alike
 
+    def test_fsockopen_builds_the_same_stream(self, echo_server: EchoServer) -> None:
+        direct = fsockopen("127.0.0.1", echo_server.port, None, None, 7.25)
+        full_ctx = stream_context_create({"socket": {}})
+        full = stream_socket_client(echo_server.uri, None, None, 7.25, 4, full_ctx)
+        assert isinstance(direct, SocketStream) and isinstance(full, SocketStream)
+        a, b = self.state(direct), self.state(full)
+        assert (a.pop("context"), b.pop("context")) == (None, full_ctx)
+        assert a == b
+        fclose(direct)
+        fclose(full)
+
     def test_fast_path_failure_is_reported_like_the_python_path(self, refused_port: int) -> None:
         uri = f"tcp://127.0.0.1:{refused_port}"
         results = []
