@@ -205,13 +205,18 @@ class Workload:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_PHP_CTX = """$ctx = stream_context_create(['ssl' => ['cafile' => getenv('B_CAFILE'), 'peer_name' => '127.0.0.1']]);
+_PHP_CTX = """function clock() { $r = getrusage(); return [hrtime(true), $r['ru_utime.tv_sec'] + $r['ru_utime.tv_usec'] / 1e6 + $r['ru_stime.tv_sec'] + $r['ru_stime.tv_usec'] / 1e6]; }
+function done($t0) { $t = clock(); echo ($t[0] - $t0[0]) / 1e9, " ", $t[1] - $t0[1], "\n"; }
+$ctx = stream_context_create(['ssl' => ['cafile' => getenv('B_CAFILE'), 'peer_name' => '127.0.0.1']]);
 $url = getenv('B_TRANSPORT') === 'tcp' ? 'tcp' : 'tls';
 $port = (int)getenv('B_PORT'); $size = (int)getenv('B_SIZE'); $chunk = (int)getenv('B_CHUNK');
 function conn() { global $url, $port, $ctx; return stream_socket_client("$url://127.0.0.1:$port", $e, $s, 30, STREAM_CLIENT_CONNECT, $ctx); }
 """
 
 _PY_CTX = """import os, time, socket, ssl, sys, json
+def clock(): return (time.perf_counter(), time.process_time())
+def done(t0):
+    t = clock(); print(t[0] - t0[0], t[1] - t0[1])
 size = int(os.environ['B_SIZE']); chunk = int(os.environ['B_CHUNK']); port = int(os.environ['B_PORT'])
 tls = os.environ['B_TRANSPORT'] != 'tcp'
 """
@@ -238,86 +243,86 @@ def conn():
 CLIENTS: dict[str, dict[str, str]] = {
     "bulk": {
         "phpstreams": _PS_CTX
-        + """s = conn(); fwrite(s, f"BULK {size}\\n"); got = 0; t = time.perf_counter()
+        + """s = conn(); fwrite(s, f"BULK {size}\\n"); got = 0; t = clock()
 while got < size:
     d = fread(s, chunk)
     if not d: break
     got += len(d)
-print(time.perf_counter() - t)""",
+done(t)""",
         "php": _PHP_CTX
-        + """$s = conn(); fwrite($s, "BULK $size\\n"); $got = 0; $t = hrtime(true);
+        + """$s = conn(); fwrite($s, "BULK $size\\n"); $got = 0; $t = clock();
 while ($got < $size) { $d = fread($s, $chunk); if ($d === false || $d === '') break; $got += strlen($d); }
-echo (hrtime(true) - $t) / 1e9, "\\n";""",
+done($t);""",
         "stdlib": _STD_CTX
-        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; t = time.perf_counter()
+        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; t = clock()
 while got < size:
     d = s.recv(chunk)
     if not d: break
     got += len(d)
-print(time.perf_counter() - t)""",
+done(t)""",
         "peer": _STD_CTX
-        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; buf = bytearray(1 << 20); t = time.perf_counter()
+        + """s = conn(); s.sendall(f"BULK {size}\\n".encode()); got = 0; buf = bytearray(1 << 20); t = clock()
 while got < size:
     n = s.recv_into(buf)
     if not n: break
     got += n
-print(time.perf_counter() - t)""",
+done(t)""",
     },
     "lines": {
         "phpstreams": _PS_CTX
-        + """s = conn(); fwrite(s, f"LINES {size} 60\\n"); n = 0; t = time.perf_counter()
+        + """s = conn(); fwrite(s, f"LINES {size} 60\\n"); n = 0; t = clock()
 while fgets(s) is not False:
     n += 1
-print(time.perf_counter() - t)""",
+done(t)""",
         "php": _PHP_CTX
-        + """$s = conn(); fwrite($s, "LINES $size 60\\n"); $n = 0; $t = hrtime(true);
+        + """$s = conn(); fwrite($s, "LINES $size 60\\n"); $n = 0; $t = clock();
 while (fgets($s) !== false) $n++;
-echo (hrtime(true) - $t) / 1e9, "\\n";""",
+done($t);""",
         "stdlib": _STD_CTX
-        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); f = s.makefile('rb'); n = 0; t = time.perf_counter()
+        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); f = s.makefile('rb'); n = 0; t = clock()
 for line in iter(f.readline, b''):
     n += 1
-print(time.perf_counter() - t)""",
+done(t)""",
         "peer": _STD_CTX
-        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); buf = bytearray(1 << 20); t = time.perf_counter()
+        + """s = conn(); s.sendall(f"LINES {size} 60\\n".encode()); buf = bytearray(1 << 20); t = clock()
 while s.recv_into(buf):
     pass
-print(time.perf_counter() - t)""",
+done(t)""",
     },
     "writes": {
         "phpstreams": _PS_CTX
-        + """s = conn(); fwrite(s, "SINK\\n"); data = b"z" * 64; t = time.perf_counter()
+        + """s = conn(); fwrite(s, "SINK\\n"); data = b"z" * 64; t = clock()
 for _ in range(size):
     fwrite(s, data)
 stream_socket_shutdown(s, STREAM_SHUT_WR); fgets(s)
-print(time.perf_counter() - t)""",
+done(t)""",
         "php": _PHP_CTX
-        + """$s = conn(); fwrite($s, "SINK\\n"); $data = str_repeat("z", 64); $t = hrtime(true);
+        + """$s = conn(); fwrite($s, "SINK\\n"); $data = str_repeat("z", 64); $t = clock();
 for ($i = 0; $i < $size; $i++) fwrite($s, $data);
 stream_socket_shutdown($s, STREAM_SHUT_WR); fgets($s);
-echo (hrtime(true) - $t) / 1e9, "\\n";""",
+done($t);""",
         "stdlib": _STD_CTX
-        + """s = conn(); s.sendall(b"SINK\\n"); data = b"z" * 64; t = time.perf_counter()
+        + """s = conn(); s.sendall(b"SINK\\n"); data = b"z" * 64; t = clock()
 for _ in range(size):
     s.sendall(data)
 s.shutdown(socket.SHUT_WR); s.recv(64)
-print(time.perf_counter() - t)""",
+done(t)""",
     },
     "handshakes": {
         "phpstreams": _PS_CTX
-        + """t = time.perf_counter()
+        + """t = clock()
 for _ in range(size):
     s = conn(); fclose(s)
-print(time.perf_counter() - t)""",
+done(t)""",
         "php": _PHP_CTX
-        + """$t = hrtime(true);
+        + """$t = clock();
 for ($i = 0; $i < $size; $i++) { $s = conn(); fclose($s); }
-echo (hrtime(true) - $t) / 1e9, "\\n";""",
+done($t);""",
         "stdlib": _STD_CTX
-        + """t = time.perf_counter()
+        + """t = clock()
 for _ in range(size):
     s = conn(); s.close()
-print(time.perf_counter() - t)""",
+done(t)""",
     },
     "rss": {
         "phpstreams": _PS_CTX
@@ -342,24 +347,24 @@ print((rss() - before) / size)""",
         "phpstreams": _PS_CTX
         + """socks = [conn() for _ in range(size)]
 for s in socks: fwrite(s, "ECHO1\\n")
-fwrite(socks[-1], "x"); calls = 2000; t = time.perf_counter()
+fwrite(socks[-1], "x"); calls = 2000; t = clock()
 for _ in range(calls):
     r = Ref(socks); stream_select(r, None, None, 1)
-print((time.perf_counter() - t))""",
+done(t)""",
         "php": _PHP_CTX
         + """$socks = []; for ($i = 0; $i < $size; $i++) { $socks[] = conn(); }
 foreach ($socks as $s) fwrite($s, "ECHO1\\n");
-fwrite($socks[$size - 1], "x"); $calls = 2000; $t = hrtime(true);
+fwrite($socks[$size - 1], "x"); $calls = 2000; $t = clock();
 for ($i = 0; $i < $calls; $i++) { $r = $socks; $w = null; $e = null; stream_select($r, $w, $e, 1); }
-echo (hrtime(true) - $t) / 1e9, "\\n";""",
+done($t);""",
         "stdlib": _STD_CTX
         + """import select
 socks = [conn() for _ in range(size)]
 for s in socks: s.sendall(b"ECHO1\\n")
-socks[-1].sendall(b"x"); calls = 2000; t = time.perf_counter()
+socks[-1].sendall(b"x"); calls = 2000; t = clock()
 for _ in range(calls):
     select.select(socks, [], [], 1)
-print((time.perf_counter() - t))""",
+done(t)""",
     },
 }
 
@@ -408,7 +413,9 @@ def workloads(quick: bool) -> list[Workload]:
 # running
 
 
-def _run_client(which: str, w: Workload, env: dict[str, Any]) -> float:
+def _run_client(which: str, w: Workload, env: dict[str, Any]) -> tuple[float, float | None]:
+    """One client run: (the timed loop's wall seconds -- or the RSS figure --, and its
+    CPU seconds, user + system, when the workload reports them)."""
     code = CLIENTS[w.kind][which]
     transport = w.transport.replace("_hs", "")
     proc_env = dict(os.environ)
@@ -439,7 +446,8 @@ def _run_client(which: str, w: Workload, env: dict[str, Any]) -> float:
         check=False,
     )
     try:
-        return float(out.stdout.strip().splitlines()[-1])
+        fields = [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
+        return fields[0], (fields[1] if len(fields) > 1 else None)
     except (ValueError, IndexError):
         raise RuntimeError(
             f"{which} client failed on {w.name}:\n{out.stdout}\n{out.stderr}"
@@ -458,10 +466,14 @@ def run(selected: list[Workload], reps: int, php: str | None) -> list[dict[str, 
             if "peer" in CLIENTS[w.kind]:
                 clients.append("peer")
             times: dict[str, list[float]] = {c: [] for c in clients}
+            cpus: dict[str, list[float]] = {c: [] for c in clients}
             for rep in range(reps):
                 order = clients[rep % len(clients) :] + clients[: rep % len(clients)]
                 for c in order:
-                    times[c].append(_run_client(c, w, env))
+                    wall, cpu = _run_client(c, w, env)
+                    times[c].append(wall)
+                    if cpu is not None:
+                        cpus[c].append(cpu)
             row: dict[str, Any] = {
                 "workload": w.name,
                 "kind": w.kind,
@@ -475,11 +487,20 @@ def run(selected: list[Workload], reps: int, php: str | None) -> list[dict[str, 
                     "max": max(ts),
                     "all": ts,
                 }
+                if cpus[c]:
+                    row[c]["cpu_median"] = statistics.median(cpus[c])
+                    row[c]["cpu_all"] = cpus[c]
             ps = row["phpstreams"]["median"]
             # Speed ratios: time(other) / time(phpstreams); for RSS, memory(other)/memory(ps).
             if php:
                 row["ratio_vs_php"] = row["php"]["median"] / ps if ps else None
             row["ratio_vs_stdlib"] = row["stdlib"]["median"] / ps if ps else None
+            # CPU ratio: the client's own CPU seconds (user + system) for the same work,
+            # PHP's over phpstreams' -- it still tells the clients apart when the peer
+            # sets the pace (TLS bulk), since a peer-bound client waits off the CPU.
+            ps_cpu = row["phpstreams"].get("cpu_median")
+            if php and ps_cpu and "cpu_median" in row["php"]:
+                row["cpu_ratio_vs_php"] = row["php"]["cpu_median"] / ps_cpu
             results.append(row)
             _print_row(row)
     return results
@@ -499,7 +520,7 @@ def _rate(w: dict[str, Any], seconds: float) -> str:
 
 _HEADER = (
     f"{'workload':26} {'phpstreams':>16} {'php':>16} {'stdlib':>16} {'peer':>16} "
-    f"{'ps/php':>7} {'ps/std':>7}"
+    f"{'ps/php':>7} {'ps/std':>7} {'cpu/php':>7}"
 )
 
 
@@ -509,9 +530,10 @@ def _print_row(row: dict[str, Any]) -> None:
 
     vs_php = f"{row['ratio_vs_php']:7.2f}" if row.get("ratio_vs_php") else f"{'-':>7}"
     vs_std = f"{row['ratio_vs_stdlib']:7.2f}" if row.get("ratio_vs_stdlib") else f"{'-':>7}"
+    cpu = f"{row['cpu_ratio_vs_php']:7.2f}" if row.get("cpu_ratio_vs_php") else f"{'-':>7}"
     print(
         f"{row['workload']:26} {cell('phpstreams'):>16} {cell('php'):>16} {cell('stdlib'):>16} "
-        f"{cell('peer'):>16} {vs_php} {vs_std}",
+        f"{cell('peer'):>16} {vs_php} {vs_std} {cpu}",
         flush=True,
     )
 
@@ -525,10 +547,12 @@ def plot(results: list[dict[str, Any]], path: str) -> None:
     names = [r["workload"] for r in results]
     vs_php = [r.get("ratio_vs_php") or 0 for r in results]
     vs_std = [r.get("ratio_vs_stdlib") or 0 for r in results]
+    cpu = [r.get("cpu_ratio_vs_php") or 0 for r in results]
     fig, ax = plt.subplots(figsize=(max(8, len(names) * 0.55), 5))
     xs = range(len(names))
-    ax.bar([x - 0.2 for x in xs], vs_php, width=0.4, label="phpstreams / PHP 8.2")
-    ax.bar([x + 0.2 for x in xs], vs_std, width=0.4, label="phpstreams / Python stdlib")
+    ax.bar([x - 0.27 for x in xs], vs_php, width=0.27, label="phpstreams / PHP 8.2")
+    ax.bar([x for x in xs], vs_std, width=0.27, label="phpstreams / Python stdlib")
+    ax.bar([x + 0.27 for x in xs], cpu, width=0.27, label="CPU: PHP 8.2 / phpstreams")
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.set_xticks(list(xs), names, rotation=60, ha="right", fontsize=8)
     ax.set_ylabel("speed ratio (>1: phpstreams faster)")
