@@ -1,5 +1,6 @@
-"""10 000 TLS handshakes through phpstreams, half of them failing verification, while
-watching open descriptors, live TLS connections and RSS. They must stay flat.
+"""10 000 TLS handshakes through phpstreams, half of them failing verification, then
+10 000 plain TCP connects (the C fast path), half of them refused, while watching open
+descriptors, live TLS connections and RSS. They must stay flat.
 
     python benchmarks/leakcheck.py [--count 10000]
 
@@ -87,7 +88,43 @@ def main() -> int:
                 fds = len(os.listdir("/proc/self/fd"))
                 print(f"{i + 1:>10} {ok:>6} {failed:>6} {fds:>8} {_live():>8} {_rss_kib():>8}")
         listener.close()
+    _plain_connects(args.count)
     return 0
+
+
+def _accept_and_close(listener: socket.socket) -> None:
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        conn.close()
+
+
+def _plain_connects(count: int) -> None:
+    """Connect + fclose through the C stream_socket_client/fclose, alternating with
+    refused connects (a bound port that does not listen)."""
+    with socket.socket() as listener, socket.socket() as refusing:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        refusing.bind(("127.0.0.1", 0))
+        threading.Thread(target=_accept_and_close, args=(listener,), daemon=True).start()
+        good = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        bad = f"tcp://127.0.0.1:{refusing.getsockname()[1]}"
+        ok = failed = 0
+        print(f"{'connects':>10} {'ok':>6} {'refused':>7} {'open fds':>8} {'RSS KiB':>8}")
+        for i in range(count):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                s = ps.stream_socket_client(bad if i % 2 else good, None, None, 5)
+            if s is False:
+                failed += 1
+            else:
+                ok += 1
+                ps.fclose(s)
+            if (i + 1) % (count // 10) == 0:
+                fds = len(os.listdir("/proc/self/fd"))
+                print(f"{i + 1:>10} {ok:>6} {failed:>7} {fds:>8} {_rss_kib():>8}")
 
 
 if __name__ == "__main__":
