@@ -3,6 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
+from ._php_args import Ref
+from ._stream import SocketStream
+
 class StreamCore:
     eof: bool
     no_buffer: bool
@@ -50,12 +53,12 @@ def connect_fd(
 def fclose(stream: Any) -> bool: ...
 def stream_socket_client(
     address: str,
-    error_code: Any = None,
-    error_message: Any = None,
+    error_code: Ref | None = None,
+    error_message: Ref | None = None,
     timeout: float | None = None,
     flags: int = 4,
     context: Any = None,
-) -> Any: ...
+) -> SocketStream | bool: ...
 def install(
     socket_type: type,
     fread: Callable[..., Any],

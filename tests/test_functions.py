@@ -533,8 +533,10 @@ class TestDirectConnect:
     """Plain inet connects to numeric hosts take ``_xport.connect_direct``; everything
     observable must equal what the full ``xport_create`` path builds."""
 
-    CORE = ("eof", "no_buffer", "greedy", "closed", "is_blocked", "timed_out", "timeout_ms")
-    CORE += ("chunk_size", "unread_bytes", "bookkeeping")
+    CORE = (
+        *("eof", "no_buffer", "greedy", "closed", "is_blocked", "timed_out", "timeout_ms"),
+        *("chunk_size", "unread_bytes", "bookkeeping"),
+    )
 
     @classmethod
     def state(cls, stream: SocketStream) -> dict[str, Any]:
@@ -585,8 +587,9 @@ class TestDirectConnect:
         # A context with a "socket" section (even empty) takes the full path.
         full_ctx = stream_context_create({"socket": {}})
         full = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, full_ctx)
+        assert isinstance(first, SocketStream) and isinstance(fast, SocketStream)
+        assert isinstance(full, SocketStream)
         streams = [first, fast, full]
-        assert all(isinstance(s, SocketStream) for s in streams)
         states = [self.state(s) for s in streams]
         assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
         assert states[0] == states[1] == states[2]

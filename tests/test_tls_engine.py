@@ -19,6 +19,8 @@ import trustme
 
 import phpstreams as ps
 from phpstreams import _tls
+from phpstreams._ssl_options import resolve_ssl
+from phpstreams._stream import SocketStream
 
 
 @pytest.fixture(scope="module")
@@ -253,3 +255,65 @@ def test_cafile_that_fails_to_load_is_not_remembered(server: TLSServer, tmp_path
         assert result is False
         assert msgs[0] == f"no valid certs found cafile stream: `{path}'"
     assert str(path).encode() not in _tls.CAFILE_STORES._stores
+
+
+def test_client_ssl_ctx_is_shared_between_equal_settings(server: TLSServer, cafile: str) -> None:
+    """Equal client settings share one SSL_CTX; any difference gets another."""
+    _tls.CLIENT_CONTEXTS.clear()
+    uri = f"tls://127.0.0.1:{server.port}"
+
+    def ctx_of(options: dict[str, Any]) -> Any:
+        s = ps.stream_socket_client(uri, None, None, 5, 4, ps.stream_context_create(options))
+        assert isinstance(s, SocketStream), options
+        ctx = s.crypto.ctx
+        ps.fclose(s)  # the server serves one connection at a time
+        return ctx
+
+    base = {"ssl": {"cafile": cafile}}
+    first = ctx_of(base)
+    assert ctx_of(base) is first
+    assert ctx_of({"ssl": {"cafile": cafile, "peer_name": "localhost"}}) is first  # SSL-level
+    assert ctx_of({"ssl": {"cafile": cafile, "ciphers": "HIGH"}}) is not first
+    assert ctx_of({"ssl": {"cafile": cafile, "max_proto_version": 32}}) is not first
+    assert ctx_of({"ssl": {"cafile": cafile, "alpn_protocols": "h2"}}) is not first
+    unverified = ctx_of({"ssl": {"verify_peer": False}})
+    assert unverified is not first
+    assert ctx_of({"ssl": {"verify_peer": False, "cafile": "/nonexistent"}}) is unverified
+
+
+@pytest.mark.parametrize(
+    "ssl_options",
+    [
+        {"passphrase": "x"},  # the callback's userdata is the connection
+        {"local_cert": "/nonexistent.pem"},  # files
+        {"capath": "/nonexistent"},  # hash directory, filled lazily
+        {},  # default verify paths (hash directory)
+    ],
+    ids=["passphrase", "local_cert", "capath", "default-paths"],
+)
+def test_client_ssl_ctx_is_not_shared_when_it_holds_changing_state(
+    ssl_options: dict[str, Any], cafile: str
+) -> None:
+    conn = _tls.TLSConnection(ps_profile(), None)
+    options = {"cafile": cafile, **ssl_options} if ssl_options else {}
+    ctx = ps.stream_context_create({"ssl": options})
+    conn.settings = resolve_ssl(ctx)
+    assert _tls.CLIENT_CONTEXTS.key(conn, 0, 0, 0) is None
+
+
+def ps_profile() -> Any:
+    from phpstreams._php_runtime import RUNTIME
+
+    return RUNTIME.profile
+
+
+def test_client_setup_that_warns_is_not_shared(server: TLSServer, cafile: str) -> None:
+    """Its warning comes back on every connect, as PHP's per-connect setup gives it."""
+    ctx = ps.stream_context_create({"ssl": {"cafile": cafile, "security_level": 9}})
+    for _ in range(2):
+        result, msgs = collect(
+            lambda: ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
+        )
+        assert msgs[0] == "stream_socket_client(): Security level must be between 0 and 5"
+        if isinstance(result, ps.Stream):
+            ps.fclose(result)
