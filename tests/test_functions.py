@@ -605,6 +605,45 @@ class TestDirectConnect:
         assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
         assert states[0] == states[1] == states[2]  # closed alike
 
+    @pytest.mark.parametrize(
+        "timeout",
+        [None, 0, 0.0, -0.0, 0.0005, 1, 2.5, -1, -0.5, 1e9, 1e12, 1.8e13, 10**20],
+    )
+    def test_timeouts_convert_alike(self, echo_server: EchoServer, timeout: Any) -> None:
+        """PHP's timeval conversion, default for negative/huge values: C == Python."""
+        uri = echo_server.uri
+        python = stream_socket_client(uri, None, None, timeout, STREAM_CLIENT_CONNECT, None)
+        python_full = stream_socket_client(
+            uri, None, None, timeout, STREAM_CLIENT_CONNECT, stream_context_create({"socket": {}})
+        )
+        fast, called = self.python_calls(
+            lambda: stream_socket_client(uri, None, None, timeout, STREAM_CLIENT_CONNECT, None)
+        )
+        assert "_stream_socket_client_py" not in called
+        streams = [python, python_full, fast]
+        assert all(isinstance(s, SocketStream) for s in streams)
+        timeouts = {s.connect_timeout for s in streams if isinstance(s, SocketStream)}
+        assert len(timeouts) == 1, timeouts
+        for s in streams:
+            fclose(s)
+
+    def test_ipv6_literal(self) -> None:
+        with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
+            uri = f"tcp://[::1]:{server.getsockname()[1]}"
+            planned = stream_socket_client(uri, None, None, WAIT)  # plans the spec
+            assert isinstance(planned, SocketStream)
+            fclose(planned)
+            server.accept()[0].close()
+            fast, called = self.python_calls(lambda: stream_socket_client(uri, None, None, WAIT))
+            assert isinstance(fast, SocketStream) and "_stream_socket_client_py" not in called
+            conn, peer = server.accept()
+            with conn:
+                assert stream_socket_get_name(fast, False) == f"[::1]:{peer[1]}"
+                assert stream_socket_get_name(fast, True) == f"[::1]:{conn.getsockname()[1]}"
+                conn.sendall(b"six\n")
+                assert fgets(fast) == b"six\n"
+            fclose(fast)
+
     def test_fsockopen_builds_the_same_stream(self, echo_server: EchoServer) -> None:
         direct = fsockopen("127.0.0.1", echo_server.port, None, None, 7.25)
         full_ctx = stream_context_create({"socket": {}})
