@@ -73,17 +73,18 @@ def openssl_x509_fingerprint(
 
 
 def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = True) -> bool:
-    """PHP's ``openssl_x509_export()`` (PEM; the text dump of ``no_text=false`` is
-    not reproduced, PEM only)."""
+    """PHP's ``openssl_x509_export()``: the PEM, after OpenSSL's text dump unless
+    ``no_text``."""
     func = "openssl_x509_export"
     cert = _certificate(func, 1, certificate)
     out = arg_ref(func, 2, "output", output)
-    arg_bool(func, 3, "no_text", no_text)
+    plain = arg_bool(func, 3, "no_text", no_text)
     if cert is None:
         emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
         return False
     if out is not None:
-        out.value = cert.pem().decode("ascii")
+        dump = b"" if plain else cert.text()
+        out.value = (dump + cert.pem()).decode("utf-8", "surrogateescape")
     return True
 
 

@@ -64,6 +64,12 @@ class OpenSSLCertificate:
         lib.PEM_write_bio_X509(bio, self.x509)
         return _bio_bytes(bio)
 
+    def text(self) -> bytes:
+        """``X509_print``: the dump ``openssl x509 -text`` shows."""
+        bio = ffi.gc(lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+        lib.X509_print(bio, self.x509)
+        return _bio_bytes(bio)
+
     def der(self) -> bytes:
         out = ffi.new("unsigned char **")
         n = lib.i2d_X509(self.x509, out)

@@ -47,6 +47,8 @@ void *X509_get_ext_d2i(const X509 *, int, int *, int *);
 
 int X509_digest(const X509 *, const EVP_MD *, unsigned char *, unsigned int *);
 X509 *d2i_X509_bio(BIO *, X509 **);
+/* The human-readable dump openssl_x509_export writes unless no_text. */
+int X509_print(BIO *, X509 *);
 int i2d_X509(const X509 *, unsigned char **);
 
 /* sk_X509_* / sk_X509_NAME_*: macros in 1.1.1, static inline functions in 3.0. */
