@@ -24,7 +24,9 @@ when the snippet says so.
 
 DIAL options, ";"-separated: ``v=1.0|1.1|1.2|1.3`` (pin the version), ``sni=<name>``,
 ``alpn=<p1>/<p2>``, ``cert=1`` (present the client certificate), ``plain=1`` (no TLS),
-``silent=1`` (connect and say nothing), ``ca=1`` (verify the server against the test CA).
+``silent=1`` (connect and say nothing), ``ca=1`` (verify the server against the test CA),
+``reneg=1`` (``openssl s_client`` over TLS 1.2: write "ping", wait for the answer, then
+ask for a renegotiation -- stdlib ``ssl`` cannot renegotiate).
 The outcome is ``ok <protocol> <alpn or -> <first line of the answer>`` or
 ``error <reason>``, so a case can record how the server side behaved.
 """
@@ -38,6 +40,7 @@ import socket
 import struct
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -97,6 +100,9 @@ class _Dial:
     def _run(self) -> None:
         import ssl
 
+        if self.opts.get("reneg") == "1":
+            self._renegotiate()
+            return
         try:
             sock = socket.create_connection(("127.0.0.1", self.port), timeout=10)
         except OSError as exc:
@@ -152,6 +158,39 @@ class _Dial:
             self.outcome = f"error {exc.strerror or type(exc).__name__}"
         finally:
             sock.close()
+            self.done.set()
+
+    def _renegotiate(self) -> None:
+        """``openssl s_client`` reads stdin lines; one that is just "R" renegotiates (only
+        when stdin is not read as data, hence no -quiet/-ign_eof). The "R" is written
+        after the server's answer to "ping" arrived, so it cannot share a read with it."""
+        import subprocess
+
+        cmd = ["openssl", "s_client", "-tls1_2", "-brief", "-connect", f"127.0.0.1:{self.port}"]
+        with subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        ) as proc:
+            assert proc.stdin is not None and proc.stdout is not None
+            try:
+                proc.stdin.write(b"ping\n")
+                proc.stdin.flush()
+                answer = b""
+                deadline = time.monotonic() + 10
+                while not answer.startswith(b"pong") and time.monotonic() < deadline:
+                    answer = proc.stdout.readline()
+                    if not answer:
+                        break
+                proc.stdin.write(b"R\n")
+                proc.stdin.flush()
+                proc.wait(timeout=10)  # the server ends the connection either way
+                self.outcome = f"ok reneg {answer.decode(errors='replace').strip() or '-'}"
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                self.outcome = f"error {type(exc).__name__}"
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                with contextlib.suppress(OSError):  # s_client may be gone: broken pipe
+                    proc.stdin.close()
             self.done.set()
 
 

@@ -64,6 +64,9 @@ class Profile:
     unix_path_max: int = 108
     #: PHP's default ``verify_depth`` (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH).
     default_verify_depth: int = 9
+    #: Server renegotiation limit (OPENSSL_DEFAULT_RENEG_LIMIT / _WINDOW, seconds).
+    default_reneg_limit: int = 2
+    default_reneg_window: int = 300
     extra: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

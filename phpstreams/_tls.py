@@ -37,14 +37,16 @@ from __future__ import annotations
 import errno as errno_mod
 import os
 import select
-import socket
 import time
+import weakref
 from collections.abc import Callable
+from socket import SHUT_RDWR as _SHUT_RDWR
 from typing import Any
 
 from ._context import StreamContext
 from ._errors import E_WARNING, CryptoError, Note
 from ._native import EX_DATA_INDEX, HAS, TLS_READ_ADDRESS, ffi, lib
+from ._phpvalues import as_text, to_long
 from ._profiles import Profile
 from ._ssl_options import (
     IS_CLIENT,
@@ -249,6 +251,79 @@ def _servername(conn: TLSConnection, ssl: Any) -> int:
     return int(lib.SSL_TLSEXT_ERR_NOACK)
 
 
+@ffi.def_extern()  # type: ignore[untyped-decorator]
+def phpstreams_handshake_start(ssl: Any) -> None:
+    conn = _conn_from_ssl(ssl)
+    if conn is not None and conn._reneg is not None:
+        _guarded(conn, 0, _limit_reneg)
+
+
+class _RenegBucket:
+    """``php_openssl_handshake_bucket_t``: the server's renegotiation token bucket."""
+
+    __slots__ = ("limit", "prev_handshake", "tokens", "window")
+
+    def __init__(self, limit: int, window: int) -> None:
+        self.limit = limit
+        self.window = window
+        self.prev_handshake = 0
+        self.tokens = 0
+
+
+def _c_div(a: int, b: int) -> int:
+    """C's integer division (truncating). PHP divides by ``reneg_window`` unchecked, so
+    a window of 0 crashes PHP (SIGFPE); here it raises ZeroDivisionError."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _limit_reneg(conn: TLSConnection) -> int:
+    """``php_openssl_limit_handshake_reneg``, run at every SSL_CB_HANDSHAKE_START.
+
+    The first start (the initial handshake) only records the time. Later ones refill the
+    bucket by ``elapsed * (limit / window)`` tokens (C integer division: with the
+    defaults, 2 / 300, nothing ever drains) and add one; above ``limit`` the stream is to
+    be shut down on this read, unless ``reneg_limit_callback`` returns ``true``. Under
+    OpenSSL 3 servers refuse client renegotiation anyway, but the start is counted
+    before the refusal, so the limit still decides what PHP reports.
+    """
+    bucket = conn._reneg
+    assert bucket is not None
+    now = int(time.time())
+    if bucket.prev_handshake == 0:
+        bucket.prev_handshake = now
+        return 0
+    elapsed = now - bucket.prev_handshake
+    bucket.prev_handshake = now
+    bucket.tokens = max(0, bucket.tokens - elapsed * _c_div(bucket.limit, bucket.window)) + 1
+    if bucket.tokens <= bucket.limit:
+        return 0
+    conn._io.should_close = 1
+    stream = conn._stream()
+    if stream is None:
+        return 0
+    ctx = stream.context
+    if ctx is None or not ctx.has("ssl", "reneg_limit_callback"):
+        stream.notes.append(
+            Note(E_WARNING, "SSL: client-initiated handshake rate limit exceeded by peer")
+        )
+        return 0
+    callback = ctx.get("ssl", "reneg_limit_callback")
+    if not callable(callback):
+        raise TypeError(_invalid_callback(callback))
+    if callback(stream) is True:
+        conn._io.should_close = 0
+    return 0
+
+
+def _invalid_callback(value: Any) -> str:
+    """The message of the Error PHP throws for a callback that cannot be called."""
+    if isinstance(value, str | bytes):
+        name = as_text(value) if isinstance(value, bytes) else value
+        return f'Invalid callback {name}, function "{name}" not found or invalid function name'
+    return "Invalid callback, no array or string given"
+
+
 # ---------------------------------------------------------------------------
 # the connection
 
@@ -426,7 +501,9 @@ class TLSConnection:
         "_io",
         "_rbuf",
         "_rbuf_size",
+        "_reneg",
         "_sni_ctxs",
+        "_stream",
         "active",
         "ctx",
         "is_client",
@@ -440,6 +517,9 @@ class TLSConnection:
     def __init__(self, profile: Profile, url: str | None) -> None:
         self.profile = profile
         self.url_name = url
+        #: The stream this connection belongs to (weak: the stream owns the connection).
+        self._stream: Callable[[], SocketStream | None] = lambda: None
+        self._reneg: _RenegBucket | None = None
         self.ctx: Any = None
         self.ssl: Any = None
         self.is_client = True
@@ -530,6 +610,9 @@ class TLSConnection:
 
         if not self.is_client and not self._enable_server_sni(notes, verify_peer):
             return False
+        self._stream = weakref.ref(stream)
+        if not self.is_client:
+            self._init_reneg_limit(stream)
 
         lib.phpstreams_SSL_set_mode(self.ssl, lib.SSL_MODE_RELEASE_BUFFERS)
 
@@ -544,6 +627,21 @@ class TLSConnection:
             else:
                 lib.SSL_copy_session_id(self.ssl, other.ssl)
         return True
+
+    def _init_reneg_limit(self, stream: SocketStream) -> None:
+        """``php_openssl_init_server_reneg_limit``: a negative ``reneg_limit`` turns the
+        limit off; otherwise every handshake start is counted (see _limit_reneg)."""
+        ctx = stream.context
+        limit = self.profile.default_reneg_limit
+        window = self.profile.default_reneg_window
+        if ctx is not None and ctx.has("ssl", "reneg_limit"):
+            limit = to_long(ctx.get("ssl", "reneg_limit"))
+        if limit < 0:
+            return
+        if ctx is not None and ctx.has("ssl", "reneg_window"):
+            window = to_long(ctx.get("ssl", "reneg_window"))
+        self._reneg = _RenegBucket(limit, window)
+        lib.SSL_set_info_callback(self.ssl, lib.phpstreams_info_cb)
 
     def _new_ctx(self, lo: int, hi: int, options: int, notes: list[Note]) -> bool:
         """The SSL_CTX of ``php_openssl_setup_crypto``, configured from the settings."""
@@ -1089,9 +1187,6 @@ class TLSConnection:
             if stashed:
                 stashed = 0
                 n = io.ret
-                if self._callback_error is not None:
-                    self.reraise()
-                assert n <= 0, "the fast reader keeps successful reads"
             else:
                 if has_timeout and time.monotonic() - start > limit:
                     stream.timed_out = True
@@ -1100,10 +1195,18 @@ class TLSConnection:
                 ffi.errno = io.carried_errno
                 n = _SSL_read(ssl, buf, size)
                 io.carried_errno = ffi.errno
+            if io.should_close:
+                # The renegotiation limit tripped during this SSL_read: PHP shuts the
+                # socket down and reports EOF, whatever SSL_read returned.
+                stream.shutdown(_SHUT_RDWR)
+                stream.eof = True
                 if self._callback_error is not None:
                     self.reraise()
-                if n > 0:
-                    return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
+                return b""
+            if self._callback_error is not None:
+                self.reraise()
+            if n > 0:
+                return ffi.buffer(buf, n)[:]  # type: ignore[no-any-return]
             err = _SSL_get_error(ssl, n)
             retry = self._handle_error(stream, n, False, notes)
             if self._errno == _EAGAIN and err == _WANT_READ:
@@ -1348,4 +1451,3 @@ def _register() -> None:
 
 
 _register()
-del socket

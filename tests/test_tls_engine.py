@@ -317,3 +317,23 @@ def test_client_setup_that_warns_is_not_shared(server: TLSServer, cafile: str) -
         assert msgs[0] == "stream_socket_client(): Security level must be between 0 and 5"
         if isinstance(result, ps.Stream):
             ps.fclose(result)
+
+
+def test_reneg_bucket_uses_c_integer_division() -> None:
+    """PHP refills ``elapsed * (limit / window)`` tokens with C long division."""
+    assert [_tls._c_div(a, b) for a, b in [(2, 300), (7, 2), (-7, 2), (7, -2), (600, 300)]] == [
+        0,
+        3,
+        -3,
+        -3,
+        2,
+    ]
+    with pytest.raises(ZeroDivisionError):  # PHP crashes (SIGFPE) on a window of 0
+        _tls._c_div(2, 0)
+
+
+def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
+    assert _tls._invalid_callback("nope") == (
+        'Invalid callback nope, function "nope" not found or invalid function name'
+    )
+    assert _tls._invalid_callback(5) == "Invalid callback, no array or string given"

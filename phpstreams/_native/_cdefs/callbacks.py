@@ -17,7 +17,20 @@ extern "Python" int phpstreams_alpn_select_cb(SSL *, const unsigned char **, uns
                                               const unsigned char *, unsigned int, void *);
 /* For phpstreams_SSL_CTX_set_tlsext_servername_callback. */
 extern "Python" int phpstreams_servername_cb(SSL *, int *, void *);
+/* Called by phpstreams_info_cb on SSL_CB_HANDSHAKE_START (server renegotiation limit). */
+extern "Python+C" void phpstreams_handshake_start(const SSL *);
+/* For SSL_set_info_callback: OpenSSL calls it at every state change, so the filter
+ * (only SSL_CB_HANDSHAKE_START matters, as in php_openssl_info_callback) is C. */
+void phpstreams_info_cb(const SSL *, int, int);
 """
 
 CUSTOMIZATIONS = """
+void phpstreams_handshake_start(const SSL *);
+
+static void phpstreams_info_cb(const SSL *ssl, int where, int ret)
+{
+    (void)ret;
+    if (where & SSL_CB_HANDSHAKE_START)
+        phpstreams_handshake_start(ssl);
+}
 """

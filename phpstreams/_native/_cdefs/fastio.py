@@ -5,10 +5,11 @@ Calling back into Python for every ``SSL_read`` of a buffer fill costs more than
 decryption of an 8 KiB record, so the TLS engine hands the stream a C function that does
 exactly what the first pass of the engine's read loop does -- clear the error queue, put
 PHP's carried ``errno`` in place, ``SSL_read``, take ``errno`` back -- and keeps only the
-common outcome, data. Anything else (``SSL_read <= 0``, or a Python callback that stored
-an exception during the call) is *stashed* in the per-connection struct and the function
-returns -1; the stream then calls the engine's Python read, which finishes that same
-result (PHP's error dispatch, waits and retries) instead of calling ``SSL_read`` again.
+common outcome, data. Anything else (``SSL_read <= 0``, a Python callback that stored
+an exception during the call, or the renegotiation limit tripping) is *stashed* in the
+per-connection struct and the function returns -1; the stream then calls the engine's
+Python read, which finishes that same result (PHP's error dispatch, waits and retries)
+instead of calling ``SSL_read`` again.
 So the OpenSSL call sequence, the error queue and ``errno`` are exactly those of the
 all-Python path.
 
@@ -28,6 +29,7 @@ typedef struct {
     int callback_failed;  /* a Python callback stored an exception */
     int stashed;          /* 1: ret is an SSL_read result the Python read must finish */
     int ret;
+    int should_close;     /* the renegotiation limit was hit during the last SSL_read */
 } phpstreams_tls_io;
 """
 
@@ -42,6 +44,7 @@ typedef struct {
     int callback_failed;
     int stashed;
     int ret;
+    int should_close;
 } phpstreams_tls_io;
 
 static int phpstreams_tls_read(void *ctx, char *dst, int size)
@@ -51,7 +54,7 @@ static int phpstreams_tls_read(void *ctx, char *dst, int size)
     errno = io->carried_errno;
     int n = SSL_read(io->ssl, dst, size);
     io->carried_errno = errno;
-    if (n > 0 && !io->callback_failed)
+    if (n > 0 && !io->callback_failed && !io->should_close)
         return n;
     io->stashed = 1;
     io->ret = n;

@@ -39,6 +39,8 @@ static const long SSL_MODE_AUTO_RETRY;
 
 static const int SSL_VERIFY_NONE;
 static const int SSL_VERIFY_PEER;
+/* SSL_set_info_callback's "where" bit the renegotiation limit counts. */
+static const int SSL_CB_HANDSHAKE_START;
 static const int SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 
 static const int SSL_FILETYPE_PEM;
@@ -145,6 +147,7 @@ uint64_t SSL_set_options(SSL *, uint64_t);
 SSL_CTX *SSL_set_SSL_CTX(SSL *, SSL_CTX *);
 SSL_CTX *SSL_get_SSL_CTX(const SSL *);
 void SSL_set_verify(SSL *, int, int (*)(int, X509_STORE_CTX *));
+void SSL_set_info_callback(SSL *, void (*)(const SSL *, int, int));
 void SSL_set_verify_depth(SSL *, int);
 
 /* Peer certificate: new reference, release with X509_free.  Renamed in 3.0 (the old
