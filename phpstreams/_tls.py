@@ -410,6 +410,46 @@ class _CafileStores:
 CAFILE_STORES = _CafileStores()
 
 
+class _DefaultPaths:
+    """``SSL_CTX_set_default_verify_paths`` with the system bundle parsed once per content.
+
+    PHP verifies against the default paths whenever no cafile/capath is given, and OpenSSL
+    then re-parses the whole bundle for every connection (about 20 ms for 144 system CAs
+    here -- ten times a loopback handshake). ``phpstreams_set_default_paths``
+    (``_native/_cdefs/truststore.py``) is OpenSSL's routine with the bundle's objects
+    copied from a snapshot taken right after an earlier clean load of the same bytes; the
+    hash directory and store URI lookups are added fresh, so they search lazily per
+    store, as in PHP. The bundle is read and compared on every call (a rewrite is loaded
+    afresh) and a snapshot is only taken when the file did not change during the load.
+    """
+
+    __slots__ = ("_snapshots",)
+
+    def __init__(self) -> None:
+        self._snapshots: dict[bytes, tuple[bytes, Any]] = {}
+
+    def load(self, ctx: Any) -> bool:
+        path = ffi.string(lib.phpstreams_default_cert_file())
+        content = _CafileStores._content(path)
+        known = self._snapshots.get(path)
+        snapshot = known[1] if content is not None and known and known[0] == content else ffi.NULL
+        store = lib.SSL_CTX_get_cert_store(ctx)
+        loaded = ffi.new("int *")
+        if not lib.phpstreams_set_default_paths(store, snapshot, loaded):
+            return False
+        if loaded[0] and content is not None and _CafileStores._content(path) == content:
+            copy = lib.phpstreams_X509_STORE_snapshot(store)
+            if copy != ffi.NULL:
+                self._snapshots[path] = (content, ffi.gc(copy, lib.X509_STORE_free))
+        return True
+
+    def clear(self) -> None:
+        self._snapshots.clear()
+
+
+DEFAULT_PATHS = _DefaultPaths()
+
+
 class _ClientContexts:
     """Configured client SSL_CTXs, shared by connections whose settings are equal.
 
@@ -746,7 +786,7 @@ class TLSConnection:
                 _ERR_clear_error()
                 if cafile and not self._load_stream_cafile(cafile, notes):
                     return False
-        elif self.is_client and not lib.SSL_CTX_set_default_verify_paths(self.ctx):
+        elif self.is_client and not DEFAULT_PATHS.load(self.ctx):
             notes.append(
                 Note(
                     E_WARNING, "Unable to set default verify locations and no CA settings specified"

@@ -337,3 +337,68 @@ def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
         'Invalid callback nope, function "nope" not found or invalid function name'
     )
     assert _tls._invalid_callback(5) == "Invalid callback, no array or string given"
+
+
+def test_default_verify_paths_parse_the_bundle_once_per_content(
+    server: TLSServer, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without cafile/capath the default paths are used, as in PHP; the bundle's
+    certificates come from a snapshot while its bytes are the same, and a rewritten
+    bundle is loaded afresh."""
+    bundle = tmp_path / "bundle.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    empty_dir = tmp_path / "hashdir"
+    empty_dir.mkdir()
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    monkeypatch.setenv("SSL_CERT_DIR", str(empty_dir))
+    _tls.DEFAULT_PATHS.clear()
+    uri = f"tls://127.0.0.1:{server.port}"
+
+    def connect() -> tuple[Any, list[str]]:
+        return collect(lambda: ps.stream_socket_client(uri, None, None, 5))
+
+    for _ in range(2):  # parsed, then from the snapshot
+        s, msgs = connect()
+        assert isinstance(s, ps.Stream) and msgs == []
+        ps.fclose(s)
+        assert str(bundle).encode() in _tls.DEFAULT_PATHS._snapshots
+
+    trustme.CA().cert_pem.write_to_path(str(bundle))  # same path, another CA
+    result, msgs = connect()
+    assert result is False
+    assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")
+
+    ca.cert_pem.write_to_path(str(bundle))
+    s, msgs = connect()
+    assert isinstance(s, ps.Stream) and msgs == []
+    ps.fclose(s)
+
+
+def test_default_verify_paths_search_the_hash_directory_afresh(
+    server: TLSServer, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot covers the bundle only: a CA found in the hash directory is looked up
+    per connection, so removing it takes effect at once (as with PHP's fresh store)."""
+    bundle = tmp_path / "bundle.pem"
+    trustme.CA().cert_pem.write_to_path(str(bundle))  # some other CA
+    hashdir = tmp_path / "hashdir"
+    hashdir.mkdir()
+    parsed = ps.openssl_x509_parse(ca.cert_pem.bytes().decode())
+    assert isinstance(parsed, dict)
+    hashed = hashdir / f"{parsed['hash']}.0"
+    ca.cert_pem.write_to_path(str(hashed))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    monkeypatch.setenv("SSL_CERT_DIR", str(hashdir))
+    _tls.DEFAULT_PATHS.clear()
+    uri = f"tls://127.0.0.1:{server.port}"
+
+    for _ in range(2):
+        s, msgs = collect(lambda: ps.stream_socket_client(uri, None, None, 5))
+        assert isinstance(s, ps.Stream) and msgs == []
+        ps.fclose(s)
+    assert str(bundle).encode() in _tls.DEFAULT_PATHS._snapshots
+
+    hashed.unlink()
+    result, msgs = collect(lambda: ps.stream_socket_client(uri, None, None, 5))
+    assert result is False
+    assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")

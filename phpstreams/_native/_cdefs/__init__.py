@@ -32,4 +32,5 @@ MODULES: tuple[str, ...] = (
     "tls1",
     "callbacks",
     "fastio",
+    "truststore",
 )
