@@ -178,12 +178,29 @@ def peer() -> Iterator[dict[str, Any]]:
     cafile = os.path.join(tmp, "ca.pem")
     ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(certfile)
     ca.cert_pem.write_to_path(cafile)
+    # A "system" trust store for the default-verify-paths workload: this machine's CA
+    # bundle plus the test CA (clients point SSL_CERT_FILE at it, SSL_CERT_DIR at an
+    # empty directory).
+    system_bundle = os.path.join(tmp, "system-bundle.pem")
+    empty_dir = os.path.join(tmp, "empty-certs-dir")
+    os.mkdir(empty_dir)
+    with open(system_bundle, "wb") as out:
+        default = ssl.get_default_verify_paths().openssl_cafile
+        if default and os.path.exists(default):
+            with open(default, "rb") as f:
+                out.write(f.read())
+        out.write(ca.cert_pem.bytes())
     q: Any = multiprocessing.Queue()
     proc = multiprocessing.Process(target=_peer_main, args=(certfile, q), daemon=True)
     proc.start()
     try:
         ports = q.get(timeout=30)
-        yield {"ports": ports, "cafile": cafile}
+        yield {
+            "ports": ports,
+            "cafile": cafile,
+            "system_bundle": system_bundle,
+            "empty_dir": empty_dir,
+        }
     finally:
         proc.terminate()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -207,7 +224,8 @@ class Workload:
 
 _PHP_CTX = """function clock() { $r = getrusage(); return [hrtime(true), $r['ru_utime.tv_sec'] + $r['ru_utime.tv_usec'] / 1e6 + $r['ru_stime.tv_sec'] + $r['ru_stime.tv_usec'] / 1e6]; }
 function done($t0) { $t = clock(); echo ($t[0] - $t0[0]) / 1e9, " ", $t[1] - $t0[1], "\n"; }
-$ctx = stream_context_create(['ssl' => ['cafile' => getenv('B_CAFILE'), 'peer_name' => '127.0.0.1']]);
+$ssl = ['peer_name' => '127.0.0.1']; if (getenv('B_CAFILE') !== '') $ssl['cafile'] = getenv('B_CAFILE');
+$ctx = stream_context_create(['ssl' => $ssl]);
 $url = getenv('B_TRANSPORT') === 'tcp' ? 'tcp' : 'tls';
 $port = (int)getenv('B_PORT'); $size = (int)getenv('B_SIZE'); $chunk = (int)getenv('B_CHUNK');
 function conn() { global $url, $port, $ctx; return stream_socket_client("$url://127.0.0.1:$port", $e, $s, 30, STREAM_CLIENT_CONNECT, $ctx); }
@@ -224,7 +242,9 @@ tls = os.environ['B_TRANSPORT'] != 'tcp'
 _PS_CTX = (
     _PY_CTX
     + """from phpstreams import *
-ctx = stream_context_create({'ssl': {'cafile': os.environ['B_CAFILE'], 'peer_name': '127.0.0.1'}})
+ssl_options = {'peer_name': '127.0.0.1'}
+if os.environ['B_CAFILE']: ssl_options['cafile'] = os.environ['B_CAFILE']
+ctx = stream_context_create({'ssl': ssl_options})
 url = 'tls' if tls else 'tcp'
 def conn():
     return stream_socket_client(f"{url}://127.0.0.1:{port}", None, None, 30, STREAM_CLIENT_CONNECT, ctx)
@@ -233,7 +253,7 @@ def conn():
 
 _STD_CTX = (
     _PY_CTX
-    + """sctx = ssl.create_default_context(cafile=os.environ['B_CAFILE'])
+    + """sctx = ssl.create_default_context(cafile=os.environ['B_CAFILE'] or None)
 def conn():
     s = socket.create_connection(('127.0.0.1', port), timeout=30)
     return sctx.wrap_socket(s, server_hostname='127.0.0.1') if tls else s
@@ -379,6 +399,9 @@ def workloads(quick: bool) -> list[Workload]:
             Workload("writes_tcp", "writes", "tcp", 2_000),
             Workload("handshakes_tls13", "handshakes", "tls13_hs", 10),
             Workload("connects_tcp", "handshakes", "tcp_hs", 50),
+            Workload(
+                "handshakes_tls13_sysca", "handshakes", "tls13_hs", 4, extra={"system_ca": True}
+            ),
             Workload("rss_tls13", "rss", "tls13", 20, unit="KiB/conn"),
             Workload("select_tcp", "select", "tcp", 20),
         ]
@@ -404,6 +427,17 @@ def workloads(quick: bool) -> list[Workload]:
             )
     for n, label in ((1_250, "_1250"), (5_000, "")):
         out.append(Workload(f"connects_tcp{label}", "handshakes", "tcp_hs", n))
+    for n, label in ((25, "_25"), (100, "")):
+        out.append(
+            Workload(
+                f"handshakes_tls13_sysca{label}",
+                "handshakes",
+                "tls13_hs",
+                n,
+                notes="no cafile: default verify paths over this machine's CA bundle",
+                extra={"system_ca": True},
+            )
+        )
     out.append(Workload("rss_tls13", "rss", "tls13", 1000, unit="KiB/conn"))
     out.append(Workload("select_tcp_500", "select", "tcp", 500))
     return out
@@ -427,9 +461,11 @@ def _run_client(which: str, w: Workload, env: dict[str, Any]) -> tuple[float, fl
             fresh_port(env, w.transport) if w.kind == "handshakes" else env["ports"][w.transport]
         ),
         B_TRANSPORT=transport,
-        B_CAFILE=env["cafile"],
+        B_CAFILE="" if w.extra.get("system_ca") else env["cafile"],
         PYTHONPATH=os.pathsep.join(filter(None, [env["pythonpath"], os.environ.get("PYTHONPATH")])),
     )
+    if w.extra.get("system_ca"):  # no cafile: every client uses the default verify paths
+        proc_env.update(SSL_CERT_FILE=env["system_bundle"], SSL_CERT_DIR=env["empty_dir"])
     if which == "php":
         cmd = [env["php"], "-n", "-d", "memory_limit=-1", "-r", code]
     else:
