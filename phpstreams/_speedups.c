@@ -1648,11 +1648,14 @@ install_client(PyObject *mod, PyObject *args)
 
 static PyMethodDef module_methods[] = {
     {"fread", (PyCFunction)(void (*)(void))fast_fread, METH_FASTCALL | METH_KEYWORDS,
-     "fread(stream, length): PHP's fread() (C fast path for socket streams)."},
+     "fread($module, stream, length)\n--\n\n"
+     "PHP's fread() (C fast path for socket streams)."},
     {"fgets", (PyCFunction)(void (*)(void))fast_fgets, METH_FASTCALL | METH_KEYWORDS,
-     "fgets(stream, length=None): PHP's fgets() (C fast path for socket streams)."},
+     "fgets($module, stream, length=None)\n--\n\n"
+     "PHP's fgets() (C fast path for socket streams)."},
     {"fwrite", (PyCFunction)(void (*)(void))fast_fwrite, METH_FASTCALL | METH_KEYWORDS,
-     "fwrite(stream, data, length=None): PHP's fwrite() (C fast path for socket streams)."},
+     "fwrite($module, stream, data, length=None)\n--\n\n"
+     "PHP's fwrite() (C fast path for socket streams)."},
     {"select_plain", select_plain, METH_VARARGS,
      "select_plain(read, write, except_, masks, timeout_ms): stream_select() over plain\n"
      "socket streams in lists -> (count, read, write, except_), or None (not applicable)."},
@@ -1661,9 +1664,12 @@ static PyMethodDef module_methods[] = {
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
     {"stream_socket_client", (PyCFunction)(void (*)(void))fast_client,
      METH_FASTCALL | METH_KEYWORDS,
-     "stream_socket_client(...): PHP's stream_socket_client() (C fast path, see source)."},
+     "stream_socket_client($module, address, error_code=None, error_message=None, "
+     "timeout=None, flags=4, context=None)\n--\n\n"
+     "PHP's stream_socket_client() (C fast path for the common case, see the source)."},
     {"fclose", (PyCFunction)(void (*)(void))fast_fclose, METH_FASTCALL | METH_KEYWORDS,
-     "fclose(stream): PHP's fclose() (C fast path for plain socket streams)."},
+     "fclose($module, stream)\n--\n\n"
+     "PHP's fclose() (C fast path for plain socket streams)."},
     {"install_client", install_client, METH_VARARGS,
      "install_client(socket_type, ref_type, context_type, client, defaults, failed,\n"
      "prototype, "

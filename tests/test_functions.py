@@ -1374,3 +1374,16 @@ def test_error_get_last_after_failure(refused_port: int) -> None:
 def test_errno_constants_match_linux() -> None:
     """The errno values PHP reports are Linux's."""
     assert (errno_mod.ECONNREFUSED, errno_mod.ETIMEDOUT, errno_mod.ENOENT) == (111, 110, 2)
+
+
+def test_c_functions_show_phps_signatures() -> None:
+    """The public functions implemented in C keep introspectable signatures."""
+    import inspect
+
+    import phpstreams
+
+    assert str(inspect.signature(phpstreams.stream_socket_client)) == (
+        "(address, error_code=None, error_message=None, timeout=None, flags=4, context=None)"
+    )
+    assert str(inspect.signature(phpstreams.fclose)) == "(stream)"
+    assert str(inspect.signature(phpstreams.fgets)) == "(stream, length=None)"
