@@ -1412,7 +1412,7 @@ static PyObject *
 fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     ClientState *cl = &state(mod)->client;
-    PyObject *defaults = NULL, *timeout = NULL, *stream = NULL;
+    PyObject *defaults = NULL, *timeout = NULL, *stream = NULL, *plan = NULL;
     if (!cl->ready || kwnames != NULL || nargs < 1 || nargs > 6 ||
         !PyUnicode_CheckExact(args[0]))
         goto slow;
@@ -1436,12 +1436,13 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
         return NULL;
     if (!PyTuple_CheckExact(defaults) || PyTuple_GET_SIZE(defaults) != 7)
         goto slow;
-    PyObject *plan = PyDict_GetItemWithError(PyTuple_GET_ITEM(defaults, 0), address);
+    plan = PyDict_GetItemWithError(PyTuple_GET_ITEM(defaults, 0), address);
     if (plan == NULL) {
         if (PyErr_Occurred())
             goto error;
         goto slow;
     }
+    Py_INCREF(plan); /* signal handlers run during the connect and may touch the plans */
     if (ctx == Py_None)
         ctx = PyTuple_GET_ITEM(defaults, 6);
     if ((PyObject *)Py_TYPE(ctx) != cl->context_type)
@@ -1513,6 +1514,7 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
                                             fd, err);
         Py_DECREF(stream);
         Py_DECREF(timeout);
+        Py_DECREF(plan);
         Py_DECREF(defaults);
         return r;
     }
@@ -1526,16 +1528,19 @@ fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kw
     set_slot(stream, cl->off[SL_FAMILY], PyTuple_GET_ITEM(plan, 3));
     core->direct_fd = fd;
     Py_DECREF(timeout);
+    Py_DECREF(plan);
     Py_DECREF(defaults);
     return stream;
 
 slow:
     Py_XDECREF(timeout);
+    Py_XDECREF(plan);
     Py_XDECREF(defaults);
     return PyObject_Vectorcall(cl->client_py, args, (size_t)nargs, kwnames);
 error:
     Py_XDECREF(stream);
     Py_XDECREF(timeout);
+    Py_XDECREF(plan);
     Py_XDECREF(defaults);
     return NULL;
 }
