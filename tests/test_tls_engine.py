@@ -402,3 +402,47 @@ def test_default_verify_paths_search_the_hash_directory_afresh(
     result, msgs = collect(lambda: ps.stream_socket_client(uri, None, None, 5))
     assert result is False
     assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")
+
+
+class _FakeStream:
+    def __init__(self) -> None:
+        self.context = None
+        self.notes: list[Any] = []
+
+
+@pytest.mark.parametrize(
+    ("limit", "window", "times", "trips_at"),
+    [
+        (2, 300, [100, 100, 100, 100], 3),  # 2 / 300 == 0: nothing ever drains
+        (2, 300, [100, 5000, 9000, 20000], 3),  # ... however long the gaps
+        (2, 1, [100, 100, 100, 100], 3),  # 2 tokens per second drain
+        (2, 1, [100, 100, 101, 101, 102, 102], None),
+        (0, 300, [100, 100], 1),  # the initial handshake is never limited
+        (3, 2, [100, 100, 100, 100, 101, 101], 5),  # 3 / 2 == 1 token per second
+    ],
+)
+def test_reneg_token_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
+    window: int,
+    times: list[int],
+    trips_at: int | None,
+) -> None:
+    """php_openssl_limit_handshake_reneg's arithmetic, one handshake start per time."""
+    from phpstreams._php_runtime import RUNTIME
+
+    conn = _tls.TLSConnection(RUNTIME.profile, None)
+    conn._reneg = _tls._RenegBucket(limit, window)
+    stream = _FakeStream()
+    conn._stream = lambda: stream  # type: ignore[assignment,return-value]
+    tripped = None
+    for i, now in enumerate(times):
+        monkeypatch.setattr("phpstreams._tls.time.time", lambda now=now: float(now))
+        _tls._limit_reneg(conn)
+        if conn._io.should_close and tripped is None:
+            tripped = i
+    assert tripped == trips_at
+    if trips_at is not None:
+        assert [n.message for n in stream.notes][:1] == [
+            "SSL: client-initiated handshake rate limit exceeded by peer"
+        ]
