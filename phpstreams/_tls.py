@@ -342,6 +342,39 @@ def _alpn_wire(protocols: str) -> bytes | None:
     return bytes(out)
 
 
+# The three caches below (shared cafile stores, default-paths snapshots, shared client
+# contexts) key on the bytes of the files they depend on, re-read on every use, and
+# keep at most _CACHE_LIMIT entries (the oldest goes first).
+
+_CACHE_LIMIT = 64
+
+
+def _file_bytes(path: bytes) -> bytes | None:
+    """The file's content (None if it cannot be read): what a cache entry must match."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        chunks: list[bytes] = []
+        while True:  # read to EOF: the size is only a hint for the first read
+            chunk = os.read(fd, max(size + 1, 65536))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if key not in cache and len(cache) >= _CACHE_LIMIT:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
 class _CafileStores:
     """Trust stores loaded from a ``cafile``, shared while the file's content is the same.
 
@@ -361,33 +394,12 @@ class _CafileStores:
 
     __slots__ = ("_stores",)
 
-    _LIMIT = 64
-
     def __init__(self) -> None:
         self._stores: dict[bytes, tuple[bytes, Any]] = {}
 
-    @staticmethod
-    def _content(path: bytes) -> bytes | None:
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except (OSError, ValueError):
-            return None
-        try:
-            size = os.fstat(fd).st_size
-            chunks: list[bytes] = []
-            while True:  # read to EOF: the size is only a hint for the first read
-                chunk = os.read(fd, max(size + 1, 65536))
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-
     def load(self, ctx: Any, path: bytes) -> bool:
         """``SSL_CTX_load_verify_locations(ctx, path, NULL)``, or the shared store."""
-        content = self._content(path)
+        content = _file_bytes(path)
         known = self._stores.get(path)
         if content is not None and known is not None and known[0] == content:
             lib.X509_STORE_up_ref(known[1])
@@ -395,12 +407,10 @@ class _CafileStores:
             return True
         if not lib.SSL_CTX_load_verify_locations(ctx, path, ffi.NULL):
             return False
-        if content is not None and lib.ERR_peek_error() == 0 and self._content(path) == content:
+        if content is not None and lib.ERR_peek_error() == 0 and _file_bytes(path) == content:
             store = lib.SSL_CTX_get_cert_store(ctx)
             lib.X509_STORE_up_ref(store)
-            if path not in self._stores and len(self._stores) >= self._LIMIT:
-                self._stores.pop(next(iter(self._stores)))
-            self._stores[path] = (content, ffi.gc(store, lib.X509_STORE_free))
+            _remember(self._stores, path, (content, ffi.gc(store, lib.X509_STORE_free)))
         return True
 
     def clear(self) -> None:
@@ -430,17 +440,17 @@ class _DefaultPaths:
 
     def load(self, ctx: Any) -> bool:
         path = ffi.string(lib.phpstreams_default_cert_file())
-        content = _CafileStores._content(path)
+        content = _file_bytes(path)
         known = self._snapshots.get(path)
         snapshot = known[1] if content is not None and known and known[0] == content else ffi.NULL
         store = lib.SSL_CTX_get_cert_store(ctx)
         loaded = ffi.new("int *")
         if not lib.phpstreams_set_default_paths(store, snapshot, loaded):
             return False
-        if loaded[0] and content is not None and _CafileStores._content(path) == content:
+        if loaded[0] and content is not None and _file_bytes(path) == content:
             copy = lib.phpstreams_X509_STORE_snapshot(store)
             if copy != ffi.NULL:
-                self._snapshots[path] = (content, ffi.gc(copy, lib.X509_STORE_free))
+                _remember(self._snapshots, path, (content, ffi.gc(copy, lib.X509_STORE_free)))
         return True
 
     def clear(self) -> None:
@@ -473,8 +483,6 @@ class _ClientContexts:
 
     __slots__ = ("_ctxs",)
 
-    _LIMIT = 64
-
     def __init__(self) -> None:
         self._ctxs: dict[tuple[Any, ...], Any] = {}
 
@@ -489,7 +497,7 @@ class _ClientContexts:
             cafile, capath = conn._verify_locations()
             if capath or not cafile:
                 return None
-            content = _CafileStores._content(cafile.encode("utf-8", "surrogateescape"))
+            content = _file_bytes(cafile.encode("utf-8", "surrogateescape"))
             if content is None:
                 return None
             trust = (cafile, content)
@@ -502,9 +510,7 @@ class _ClientContexts:
         return None if key is None else self._ctxs.get(key)
 
     def put(self, key: tuple[Any, ...], ctx: Any) -> None:
-        if key not in self._ctxs and len(self._ctxs) >= self._LIMIT:
-            self._ctxs.pop(next(iter(self._ctxs)))
-        self._ctxs[key] = ctx
+        _remember(self._ctxs, key, ctx)
 
     def clear(self) -> None:
         self._ctxs.clear()
