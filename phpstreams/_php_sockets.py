@@ -15,7 +15,7 @@ from typing import Any
 
 from . import _speedups
 from ._context import StreamContext
-from ._errors import E_WARNING, ConnectError, Note, ResolveError, StreamError, TransportError
+from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
     Ref,
     arg_bytes,
@@ -37,6 +37,7 @@ from ._xport import (
     DirectConnect,
     XportRequest,
     connect_direct,
+    direct_connect_error,
     direct_plan,
     socket_pair,
     timeval,
@@ -106,6 +107,17 @@ def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
         registry=RUNTIME.persistent,
         read_timeout=_read_timeout(),
         notes=notes,
+    )
+
+
+def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any) -> SocketStream:
+    """A planned connect with the runtime's read timeout and chunk size."""
+    return connect_direct(
+        plan,
+        timeout=timeout,
+        context=ctx,
+        read_timeout=_read_timeout(),
+        chunk_size=RUNTIME.profile.chunk_size,
     )
 
 
@@ -179,13 +191,7 @@ def _fsockopen(
     try:
         plan = None if persistent else direct_plan(spec, profile)
         if plan is not None:
-            stream = connect_direct(
-                plan,
-                timeout=connect_timeout,
-                context=None,
-                read_timeout=_read_timeout(),
-                chunk_size=profile.chunk_size,
-            )
+            stream = _connect_planned(plan, connect_timeout, None)
         else:
             req = XportRequest(
                 spec, connect=True, persistent_id=persistent_id, timeout=connect_timeout
@@ -289,13 +295,7 @@ def _stream_socket_client_py(
         if plan is not None:
             _remember_plan(spec, plan, profile)
         if plan is not None and (ctx is None or "socket" not in ctx.options):
-            return connect_direct(
-                plan,
-                timeout=connect_timeout,
-                context=ctx,
-                read_timeout=_read_timeout(),
-                chunk_size=profile.chunk_size,
-            )
+            return _connect_planned(plan, connect_timeout, ctx)
         req = XportRequest(
             spec,
             connect=bool(flag_bits & _CLIENT_CONNECT),
@@ -366,9 +366,9 @@ def _direct_failed(
 ) -> bool:
     """A failed fast-path connect: what ``connect_direct`` raises, reported as usual."""
     stream.close()
-    exc = TransportError(None) if code == -2 else ConnectError(os.strerror(err), err)
     return _report_failure(
-        "stream_socket_client", exc, [], "client_failed", errno_ref, errstr_ref,
+        "stream_socket_client", direct_connect_error(code, err), [], "client_failed",
+        errno_ref, errstr_ref,
         address=addslashes(spec),
     )  # fmt: skip
 
@@ -560,7 +560,6 @@ def stream_socket_sendto(
     socket: Any, data: bytes | str, flags: int = 0, address: str = ""
 ) -> int | bool:
     """PHP's ``stream_socket_sendto()``: bytes sent, or -1 (an int, not false)."""
-    import os
 
     func = "stream_socket_sendto"
     profile = RUNTIME.profile

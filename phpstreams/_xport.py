@@ -48,6 +48,7 @@ __all__ = [
     "CryptoHooks",
     "DirectConnect",
     "connect_direct",
+    "direct_connect_error",
     "direct_plan",
     "XportRequest",
     "socket_pair",
@@ -221,11 +222,17 @@ def connect_direct(
     )
     if fd < 0:
         stream.close()
-        if fd == -2:  # socket() failed: PHP has no text
-            raise TransportError(None)
-        raise ConnectError(os.strerror(err), err)
+        raise direct_connect_error(fd, err)
     stream.adopt_fd(fd, plan.family)
     return stream
+
+
+def direct_connect_error(code: int, err: int) -> StreamError:
+    """What a failed ``connect_fd`` (``code`` -1 or -2) means for a DirectConnect: the
+    connect's errno, or -- socket() failed -- no text at all, as in PHP."""
+    if code == -2:
+        return TransportError(None)
+    return ConnectError(os.strerror(err), err)
 
 
 def _connect(
