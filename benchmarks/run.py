@@ -260,6 +260,13 @@ def conn():
 """
 )
 
+# The RSS loop is the same for both Python clients (only conn() differs).
+_PY_RSS = """def rss():
+    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])
+keep = [conn()]; before = rss()
+keep += [conn() for _ in range(size)]
+print((rss() - before) / size)"""
+
 CLIENTS: dict[str, dict[str, str]] = {
     "bulk": {
         "phpstreams": _PS_CTX
@@ -345,23 +352,13 @@ for _ in range(size):
 done(t)""",
     },
     "rss": {
-        "phpstreams": _PS_CTX
-        + """def rss():
-    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])
-keep = [conn()]; before = rss()
-keep += [conn() for _ in range(size)]
-print((rss() - before) / size)""",
+        "phpstreams": _PS_CTX + _PY_RSS,
         "php": _PHP_CTX
         + """function rss() { preg_match('/VmRSS:\\s+(\\d+)/', file_get_contents('/proc/self/status'), $m); return (int)$m[1]; }
 $keep = [conn()]; $before = rss();
 for ($i = 0; $i < $size; $i++) $keep[] = conn();
 echo (rss() - $before) / $size, "\\n";""",
-        "stdlib": _STD_CTX
-        + """def rss():
-    return int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])
-keep = [conn()]; before = rss()
-keep += [conn() for _ in range(size)]
-print((rss() - before) / size)""",
+        "stdlib": _STD_CTX + _PY_RSS,
     },
     "select": {
         "phpstreams": _PS_CTX
