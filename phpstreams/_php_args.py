@@ -21,8 +21,10 @@ Arrays, resources and objects never coerce to scalars: TypeError.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ._context import StreamContext
 from ._errors import E_DEPRECATED
@@ -40,6 +42,7 @@ from ._phpvalues import (
 from ._stream import Stream
 
 __all__ = [
+    "ArgumentCountError",
     "Ref",
     "arg_bool",
     "arg_bytes",
@@ -49,8 +52,11 @@ __all__ = [
     "arg_ref",
     "arg_stream",
     "arg_string",
+    "php_function",
     "type_error",
 ]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Ref:
@@ -67,6 +73,55 @@ class Ref:
 
     def __repr__(self) -> str:
         return f"Ref({self.value!r})"
+
+
+class ArgumentCountError(TypeError):
+    """PHP's ``ArgumentCountError`` (a ``TypeError``): too few or too many arguments."""
+
+
+def php_function(impl: _F) -> _F:
+    """Give a PHP function PHP's argument-count error instead of Python's.
+
+    The PHP name is the implementation's name without a leading ``_`` and a trailing
+    ``_args`` (``_fread_args`` checks the arguments of the C ``fread``). A helper
+    whose first parameter is ``func`` serves several PHP functions (fwrite/fputs):
+    the name is that argument and it does not count. Only a failure to *bind* the
+    arguments is translated: its traceback ends in this wrapper, because the
+    implementation's frame never started.
+    """
+    code = impl.__code__
+    named_by_caller = code.co_argcount > 0 and code.co_varnames[0] == "func"
+    fixed_name = impl.__name__.lstrip("_").removesuffix("_args")
+    max_args = code.co_argcount - named_by_caller
+    min_args = max_args - len(impl.__defaults__ or ())
+
+    @functools.wraps(impl)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return impl(*args, **kwargs)
+        except TypeError as exc:
+            tb = exc.__traceback__
+            given = len(args) + len(kwargs) - named_by_caller
+            if tb is None or tb.tb_next is not None or min_args <= given <= max_args:
+                raise
+            name = str(args[0]) if named_by_caller and args else fixed_name
+            raise _count_error(name, min_args, max_args, given) from None
+
+    return checked  # type: ignore[return-value]
+
+
+def _count_error(name: str, min_args: int, max_args: int, given: int) -> ArgumentCountError:
+    """``zend_wrong_parameters_count_error``'s text."""
+    if min_args == max_args:
+        bound, expected = "exactly", min_args
+    elif given < min_args:
+        bound, expected = "at least", min_args
+    else:
+        bound, expected = "at most", max_args
+    plural = "" if expected == 1 else "s"
+    return ArgumentCountError(
+        f"{name}() expects {bound} {expected} argument{plural}, {given} given"
+    )
 
 
 def type_error(func: str, argnum: int, name: str, expected: str, value: object) -> TypeError:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._context import StreamContext
-from ._php_args import arg_resource, arg_string, type_error
+from ._php_args import arg_resource, arg_string, php_function, type_error
 from ._php_runtime import RUNTIME
 from ._phpvalues import as_text, is_array
 from ._stream import Stream
@@ -98,6 +98,7 @@ def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
     raise TypeError(f"{func}(): Argument #1 (${name}) must be a valid stream/context")
 
 
+@php_function
 def stream_context_create(
     options: Mapping[str, Mapping[str, Any]] | None = None, params: Mapping[str, Any] | None = None
 ) -> StreamContext:
@@ -113,6 +114,7 @@ def stream_context_create(
     return ctx
 
 
+@php_function
 def stream_context_set_option(
     context: Any, wrapper_or_options: Any, option_name: Any = None, value: Any = _UNSET
 ) -> bool:
@@ -158,6 +160,7 @@ def _copy_options(ctx: StreamContext) -> dict[str, dict[str, Any]]:
     return {w: dict(opts) for w, opts in ctx.options.items()}
 
 
+@php_function
 def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, Any]]:
     """PHP's ``stream_context_get_options()``."""
     func = "stream_context_get_options"
@@ -166,6 +169,7 @@ def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, An
     return _copy_options(_decode(func, stream_or_context, "stream_or_context"))
 
 
+@php_function
 def stream_context_get_params(context: Any) -> dict[str, Any]:
     """PHP's ``stream_context_get_params()``: ``notification`` (if set) and ``options``."""
     func = "stream_context_get_params"
@@ -179,6 +183,7 @@ def stream_context_get_params(context: Any) -> dict[str, Any]:
     return out
 
 
+@php_function
 def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
     """PHP's ``stream_context_set_params()``."""
     func = "stream_context_set_params"
@@ -189,6 +194,7 @@ def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
     return True
 
 
+@php_function
 def stream_context_get_default(
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> StreamContext:
@@ -200,6 +206,7 @@ def stream_context_get_default(
     return ctx
 
 
+@php_function
 def stream_context_set_default(options: Mapping[str, Mapping[str, Any]]) -> StreamContext:
     """PHP's ``stream_context_set_default()``: merges ``options`` into the default."""
     opts = _array_arg("stream_context_set_default", 1, "options", options, False)

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import _tls
 from ._errors import E_WARNING, Note
-from ._php_args import arg_bool, arg_int, arg_resource, arg_stream
+from ._php_args import arg_bool, arg_int, arg_resource, arg_stream, php_function
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
 from ._phpvalues import to_long
@@ -24,6 +24,7 @@ from ._stream import SocketStream
 __all__ = ["stream_socket_enable_crypto"]
 
 
+@php_function
 def stream_socket_enable_crypto(
     stream: Any, enable: bool, crypto_method: int | None = None, session_stream: Any = None
 ) -> bool | int:

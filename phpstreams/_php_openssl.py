@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import E_WARNING, Note
-from ._php_args import Ref, arg_bool, arg_ref, arg_string, type_error
+from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_error
 from ._php_errors import emit, emit_notes
 from ._phpvalues import as_text
 from ._x509 import OpenSSLCertificate, fingerprint_hex
@@ -42,6 +42,7 @@ def _certificate(func: str, argnum: int, value: Any) -> OpenSSLCertificate | Non
     return OpenSSLCertificate.from_pem(data) or OpenSSLCertificate.from_der(data)
 
 
+@php_function
 def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     """PHP's ``openssl_x509_read()``."""
     func = "openssl_x509_read"
@@ -52,6 +53,7 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     return cert
 
 
+@php_function
 def openssl_x509_fingerprint(
     certificate: Any, digest_algo: str = "sha1", binary: bool = False
 ) -> str | bytes | bool:
@@ -72,6 +74,7 @@ def openssl_x509_fingerprint(
     return bytes.fromhex(digest) if raw else digest
 
 
+@php_function
 def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = True) -> bool:
     """PHP's ``openssl_x509_export()``: the PEM, after OpenSSL's text dump unless
     ``no_text``."""
@@ -88,6 +91,7 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
     return True
 
 
+@php_function
 def openssl_x509_parse(certificate: Any, short_names: bool = True) -> dict[str, Any] | bool:
     """PHP's ``openssl_x509_parse()``: the same keys, order and values as PHP 8.2."""
     from ._x509 import parse

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from ._context import StreamContext
+from ._php_args import php_function
 from ._phpvalues import php_type_name, strtol_prefix, to_php_string
 from ._profiles import PHP_8_2, Profile, get_profile
 from ._stream import Stream
@@ -51,12 +52,14 @@ def use_profile(version: str) -> None:
     RUNTIME.__init__(get_profile(version))  # type: ignore[misc]
 
 
+@php_function
 def ini_get(option: str) -> str | bool:
     """PHP's ``ini_get``: the value as a string, or False for an unknown entry."""
     value = RUNTIME.ini.get(option)
     return False if value is None else value
 
 
+@php_function
 def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
     """PHP's ``ini_set``: the old value, or False when the entry is unknown or cannot be
     changed at run time (``openssl.cafile`` is PHP_INI_PERDIR)."""

@@ -25,6 +25,7 @@ from ._php_args import (
     arg_resource,
     arg_stream,
     arg_string,
+    php_function,
 )
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
@@ -213,6 +214,7 @@ def _fsockopen(
     return stream
 
 
+@php_function
 def fsockopen(
     hostname: str,
     port: int = -1,
@@ -224,6 +226,7 @@ def fsockopen(
     return _fsockopen("fsockopen", False, hostname, port, error_code, error_message, timeout)
 
 
+@php_function
 def pfsockopen(
     hostname: str,
     port: int = -1,
@@ -239,6 +242,7 @@ def pfsockopen(
 # stream_socket_client / server / accept
 
 
+@php_function
 def stream_socket_client(
     address: str,
     error_code: Ref | None = None,
@@ -308,6 +312,7 @@ def stream_socket_client(
     return stream
 
 
+@php_function
 def stream_socket_server(
     address: str,
     error_code: Ref | None = None,
@@ -347,6 +352,7 @@ def stream_socket_server(
     return stream
 
 
+@php_function
 def stream_socket_accept(
     socket: Any, timeout: float | None = None, peer_name: Ref | None = None
 ) -> SocketStream | bool:
@@ -384,6 +390,7 @@ def stream_socket_accept(
 # names, shutdown, pairs, datagrams
 
 
+@php_function
 def stream_socket_get_name(socket: Any, remote: bool) -> str | bool:
     """PHP's ``stream_socket_get_name()``: False when unnamed (or an abstract name)."""
     from ._php_args import arg_bool
@@ -400,6 +407,7 @@ def stream_socket_get_name(socket: Any, remote: bool) -> str | bool:
     return name
 
 
+@php_function
 def stream_socket_shutdown(stream: Any, mode: int) -> bool:
     """PHP's ``stream_socket_shutdown()``."""
     func = "stream_socket_shutdown"
@@ -413,6 +421,7 @@ def stream_socket_shutdown(stream: Any, mode: int) -> bool:
     return s.shutdown(how)
 
 
+@php_function
 def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStream] | bool:
     """PHP's ``stream_socket_pair()``."""
     func = "stream_socket_pair"
@@ -434,6 +443,7 @@ def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStre
         return False
 
 
+@php_function
 def stream_socket_recvfrom(
     socket: Any, length: int, flags: int = 0, address: Ref | None = None
 ) -> bytes | bool:
@@ -465,6 +475,7 @@ def stream_socket_recvfrom(
     return data
 
 
+@php_function
 def stream_socket_sendto(
     socket: Any, data: bytes | str, flags: int = 0, address: str = ""
 ) -> int | bool:
@@ -529,6 +540,7 @@ def _parse_network_address(text: str, func: str) -> object:
     return (sockaddr[0], port, *sockaddr[2:])
 
 
+@php_function
 def stream_get_transports() -> list[str]:
     """PHP's ``stream_get_transports()``: registry names in registration order."""
     return list(TRANSPORTS)

@@ -25,6 +25,7 @@ from ._php_args import (
     arg_resource,
     arg_stream,
     arg_string,
+    php_function,
     type_error,
 )
 from ._php_errors import emit, emit_notes
@@ -84,6 +85,7 @@ def _drain(stream: Stream, func: str) -> None:
 # reading
 
 
+@php_function
 def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     """fread()'s argument rules (``_speedups.fread`` runs the body): the stream and a
     length > 0, or PHP's TypeError/ValueError, in PHP's order."""
@@ -96,6 +98,7 @@ def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     return s, n
 
 
+@php_function
 def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
     """fgets()'s argument rules (``_speedups.fgets`` runs the body): the stream and
     the C buffer size (None: no limit)."""
@@ -109,6 +112,7 @@ def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
     return s, n
 
 
+@php_function
 def fgetc(stream: Any) -> bytes | bool:
     """PHP's ``fgetc()``."""
     s = _stream("fgetc", stream)
@@ -117,6 +121,7 @@ def fgetc(stream: Any) -> bytes | bool:
     return False if data is None else data
 
 
+@php_function
 def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes | bool:
     """PHP's ``stream_get_line()``: like fgets but the delimiter is not returned."""
     func = "stream_get_line"
@@ -134,6 +139,7 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     return False if data is None else data
 
 
+@php_function
 def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
     """PHP's ``stream_get_contents()``: read until EOF (or ``length`` bytes)."""
     func = "stream_get_contents"
@@ -157,6 +163,7 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     return data
 
 
+@php_function
 def feof(stream: Any) -> bool:
     """PHP's ``feof()``: buffered data is not EOF; otherwise a zero-timeout liveness
     probe decides (a peer that closed with nothing pending is EOF)."""
@@ -168,6 +175,7 @@ def feof(stream: Any) -> bool:
 # writing
 
 
+@php_function
 def _fwrite_args(
     func: str, stream: Any, data: Any, length: Any = None
 ) -> tuple[Stream, bytes] | int:
@@ -185,6 +193,7 @@ def _fwrite_args(
     return _stream(func, res), payload
 
 
+@php_function
 def fflush(stream: Any) -> bool:
     """PHP's ``fflush()``: socket writes are unbuffered, so this only validates."""
     _stream("fflush", stream)
@@ -195,6 +204,7 @@ def fflush(stream: Any) -> bool:
 # lifecycle and introspection
 
 
+@php_function
 def fclose(stream: Any) -> bool:
     """PHP's ``fclose()``; a persistent stream is really closed and forgotten.
 
@@ -208,6 +218,7 @@ def fclose(stream: Any) -> bool:
     return True
 
 
+@php_function
 def get_resource_type(resource: Any) -> str:
     """PHP's ``get_resource_type()``; ``"Unknown"`` once closed."""
     res = arg_resource("get_resource_type", 1, "resource", resource)
@@ -215,12 +226,14 @@ def get_resource_type(resource: Any) -> str:
     return rtype if isinstance(rtype, str) else "Unknown"
 
 
+@php_function
 def is_resource(value: Any) -> bool:
     """PHP's ``is_resource()``: False for a closed resource."""
     rtype = getattr(value, "resource_type", None)
     return isinstance(rtype, str) and rtype != "Unknown"
 
 
+@php_function
 def stream_get_meta_data(stream: Any) -> dict[str, Any]:
     """PHP's ``stream_get_meta_data()`` with PHP's key order."""
     return _meta_data("stream_get_meta_data", stream)
@@ -240,6 +253,7 @@ def _meta_data(func: str, stream: Any) -> dict[str, Any]:
     return out
 
 
+@php_function
 def socket_get_status(stream: Any) -> dict[str, Any]:
     """Alias of :func:`stream_get_meta_data` (errors carry the alias's name, as in PHP)."""
     return _meta_data("socket_get_status", stream)
@@ -249,6 +263,7 @@ _URL_WRAPPERS = {"https": True, "ftps": True, "http": True, "ftp": True, "data":
 _LOCAL_WRAPPERS = {"php", "file", "glob", "compress.zlib"}
 
 
+@php_function
 def stream_is_local(stream: Any) -> bool:
     """PHP's ``stream_is_local()`` for a stream or a URL."""
     func = "stream_is_local"
@@ -280,6 +295,7 @@ def stream_is_local(stream: Any) -> bool:
 # options
 
 
+@php_function
 def stream_set_blocking(stream: Any, enable: bool) -> bool:
     """PHP's ``stream_set_blocking()``."""
     func = "stream_set_blocking"
@@ -291,11 +307,13 @@ def stream_set_blocking(stream: Any, enable: bool) -> bool:
     return True
 
 
+@php_function
 def socket_set_blocking(stream: Any, enable: bool) -> bool:
     """Alias of :func:`stream_set_blocking`."""
     return stream_set_blocking(stream, enable)
 
 
+@php_function
 def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
     """PHP's ``stream_set_timeout()``: sets the read/write timeout and clears
     ``timed_out``; False for streams without timeouts (memory)."""
@@ -318,11 +336,13 @@ def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = Non
     return True
 
 
+@php_function
 def socket_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
     """Alias of :func:`stream_set_timeout`."""
     return stream_set_timeout(stream, seconds, microseconds)
 
 
+@php_function
 def stream_set_read_buffer(stream: Any, size: int) -> int:
     """PHP's ``stream_set_read_buffer()``: 0 switches buffering off (reads go straight
     to the socket with the caller's size); returns 0."""
@@ -334,6 +354,7 @@ def stream_set_read_buffer(stream: Any, size: int) -> int:
     return 0
 
 
+@php_function
 def stream_set_write_buffer(stream: Any, size: int) -> int:
     """PHP's ``stream_set_write_buffer()``: socket and memory streams have no write
     buffer to configure, so PHP answers -1 (EOF)."""
@@ -344,6 +365,7 @@ def stream_set_write_buffer(stream: Any, size: int) -> int:
     return -1
 
 
+@php_function
 def stream_set_chunk_size(stream: Any, size: int) -> int:
     """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
     func = "stream_set_chunk_size"
@@ -424,6 +446,7 @@ def _select_fd(func: str, stream: Stream) -> int:
     return -1
 
 
+@php_function
 def stream_select(
     read: Ref | None,
     write: Ref | None,
@@ -568,6 +591,7 @@ def _select_run(
 _MEMORY_RE = re.compile(r"php://(memory|temp(/maxmemory:\d+)?)\Z", re.IGNORECASE)
 
 
+@php_function
 def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any = None) -> Any:
     """PHP's ``fopen()`` for ``php://memory`` and ``php://temp`` only.
 
@@ -587,11 +611,13 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
     return MemoryStream(kind, RUNTIME.profile.chunk_size, name, fopen_mode=m)
 
 
+@php_function
 def rewind(stream: Any) -> bool:
     s = _stream("rewind", stream)
     return isinstance(s, MemoryStream) and s.seek(0, 0)
 
 
+@php_function
 def ftell(stream: Any) -> int | bool:
     s = _stream("ftell", stream)
     if not isinstance(s, MemoryStream) or s.tell() < 0:
@@ -599,6 +625,7 @@ def ftell(stream: Any) -> int | bool:
     return s.tell()
 
 
+@php_function
 def fseek(stream: Any, offset: int, whence: int = 0) -> int:
     func = "fseek"
     res = arg_resource(func, 1, "stream", stream)

@@ -91,11 +91,22 @@ def numeric_string(value: str | bytes) -> int | float | None:
         return None
     text = m.group(1)
     if _INT_RE.match(text):
-        n = int(text)
-        if LONG_MIN <= n <= LONG_MAX:
+        n = _int_or_none(text)
+        if n is not None and LONG_MIN <= n <= LONG_MAX:
             return n
-        return float(n)
+    # Overflowing integer strings are doubles (zend_strtod): INF past DBL_MAX.
     return float(text)
+
+
+def _int_or_none(digits: bytes) -> int | None:
+    """``int(digits)`` for a signed decimal string, or ``None`` when it has more than
+    19 significant digits (beyond any long, and Python refuses to convert very long
+    digit strings at all)."""
+    sign = b"-" if digits.startswith(b"-") else b""
+    significant = digits.lstrip(b"+-").lstrip(b"0")
+    if len(significant) > 19:
+        return None
+    return int(sign + significant) if significant else 0
 
 
 def to_bool(value: object) -> bool:
@@ -158,8 +169,7 @@ def strtol_prefix(value: str | bytes) -> int:
         return 0
     text = m.group(0)
     if _INT_RE.match(text):
-        n = int(text)
-        return max(LONG_MIN, min(LONG_MAX, n))
+        return _atoi_saturating(text)
     return _double_to_long_saturating(float(text))
 
 
@@ -176,7 +186,12 @@ def atoi_port(text: str) -> int:
 
 
 def _atoi_saturating(digits: str | bytes) -> int:
-    return max(LONG_MIN, min(LONG_MAX, int(digits)))
+    """C ``strtol`` on a signed decimal string: saturates at the long range."""
+    raw = _as_bytes(digits)
+    n = _int_or_none(raw)
+    if n is None:
+        return LONG_MIN if raw.startswith(b"-") else LONG_MAX
+    return max(LONG_MIN, min(LONG_MAX, n))
 
 
 _ATOI_RE = re.compile(rb"[+-]?\d+")
