@@ -47,6 +47,7 @@ __all__ = [
     "arg_bool",
     "arg_bytes",
     "arg_context",
+    "arg_context_deferred",
     "arg_float",
     "arg_int",
     "arg_ref",
@@ -272,12 +273,27 @@ def arg_stream(func: str, argnum: int, name: str, value: object) -> Stream:
 def arg_context(
     func: str, argnum: int, name: str, value: object, *, nullable: bool = True
 ) -> StreamContext | None:
+    ctx, invalid = arg_context_deferred(func, argnum, name, value, nullable=nullable)
+    if invalid is not None:
+        raise invalid
+    return ctx
+
+
+def arg_context_deferred(
+    func: str, argnum: int, name: str, value: object, *, nullable: bool = True
+) -> tuple[StreamContext | None, TypeError | None]:
+    """A context parameter as the socket functions fetch it: a non-resource is a
+    TypeError at once (zpp), but a resource that is not a context only *queues* PHP's
+    TypeError -- the function goes on without any context (not even the default one)
+    and the error is thrown when it returns. Returns ``(context, queued error)``."""
     if value is None and nullable:
-        return None
+        return None, None
     if isinstance(value, StreamContext):
-        return value
+        return value, None
     if isinstance(getattr(value, "resource_type", None), str):
-        raise TypeError(f"{func}(): supplied resource is not a valid Stream-Context resource")
+        return None, TypeError(
+            f"{func}(): supplied resource is not a valid Stream-Context resource"
+        )
     raise type_error(func, argnum, name, "resource or null" if nullable else "resource", value)
 
 

@@ -18,7 +18,7 @@ from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
     Ref,
     arg_bytes,
-    arg_context,
+    arg_context_deferred,
     arg_float,
     arg_int,
     arg_ref,
@@ -273,7 +273,11 @@ def stream_socket_client(
         else arg_int(func, 5, "flags", flags)
     )
     assert flag_bits is not None
-    ctx = context if type(context) is StreamContext else arg_context(func, 6, "context", context)
+    ctx, invalid_ctx = (
+        (context, None)
+        if type(context) is StreamContext
+        else arg_context_deferred(func, 6, "context", context)
+    )
 
     if seconds is not None and not math.isfinite(seconds):
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
@@ -283,13 +287,41 @@ def stream_socket_client(
     else:
         connect_timeout = timeval(seconds)
 
-    ctx = _context_for(ctx, flag_bits)
-    persistent_id = f"stream_socket_client__{spec}" if flag_bits & _CLIENT_PERSISTENT else None
+    if invalid_ctx is None:
+        ctx = _context_for(ctx, flag_bits)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:
         errstr_ref.value = ""
+    result = _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
+    if invalid_ctx is not None:
+        # PHP connected without a context; the queued TypeError discards the stream.
+        if result is not False:
+            _discard(result)
+        raise invalid_ctx
+    return result
 
+
+def _discard(stream: SocketStream) -> None:
+    """Free a stream PHP created but never handed out (a pending exception dropped the
+    return value). Like PHP's resource destructor, it leaves persistent streams open
+    in the persistent list."""
+    if stream.persistent_key is None:
+        stream.close()
+
+
+def _client_open(
+    spec: str,
+    flag_bits: int,
+    connect_timeout: Timeout,
+    ctx: StreamContext | None,
+    errno_ref: Ref | None,
+    errstr_ref: Ref | None,
+) -> SocketStream | bool:
+    """``stream_socket_client``'s work once its arguments are parsed."""
+    func = "stream_socket_client"
+    profile = RUNTIME.profile
+    persistent_id = f"stream_socket_client__{spec}" if flag_bits & _CLIENT_PERSISTENT else None
     notes: list[Note] = []
     try:
         plan = direct_plan(spec, profile) if flag_bits == _CLIENT_CONNECT else None
@@ -328,7 +360,9 @@ def stream_socket_server(
     errstr_ref = arg_ref(func, 3, "error_message", error_message)
     flag_bits = arg_int(func, 4, "flags", flags)
     assert flag_bits is not None
-    ctx = _context_for(arg_context(func, 5, "context", context), flag_bits)
+    ctx, invalid_ctx = arg_context_deferred(func, 5, "context", context)
+    if invalid_ctx is None:
+        ctx = _context_for(ctx, flag_bits)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:
@@ -345,10 +379,16 @@ def stream_socket_server(
     try:
         stream = _create(req, notes)
     except StreamError as exc:
-        return _report_failure(
+        _report_failure(
             func, exc, notes, "server_failed", errno_ref, errstr_ref, address=_c_string(spec)
         )
+        if invalid_ctx is not None:
+            raise invalid_ctx from None
+        return False
     emit_notes(notes, func)
+    if invalid_ctx is not None:
+        _discard(stream)
+        raise invalid_ctx
     return stream
 
 
