@@ -18,6 +18,7 @@ Order of work, as in PHP:
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 from collections.abc import Callable, MutableMapping
@@ -119,10 +120,17 @@ def xport_create(
     try:
         if not req.server:
             if req.connect or req.async_:
-                _connect(stream, address, req, profile, notes)
+                pending = _connect(stream, address, req, profile, notes)
                 if spec.implicit_tls:
-                    for hooks in CRYPTO_HOOKS:
-                        hooks.client_handshake(stream, address, profile, notes)
+                    try:
+                        for hooks in CRYPTO_HOOKS:
+                            hooks.client_handshake(stream, address, profile, notes)
+                    except StreamError as exc:
+                        # PHP's async connect left EINPROGRESS in $errno; the failed
+                        # handshake reports no errno of its own.
+                        if pending:
+                            exc.errno = errno.EINPROGRESS
+                        raise
         else:
             stream.is_server = True
             if req.bind:
@@ -241,18 +249,19 @@ def direct_connect_error(code: int, err: int) -> StreamError:
 
 def _connect(
     stream: SocketStream, address: str, req: XportRequest, profile: Profile, notes: list[Note]
-) -> None:
+) -> bool:
+    """Connect the stream; True when an async connect is still in progress."""
     spec = stream.spec
     timeout = req.timeout
     if spec.family == "unix":
         path = unix_path(address, profile, notes)
-        sock, _ = connect_unix(
+        sock, pending = connect_unix(
             path, spec.socktype, timeout=timeout, async_=req.async_, profile=profile
         )
         stream.sock = sock
     else:
         target = parse_inet_address(address, profile)
-        fd, family, _ = connect_inet(
+        fd, family, pending = connect_inet(
             target.host,
             target.port,
             spec.socktype,
@@ -267,6 +276,7 @@ def _connect(
         # PHP leaves an async-connected descriptor in O_NONBLOCK but still reports
         # the stream as blocking.
         stream.fd_nonblocking = True
+    return pending
 
 
 def _bind(
