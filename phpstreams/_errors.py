@@ -45,11 +45,16 @@ class Note:
 
     ``prefixed`` is False for the few diagnostics PHP raises with ``php_error`` rather
     than ``php_error_docref``, which carry no ``"func(): "`` prefix.
+
+    ``throws`` names an exception PHP *queues* (``"ValueError"``) while the operation
+    carries on and fails normally: the PHP-facing layer raises it, with ``message``,
+    once the function's warnings and by-reference outputs are done.
     """
 
     level: int
     message: str
     prefixed: bool = True
+    throws: str | None = None
 
 
 class StreamError(Exception):

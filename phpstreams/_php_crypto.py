@@ -16,7 +16,7 @@ from typing import Any
 from . import _tls
 from ._errors import E_WARNING, Note
 from ._php_args import arg_bool, arg_int, arg_resource, arg_stream, php_function
-from ._php_errors import emit, emit_notes
+from ._php_errors import emit, emit_notes, raise_queued
 from ._php_runtime import RUNTIME
 from ._phpvalues import to_long
 from ._stream import SocketStream
@@ -59,6 +59,7 @@ def stream_socket_enable_crypto(
         ok = _tls.setup_crypto(s, method, session, profile, notes)
         if not ok:
             emit_notes(notes, func)
+            raise_queued(notes)
             return False
         ret = _tls.enable_crypto(s, notes)
     else:
@@ -68,6 +69,7 @@ def stream_socket_enable_crypto(
         assert isinstance(s, SocketStream)
         ret = _tls.disable_crypto(s)
     emit_notes(notes, func)
+    raise_queued(notes)
     if ret == -1:
         return False
     if ret == 0:

@@ -26,6 +26,7 @@ __all__ = [
     "PHPWarning",
     "emit",
     "emit_notes",
+    "raise_queued",
     "error_clear_last",
     "error_get_last",
 ]
@@ -89,7 +90,15 @@ def emit(level: int, message: str, func: str | None = None) -> None:
 
 def emit_notes(notes: Iterable[Note], func: str | None) -> None:
     for note in notes:
-        emit(note.level, note.message, func if note.prefixed else None)
+        if note.throws is None:
+            emit(note.level, note.message, func if note.prefixed else None)
+
+
+def raise_queued(notes: Iterable[Note]) -> None:
+    """Throw the first exception a lower layer queued (see :class:`Note`)."""
+    for note in notes:
+        if note.throws is not None:
+            raise (ValueError if note.throws == "ValueError" else TypeError)(note.message)
 
 
 def error_get_last() -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ from ._php_args import (
     arg_string,
     php_function,
 )
-from ._php_errors import emit, emit_notes
+from ._php_errors import emit, emit_notes, raise_queued
 from ._php_runtime import RUNTIME
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
 from ._stream import SocketStream, Stream
@@ -139,13 +139,15 @@ def _report_failure(
     then the final "Unable to connect ..." (``message``) with errstr or "Unknown
     error"; ``$errno`` always written, ``$errstr`` only when there is a text."""
     profile = RUNTIME.profile
-    emit_notes(notes + _failure_notes(exc), func)
+    raised = notes + _failure_notes(exc)
+    emit_notes(raised, func)
     reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
     emit(E_WARNING, profile.msg(message, reason=reason, **fields), func)
     if errno_ref is not None:
         errno_ref.value = exc.errno
     if errstr_ref is not None and exc.errstr is not None:
         errstr_ref.value = exc.errstr
+    raise_queued(raised)
     return False
 
 

@@ -57,6 +57,7 @@ from ._ssl_options import (
     PROTO_TLS1_3,
     PROTO_SSLv3,
     SSLSettings,
+    array_conversion_notes,
     method_for_transport,
     protocol_bounds,
     resolve_ssl,
@@ -623,6 +624,7 @@ class TLSConnection:
         self.settings = settings
         _ERR_clear_error()
         self.is_client = bool(method & IS_CLIENT)
+        notes += array_conversion_notes(ctx_opts, is_client=self.is_client)
         self._handle = ffi.new_handle(self)
 
         lo, hi = protocol_bounds(
@@ -787,18 +789,20 @@ class TLSConnection:
             lib.SSL_CTX_set_client_CA_list(self.ctx, names)
         cafile, capath = self._verify_locations()
 
-        if cafile or capath:
+        # An option set to "" (or null/false) is still a path to load, unlike an
+        # empty ini value.
+        if cafile is not None or capath is not None:
             if cafile and not capath:
                 ok = CAFILE_STORES.load(self.ctx, cafile.encode("utf-8", "surrogateescape"))
             else:
                 ok = lib.SSL_CTX_load_verify_locations(
                     self.ctx,
-                    cafile.encode("utf-8", "surrogateescape") if cafile else ffi.NULL,
-                    capath.encode("utf-8", "surrogateescape") if capath else ffi.NULL,
+                    cafile.encode("utf-8", "surrogateescape") if cafile is not None else ffi.NULL,
+                    capath.encode("utf-8", "surrogateescape") if capath is not None else ffi.NULL,
                 )
             if not ok:
                 _ERR_clear_error()
-                if cafile and not self._load_stream_cafile(cafile, notes):
+                if cafile is not None and not self._load_stream_cafile(cafile, notes):
                     return False
         elif self.is_client and not DEFAULT_PATHS.load(self.ctx):
             notes.append(
@@ -824,8 +828,14 @@ class TLSConnection:
                     )
                 )
                 return False
+        cafile = cafile.split("\0", 1)[0]  # a C string from here on
         path = cafile[7:] if cafile.startswith("file://") else cafile
+        if not cafile:
+            # php_stream_open_wrapper queues a ValueError for an empty path and fails.
+            notes.append(Note(E_WARNING, "Path cannot be empty", throws="ValueError"))
         try:
+            if not path:
+                raise FileNotFoundError(path)
             with open(path, "rb") as f:
                 data = f.read()
         except OSError:
