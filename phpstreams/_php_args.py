@@ -119,9 +119,13 @@ def _count_error(name: str, min_args: int, max_args: int, given: int) -> Argumen
         bound, expected = "at least", min_args
     else:
         bound, expected = "at most", max_args
+    from ._php_runtime import RUNTIME  # _php_runtime itself uses php_function
+
     plural = "" if expected == 1 else "s"
     return ArgumentCountError(
-        f"{name}() expects {bound} {expected} argument{plural}, {given} given"
+        RUNTIME.profile.msg(
+            "arg_count", func=name, bound=bound, expected=expected, plural=plural, given=given
+        )
     )
 
 

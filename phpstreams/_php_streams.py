@@ -611,29 +611,72 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
     return MemoryStream(kind, RUNTIME.profile.chunk_size, name, fopen_mode=m)
 
 
+_SEEK_SET, _SEEK_CUR = 0, 1
+
+
+def _position(s: Stream) -> int:
+    """PHP's ``stream->position``: bytes read by the caller plus bytes written."""
+    if isinstance(s, MemoryStream):
+        return s.tell()
+    received, sent = s.io_totals
+    return received - s.unread_bytes + sent
+
+
+def _seek(func: str, s: Stream, offset: int, whence: int) -> int:
+    """``_php_stream_seek``: 0, or -1 (with PHP's warning when the stream cannot move
+    that way). Socket streams have no seek op: PHP moves forward inside the read
+    buffer, or -- relative seeks only -- by reading and discarding."""
+    if isinstance(s, MemoryStream):
+        return 0 if s.seek(offset, whence) else -1
+    if not s.no_buffer:
+        ahead = -1
+        if whence == _SEEK_CUR and 0 < offset <= s.unread_bytes:
+            ahead = offset
+        elif whence == _SEEK_SET:
+            position = _position(s)
+            if position < offset <= position + s.unread_bytes:
+                ahead = offset - position
+        if ahead > 0:
+            s.read(ahead)  # all buffered: no I/O
+            s.eof = False
+            return 0
+    if whence == _SEEK_CUR and offset >= 0:
+        while offset > 0:
+            data = s.read(min(offset, 1024))
+            _drain(s, func)
+            if not data:
+                return -1
+            offset -= len(data)
+        s.eof = False
+        return 0
+    emit(E_WARNING, RUNTIME.profile.msg("seek_unsupported"), func)
+    return -1
+
+
 @php_function
 def rewind(stream: Any) -> bool:
+    """PHP's ``rewind()``: False (with a warning) on a socket stream."""
     s = _stream("rewind", stream)
-    return isinstance(s, MemoryStream) and s.seek(0, 0)
+    return _seek("rewind", s, 0, _SEEK_SET) == 0
 
 
 @php_function
 def ftell(stream: Any) -> int | bool:
-    s = _stream("ftell", stream)
-    if not isinstance(s, MemoryStream) or s.tell() < 0:
-        return False
-    return s.tell()
+    """PHP's ``ftell()``: the stream position (sockets count reads and writes)."""
+    position = _position(_stream("ftell", stream))
+    return False if position < 0 else position
 
 
 @php_function
-def fseek(stream: Any, offset: int, whence: int = 0) -> int:
+def fseek(stream: Any, offset: int, whence: int = _SEEK_SET) -> int:
+    """PHP's ``fseek()``: 0 or -1. Socket streams only move forward."""
     func = "fseek"
     res = arg_resource(func, 1, "stream", stream)
     off = arg_int(func, 2, "offset", offset)
     wh = arg_int(func, 3, "whence", whence)
     s = arg_stream(func, 1, "stream", res)
     assert off is not None and wh is not None
-    return 0 if isinstance(s, MemoryStream) and s.seek(off, wh) else -1
+    return _seek(func, s, off, wh)
 
 
 # The bodies of fread/fgets/fwrite/fputs are C (``_speedups``): they recognise the plain

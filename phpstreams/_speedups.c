@@ -99,6 +99,8 @@ typedef struct {
     int busy;                /* an I/O call on this stream is in progress */
     uint64_t tls_handle;     /* != 0: try tls_reader(tls_handle, ...) before _op_read */
     PyObject *tls_owner;     /* the TLS engine object, kept alive while attached */
+    long long received;      /* bytes the low-level reads returned (into buffer or result) */
+    long long sent;          /* bytes the writes reported written */
 } StreamCore;
 
 static PyObject *StreamBusyError; /* set in mod_exec; a RuntimeError subclass */
@@ -282,8 +284,21 @@ py_read_into(StreamCore *s, const Dest *d)
     return dst == NULL ? RD_RAISED : n;
 }
 
+static Py_ssize_t raw_read_once(StreamCore *s, const Dest *d);
+
+/* Every low-level read goes through here: PHP's stream position (ftell on a socket) is
+ * received - buffered + sent (see SocketStream.tell). */
 static Py_ssize_t
 raw_read(StreamCore *s, const Dest *d)
+{
+    Py_ssize_t n = raw_read_once(s, d);
+    if (n > 0)
+        s->received += n;
+    return n;
+}
+
+static Py_ssize_t
+raw_read_once(StreamCore *s, const Dest *d)
 {
     if (s->direct_fd >= 0)
         return sock_recv(s, d);
@@ -749,6 +764,8 @@ core_write(StreamCore *s, PyObject *owner, const char *data, Py_ssize_t count)
     result = didwrite;
 out:
     Py_XDECREF(copy);
+    if (result > 0)
+        s->sent += result;
     return result;
 }
 
@@ -966,6 +983,7 @@ m_discard_buffer(StreamCore *s, PyObject *unused)
 {
     if (refuse_if_busy(s) < 0)
         return NULL;
+    s->received -= s->writepos - s->readpos;
     s->readpos = s->writepos = 0;
     Py_RETURN_NONE;
 }
@@ -1105,6 +1123,12 @@ get_bookkeeping(StreamCore *s, void *c)
 }
 
 static PyObject *
+get_io_totals(StreamCore *s, void *c)
+{
+    return Py_BuildValue("(LL)", s->received, s->sent);
+}
+
+static PyObject *
 get_busy(StreamCore *s, void *c)
 {
     return PyBool_FromLong(s->busy);
@@ -1126,6 +1150,8 @@ static PyGetSetDef core_getset[] = {
     {"unread_bytes", (getter)get_unread, NULL, "Bytes buffered and not yet read.", NULL},
     {"bookkeeping", (getter)get_bookkeeping, NULL, "(readpos, writepos, readbuflen)", NULL},
     {"busy", (getter)get_busy, NULL, "An I/O call on this stream is in progress.", NULL},
+    {"io_totals", (getter)get_io_totals, NULL,
+     "(bytes received by low-level reads, bytes written): PHP's position.", NULL},
     {NULL}};
 
 static PyType_Slot core_slots[] = {

@@ -32,6 +32,7 @@ from typing import Any
 from ._context import StreamContext
 from ._errors import E_WARNING, Note
 from ._phpvalues import as_text, is_array, to_bool, to_long, to_php_string
+from ._profiles import Profile
 
 __all__ = [
     "IS_CLIENT",
@@ -222,7 +223,9 @@ _SSL_FIELDS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
 }
 
 
-def array_conversion_notes(ctx: StreamContext | None, *, is_client: bool) -> list[Note]:
+def array_conversion_notes(
+    ctx: StreamContext | None, profile: Profile, *, is_client: bool
+) -> list[Note]:
     """PHP's "Array to string conversion" for each array-valued string option that
     xp_ssl.c reads (``GET_VER_OPT_STRING`` converts in place, so once per option).
 
@@ -242,7 +245,7 @@ def array_conversion_notes(ctx: StreamContext | None, *, is_client: bool) -> lis
     else:
         read.append("dh_param")
     return [
-        Note(E_WARNING, "Array to string conversion", prefixed=False)
+        Note(E_WARNING, profile.msg("array_to_string"), prefixed=False)
         for name in read
         if is_array(opts.get(name))
     ]

@@ -624,7 +624,7 @@ class TLSConnection:
         self.settings = settings
         _ERR_clear_error()
         self.is_client = bool(method & IS_CLIENT)
-        notes += array_conversion_notes(ctx_opts, is_client=self.is_client)
+        notes += array_conversion_notes(ctx_opts, self.profile, is_client=self.is_client)
         self._handle = ffi.new_handle(self)
 
         lo, hi = protocol_bounds(
@@ -832,7 +832,7 @@ class TLSConnection:
         path = cafile[7:] if cafile.startswith("file://") else cafile
         if not cafile:
             # php_stream_open_wrapper queues a ValueError for an empty path and fails.
-            notes.append(Note(E_WARNING, "Path cannot be empty", throws="ValueError"))
+            notes.append(Note(E_WARNING, self.profile.msg("path_empty"), throws="ValueError"))
         try:
             if not path:
                 raise FileNotFoundError(path)
