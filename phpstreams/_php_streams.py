@@ -153,8 +153,15 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     if n == -1:
         n = None
     if off >= 0:
-        if not isinstance(s, MemoryStream) or not s.seek(off, 0):
-            emit(E_WARNING, f"Failed to seek to position {off} in the stream", func)
+        # Forward as a relative seek, which socket streams emulate by reading.
+        position = _position(s)
+        moved = 0
+        if position >= 0 and off > position:
+            moved = _seek(func, s, off - position, _SEEK_CUR)
+        elif off < position:
+            moved = _seek(func, s, off, _SEEK_SET)
+        if moved != 0:
+            emit(E_WARNING, RUNTIME.profile.msg("seek_to_failed", offset=off), func)
             return False
     if n == 0:
         return b""

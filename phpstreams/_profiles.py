@@ -199,6 +199,7 @@ _MESSAGES_8_2: dict[str, str] = {
     "timeout_finite": "Argument #{argnum} ($timeout) must be a finite value",
     "not_a_stream": "supplied resource is not a valid stream resource",
     "seek_unsupported": "Stream does not support seeking",
+    "seek_to_failed": "Failed to seek to position {offset} in the stream",
     "array_to_string": "Array to string conversion",
     "path_empty": "Path cannot be empty",
     "arg_count": "{func}() expects {bound} {expected} argument{plural}, {given} given",

@@ -376,7 +376,8 @@ class SocketStream(Stream):
         sock = self.sock
         if sock is None:
             return None
-        self._raw_wait()
+        if not flags & socket.MSG_OOB:  # recv(MSG_OOB) never waits: no urgent data fails
+            self._raw_wait()
         try:
             if want_addr:
                 data, addr = sock.recvfrom(size, flags | _MSG_DONTWAIT)
