@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 
 from ._context import StreamContext
+from ._errors import E_WARNING
 from ._php_args import php_function
-from ._phpvalues import php_type_name, strtol_prefix, to_php_string
+from ._php_errors import emit
+from ._phpvalues import parse_quantity, php_type_name, to_php_string
 from ._profiles import PHP_8_2, Profile, get_profile
 from ._stream import Stream
 
@@ -39,8 +41,9 @@ class Runtime:
 
 @functools.lru_cache(maxsize=64)
 def _ini_long(text: str) -> int:
-    """An ini string as the C long PHP parses from it (memoised: read on every connect)."""
-    return strtol_prefix(text)
+    """An ini quantity as the C long PHP parses from it (memoised: read on every
+    connect). ini_set has already warned about a malformed one."""
+    return parse_quantity(text)[0]
 
 
 RUNTIME = Runtime(PHP_8_2)
@@ -72,5 +75,15 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
             f"{php_type_name(value)} given"
         )
     old = RUNTIME.ini[option]
-    RUNTIME.ini[option] = to_php_string(value)
+    text = to_php_string(value)
+    if option in RUNTIME.profile.ini_quantities:
+        _, problem = parse_quantity(text)
+        if problem is not None:
+            key, fields = problem
+            text_of = RUNTIME.profile.msg
+            emit(
+                E_WARNING,
+                text_of("ini_invalid_setting", name=option, problem=text_of(key, **fields)),
+            )
+    RUNTIME.ini[option] = text
     return old

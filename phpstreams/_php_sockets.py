@@ -298,7 +298,7 @@ def stream_socket_client(
     result = _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
     if invalid_ctx is not None:
         # PHP connected without a context; the queued TypeError discards the stream.
-        if result is not False:
+        if isinstance(result, SocketStream):
             _discard(result)
         raise invalid_ctx
     return result

@@ -23,6 +23,7 @@ __all__ = [
     "atoi_port",
     "is_array",
     "numeric_string",
+    "parse_quantity",
     "php_float_repr",
     "php_float_to_string",
     "php_type_name",
@@ -257,3 +258,105 @@ def addslashes(text: str) -> str:
     if not any(c in text for c in _SLASHED):
         return text
     return "".join(_SLASHED.get(c, c) for c in text)
+
+
+_QUANTITY_FACTORS = {
+    "g": 1 << 30,
+    "G": 1 << 30,
+    "m": 1 << 20,
+    "M": 1 << 20,
+    "k": 1 << 10,
+    "K": 1 << 10,
+}
+_QUANTITY_BASES = {"x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2}
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ESCAPES = {
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\f": "\\f",
+    "\v": "\\v",
+    "\\": "\\\\",
+    "\x1b": "\\e",
+}
+
+#: A quantity's problem: (message key, fields); the PHP-facing layer words it.
+QuantityProblem = tuple[str, dict[str, str]]
+
+
+def escaped(text: str) -> str:
+    """``smart_str_append_escaped``: control bytes, DEL and the backslash escaped."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\x{ord(ch):02X}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def parse_quantity(text: str) -> tuple[int, QuantityProblem | None]:
+    """``zend_ini_parse_quantity`` (PHP 8.2): an ini size such as ``"16M"``, ``"0x1f"``
+    or ``"010"`` (octal) with an optional k/m/g multiplier, and the problem PHP warns
+    about ("no valid leading digits", "unknown multiplier", ...), if any."""
+    start, end = 0, len(text)
+    while start < end and text[start] in _WS:
+        start += 1
+    if start == end:
+        return 0, None
+    while end > start and text[end - 1] in _WS:
+        end -= 1
+    quoted = escaped(text)
+    pos = start
+    negative = text[pos] in "+-" and text[pos] == "-"
+    if text[pos] in "+-":
+        pos += 1
+    base = 10
+    if text.startswith("0", pos) and pos + 1 < end and text[pos + 1] in _QUANTITY_BASES:
+        base = _QUANTITY_BASES[text[pos + 1]]
+        pos += 2
+        if pos == end or text[pos] in _WS:
+            return 0, ("quantity_no_digits_after_prefix", {"quantity": quoted})
+    elif text.startswith("0", pos) and pos + 1 < end and text[pos + 1].isdigit():
+        base = 8  # strtoull with base 0: a leading 0 means octal
+    digits_start = pos
+    while pos < end and text[pos].lower() in _DIGITS[:base] and text[pos].isascii():
+        pos += 1
+    if pos == digits_start:
+        return 0, ("quantity_no_digits", {"quantity": quoted})
+    magnitude = int(text[digits_start:pos], base) if pos - digits_start < 80 else 2**64
+    overflow = magnitude >= 2**64
+    if overflow:
+        unsigned = 2**64 - 1  # strtoull's ERANGE result
+    else:
+        unsigned = (-magnitude) % 2**64 if negative else magnitude
+        overflow = magnitude > (2**63 if negative else LONG_MAX)
+    value = unsigned - 2**64 if unsigned > LONG_MAX else unsigned
+    digits_end = pos
+    while digits_end < end and text[digits_end] in _WS:
+        digits_end += 1
+    problem: QuantityProblem | None = None
+    if digits_end < end:
+        suffix = text[end - 1]
+        factor = _QUANTITY_FACTORS.get(suffix)
+        if factor is None:
+            return value, (
+                "quantity_unknown_multiplier",
+                {"quantity": quoted, "multiplier": escaped(suffix),
+                 "interpreted": escaped(text[:digits_end])},
+            )  # fmt: skip
+        if digits_end < end - 1:
+            problem = (
+                "quantity_junk",
+                {"quantity": quoted, "interpreted": escaped(text[:digits_end] + suffix)},
+            )
+        product = value * factor
+        if not LONG_MIN <= product <= LONG_MAX:
+            overflow = True
+        product %= 2**64
+        value = product - 2**64 if product > LONG_MAX else product
+    if overflow:
+        return value, ("quantity_out_of_range", {"quantity": quoted})
+    return value, problem

@@ -47,6 +47,8 @@ class Profile:
     messages: Mapping[str, str]
     #: ini entries: ``name -> (default, changeable_by_ini_set)``.
     ini_defaults: Mapping[str, tuple[str, bool]]
+    #: ini settings whose values are quantities ("16M"), warned about when invalid.
+    ini_quantities: frozenset[str] = frozenset()
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
@@ -203,6 +205,27 @@ _MESSAGES_8_2: dict[str, str] = {
     "array_to_string": "Array to string conversion",
     "path_empty": "Path cannot be empty",
     "arg_count": "{func}() expects {bound} {expected} argument{plural}, {given} given",
+    # ini quantities (Zend/zend_ini.c, zend_ini_parse_quantity_warn; new in 8.2)
+    "ini_invalid_setting": 'Invalid "{name}" setting. {problem}',
+    "quantity_no_digits": (
+        'Invalid quantity "{quantity}": no valid leading digits, interpreting as "0" '
+        "for backwards compatibility"
+    ),
+    "quantity_no_digits_after_prefix": (
+        'Invalid quantity "{quantity}": no digits after base prefix, interpreting as "0" '
+        "for backwards compatibility"
+    ),
+    "quantity_unknown_multiplier": (
+        'Invalid quantity "{quantity}": unknown multiplier "{multiplier}", interpreting as '
+        '"{interpreted}" for backwards compatibility'
+    ),
+    "quantity_junk": (
+        'Invalid quantity "{quantity}", interpreting as "{interpreted}" for backwards compatibility'
+    ),
+    "quantity_out_of_range": (
+        'Invalid quantity "{quantity}": value is out of range, using overflow result for '
+        "backwards compatibility"
+    ),
     "not_a_context": "supplied resource is not a valid Stream-Context resource",
     "context_options_form": 'Options should have the form ["wrappername"]["optionname"] = $value',
     "context_invalid_param_option": "Invalid stream/context parameter",
@@ -249,6 +272,9 @@ _MESSAGES_8_2: dict[str, str] = {
     "ssl_already_setup": "SSL/TLS already set-up for this stream",
 }
 
+#: ini settings PHP parses as quantities (OnUpdateLong: zend_ini_parse_quantity_warn).
+_INI_QUANTITIES_8_2 = frozenset({"default_socket_timeout"})
+
 _INI_8_2: dict[str, tuple[str, bool]] = {
     "default_socket_timeout": ("60", True),
     "openssl.cafile": ("", False),
@@ -267,6 +293,7 @@ PHP_8_2 = Profile(
     string_constants=MappingProxyType(_STRINGS_8_2),
     messages=MappingProxyType(_MESSAGES_8_2),
     ini_defaults=MappingProxyType(_INI_8_2),
+    ini_quantities=_INI_QUANTITIES_8_2,
 )
 
 PROFILES: Mapping[str, Profile] = MappingProxyType({"8.2": PHP_8_2})

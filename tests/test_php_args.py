@@ -385,3 +385,42 @@ def test_no_diagnostic_for_valid_arguments() -> None:
         assert arg_string("f", 1, "s", "x") == "x"
         assert arg_float("f", 1, "t", 1.5) == 1.5
         assert arg_bool("f", 1, "b", True) is True
+
+
+class TestArgumentCount:
+    """php_function: PHP's ArgumentCountError text for a call that cannot bind."""
+
+    def test_counts(self) -> None:
+        from phpstreams import fread, stream_select, stream_socket_client
+        from phpstreams._php_args import ArgumentCountError
+
+        m = fopen("php://memory", "r")
+        with pytest.raises(
+            ArgumentCountError, match=re.escape("fread() expects exactly 2 arguments, 1 given")
+        ):
+            fread(m)  # type: ignore[call-arg]
+        with pytest.raises(
+            TypeError,
+            match=re.escape("stream_socket_client() expects at most 6 arguments, 7 given"),
+        ):
+            stream_socket_client("tcp://127.0.0.1:1", None, None, 1, 4, None, 7)  # type: ignore[call-arg]
+        with pytest.raises(
+            TypeError, match=re.escape("stream_select() expects at least 4 arguments, 1 given")
+        ):
+            stream_select(Ref())  # type: ignore[call-arg]
+        fclose(m)
+
+    def test_type_errors_inside_are_not_rewritten(self) -> None:
+        """Only a failure to bind is an argument-count error."""
+        from phpstreams._php_args import php_function
+
+        @php_function
+        def _probe_args(a: object) -> None:
+            raise TypeError("inner")
+
+        with pytest.raises(TypeError, match=r"^inner$"):
+            _probe_args(1)
+        with pytest.raises(
+            TypeError, match=re.escape("probe() expects exactly 1 argument, 2 given")
+        ):
+            _probe_args(1, 2)  # type: ignore[call-arg]

@@ -16,6 +16,7 @@ from phpstreams._phpvalues import (
     atoi_port,
     is_array,
     numeric_string,
+    parse_quantity,
     php_float_repr,
     php_float_to_string,
     php_type_name,
@@ -367,3 +368,47 @@ def test_long_limits() -> None:
     assert LONG_MAX == 2**63 - 1
     assert LONG_MIN == -(2**63)
     assert math.isclose(float(LONG_MAX), 2.0**63)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("9" * 400, math.inf), ("-" + "9" * 400, -math.inf), ("0" * 5000 + "7", 7),
+     ("9" * 20, 1e20), ("9223372036854775807", LONG_MAX)],
+)  # fmt: skip
+def test_numeric_string_long_digit_strings(text: str, value: float) -> None:
+    """Overflowing integer strings are doubles (INF past DBL_MAX), never Python's
+    int-digit-limit ValueError or OverflowError."""
+    assert numeric_string(text) == value
+
+
+def test_atoi_port_and_strtol_on_huge_digit_strings() -> None:
+    assert atoi_port("0" * 5000 + "443") == 443
+    assert atoi_port("9" * 5000) == LONG_MAX & 0xFFFF
+    assert strtol_prefix("-" + "9" * 5000) == LONG_MIN
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "problem"),
+    [
+        ("", 0, None), ("1k", 1024, None), ("1 M", 1 << 20, None), ("0x1f", 31, None),
+        ("010", 8, None), ("0b101", 5, None), ("-0x10", -16, None), ("0xfg", 15 << 30, None),
+        ("abc", 0, "quantity_no_digits"), ("0x", 0, "quantity_no_digits_after_prefix"),
+        ("2.9", 2, "quantity_unknown_multiplier"), ("08", 0, "quantity_unknown_multiplier"),
+        ("1.5k", 1024, "quantity_junk"), ("99999999999999999999", -1, "quantity_out_of_range"),
+        ("9999999999999999g", -7210192635749728256, "quantity_out_of_range"),
+    ],
+)  # fmt: skip
+def test_parse_quantity(text: str, value: int, problem: str | None) -> None:
+    """zend_ini_parse_quantity's value and problem (values checked with PHP 8.2's
+    ini_parse_quantity())."""
+    got, found = parse_quantity(text)
+    assert got == value
+    assert (found[0] if found else None) == problem
+
+
+def test_parse_quantity_escapes_its_texts() -> None:
+    _, problem = parse_quantity("5\0")
+    assert problem == (
+        "quantity_unknown_multiplier",
+        {"quantity": "5\\x00", "multiplier": "\\x00", "interpreted": "5"},
+    )
