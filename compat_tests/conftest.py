@@ -50,6 +50,18 @@ def php_binary() -> str:
     return php
 
 
+@pytest.fixture(scope="session", autouse=True)
+def hermetic_lookups() -> None:
+    """Every case runs with files-only host lookups; the suite fails (never skips, never
+    falls back to the real resolver) when that cannot be arranged."""
+    from compat_tests.hermetic import HermeticError, verify
+
+    try:
+        verify()
+    except HermeticError as exc:
+        pytest.fail(f"hermetic name lookups unavailable: {exc}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def peers() -> Iterator[dict[str, Any]]:
     from compat_tests.tls_peers import start_tls_peers

@@ -9,7 +9,8 @@ A case file (``cases/**/*.case``) has phpt-like sections::
 
 Both sides get the loopback peers in ``COMPAT_PEERS`` (JSON) and print one JSON record
 per ``rec``/``step``. Records are compared field by field; a mismatch names the case,
-the step and the field.
+the step and the field. Both run under :mod:`compat_tests.hermetic` (host names from
+/etc/hosts only).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from compat_tests.hermetic import hermetic_argv
 
 __all__ = ["Case", "CaseResult", "load_case", "run_case", "compare", "CASES_DIR"]
 
@@ -94,9 +97,11 @@ def _parse(stdout: str) -> list[dict[str, Any]]:
 
 
 def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> Side:
+    # Both sides look host names up in /etc/hosts only: no DNS query leaves the machine.
+    argv = hermetic_argv(cmd)
     try:
         proc = subprocess.run(
-            cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
+            argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")

@@ -9,7 +9,7 @@ every loop in count and time.
   the same connection, so a test can script exactly what the "server" sends and when;
 * :func:`fake_dns` -- a resolver that answers numeric addresses and ``localhost`` from
   the real ``getaddrinfo`` and fails every other name with glibc's EAI_NONAME text,
-  so no test depends on (or sends) a DNS query;
+  so no test depends on (or sends) a DNS query; it is applied to every test;
 * :func:`php_runtime` -- restores ini settings, the default context, the persistent
   registry and ``error_get_last`` around a test, as a fresh PHP process would have them.
 """
@@ -113,6 +113,12 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "getaddrinfo", fake(socket.getaddrinfo))
     monkeypatch.setattr(_socket, "getaddrinfo", fake(_socket.getaddrinfo))
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_dns(fake_dns: None) -> None:
+    """Every unit test resolves with :func:`fake_dns`: no test can send a DNS query,
+    not even one that forgot to ask for it."""
 
 
 # ---------------------------------------------------------------------------
