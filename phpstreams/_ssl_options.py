@@ -30,9 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._context import StreamContext
-from ._errors import E_WARNING, Note
 from ._phpvalues import as_text, is_array, to_bool, to_long, to_php_string
-from ._profiles import Profile
 
 __all__ = [
     "IS_CLIENT",
@@ -45,7 +43,6 @@ __all__ = [
     "SSLSettings",
     "method_for_transport",
     "protocol_bounds",
-    "array_conversion_notes",
     "resolve_ssl",
     "url_name",
 ]
@@ -221,34 +218,6 @@ _SSL_FIELDS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
     "dh_param": (("dh_param", _text),),
     "rsa_key_size": (("rsa_key_size_set", _present),),
 }
-
-
-def array_conversion_notes(
-    ctx: StreamContext | None, profile: Profile, *, is_client: bool
-) -> list[Note]:
-    """PHP's "Array to string conversion" for each array-valued string option that
-    xp_ssl.c reads (``GET_VER_OPT_STRING`` converts in place, so once per option).
-
-    They come first: PHP reads the options while setting up, before the failures
-    they cause are reported (an approximation when several options fail at once).
-    """
-    opts = ctx.options.get("ssl") if ctx is not None else None
-    if not opts:
-        return []
-    read = ["local_cert", "ciphers", "alpn_protocols"]
-    if to_bool(opts.get("verify_peer", True)) or not is_client:
-        read[:0] = ["cafile", "capath"]
-    if "local_cert" in opts:
-        read.append("local_pk")
-    if is_client:
-        read.append("peer_name")
-    else:
-        read.append("dh_param")
-    return [
-        Note(E_WARNING, profile.msg("array_to_string"), prefixed=False)
-        for name in read
-        if is_array(opts.get(name))
-    ]
 
 
 def resolve_ssl(ctx: StreamContext | None) -> SSLSettings:

@@ -47,7 +47,7 @@ from ._context import StreamContext
 from ._errors import E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
-from ._phpvalues import as_text, to_long
+from ._phpvalues import as_text, is_array, to_long
 from ._profiles import Profile
 from ._ssl_options import (
     IS_CLIENT,
@@ -57,7 +57,6 @@ from ._ssl_options import (
     PROTO_TLS1_3,
     PROTO_SSLv3,
     SSLSettings,
-    array_conversion_notes,
     method_for_transport,
     protocol_bounds,
     resolve_ssl,
@@ -549,6 +548,7 @@ class TLSConnection:
         "_alpn_bytes",
         "_alpn_wire",
         "_callback_error",
+        "_converted",
         "_handle",
         "_io",
         "_rbuf",
@@ -556,6 +556,7 @@ class TLSConnection:
         "_reneg",
         "_sni_ctxs",
         "_stream",
+        "_stream_context",
         "active",
         "ctx",
         "is_client",
@@ -572,6 +573,8 @@ class TLSConnection:
         #: The stream this connection belongs to (weak: the stream owns the connection).
         self._stream: Callable[[], SocketStream | None] = lambda: None
         self._reneg: _RenegBucket | None = None
+        self._stream_context: StreamContext | None = None
+        self._converted: set[str] = set()
         self.ctx: Any = None
         self.ssl: Any = None
         self.is_client = True
@@ -620,11 +623,12 @@ class TLSConnection:
     def setup(self, stream: SocketStream, method: int, session: Any, notes: list[Note]) -> bool:
         """Build SSL_CTX and SSL from the context options. False on failure (with notes)."""
         ctx_opts: StreamContext | None = stream.context
+        self._stream_context = ctx_opts
         settings = resolve_ssl(ctx_opts)
         self.settings = settings
         _ERR_clear_error()
         self.is_client = bool(method & IS_CLIENT)
-        notes += array_conversion_notes(ctx_opts, self.profile, is_client=self.is_client)
+        self._converted = set()
         self._handle = ffi.new_handle(self)
 
         lo, hi = protocol_bounds(
@@ -684,6 +688,15 @@ class TLSConnection:
                 lib.SSL_copy_session_id(self.ssl, other.ssl)
         return True
 
+    def _read_string_option(self, name: str, notes: list[Note]) -> None:
+        """``GET_VER_OPT_STRING``'s in-place conversion: an array-valued option warns
+        "Array to string conversion" where PHP first reads it (then it is a string)."""
+        ctx = self._stream_context
+        if name in self._converted or ctx is None or not is_array(ctx.get("ssl", name)):
+            return
+        self._converted.add(name)
+        notes.append(Note(E_WARNING, self.profile.msg("array_to_string"), prefixed=False))
+
     def _init_reneg_limit(self, stream: SocketStream) -> None:
         """``php_openssl_init_server_reneg_limit``: a negative ``reneg_limit`` turns the
         limit off; otherwise every handshake start is counted (see _limit_reneg)."""
@@ -718,6 +731,7 @@ class TLSConnection:
             lib.SSL_CTX_set_default_passwd_cb_userdata(self.ctx, self._handle)
             lib.SSL_CTX_set_default_passwd_cb(self.ctx, lib.phpstreams_passwd_cb)
 
+        self._read_string_option("ciphers", notes)
         if (
             lib.SSL_CTX_set_cipher_list(
                 self.ctx, self._ciphers().encode("utf-8", "surrogateescape")
@@ -734,6 +748,7 @@ class TLSConnection:
                 lib.SSL_CTX_set_security_level(self.ctx, max(min(level, 2**31 - 1), -(2**31)))
 
         if settings.alpn_protocols is not None:
+            self._read_string_option("alpn_protocols", notes)
             wire = _alpn_wire(settings.alpn_protocols)
             if wire is None:
                 notes.append(
@@ -778,6 +793,8 @@ class TLSConnection:
 
     def _enable_peer_verification(self, notes: list[Note]) -> bool:
         """``php_openssl_enable_peer_verification``."""
+        self._read_string_option("cafile", notes)
+        self._read_string_option("capath", notes)
         option = self.settings.cafile
         if option is not None and not self.is_client:
             names = lib.SSL_load_client_CA_file(option.encode("utf-8", "surrogateescape"))
@@ -872,6 +889,7 @@ class TLSConnection:
         certfile = self.settings.local_cert
         if certfile is None:
             return True
+        self._read_string_option("local_cert", notes)
         if "\0" in certfile:
             notes.append(
                 Note(
@@ -895,6 +913,7 @@ class TLSConnection:
             return False
         key = self.settings.local_pk
         if key is not None:
+            self._read_string_option("local_pk", notes)
             if "\0" in key:
                 notes.append(
                     Note(
@@ -1071,7 +1090,7 @@ class TLSConnection:
         if self.active:
             return -1
         if self.is_client:
-            self._client_sni()
+            self._client_sni(notes)
         if not self.state_set:
             if self.is_client:
                 lib.SSL_set_connect_state(self.ssl)
@@ -1132,10 +1151,11 @@ class TLSConnection:
             self._capture(stream, peer)
         return -1
 
-    def _client_sni(self) -> None:
+    def _client_sni(self, notes: list[Note]) -> None:
         """``php_openssl_enable_client_sni``: peer_name, else the URL host."""
         if not self.settings.sni_enabled:
             return
+        self._read_string_option("peer_name", notes)
         name = self.settings.peer_name if self.settings.peer_name is not None else self.url_name
         if name is not None:
             lib.phpstreams_SSL_set_tlsext_host_name(
@@ -1206,6 +1226,7 @@ class TLSConnection:
                 return False
         if must_name:
             assert peer is not None
+            self._read_string_option("peer_name", notes)
             name = s.peer_name
             if name is None and self.is_client:
                 name = self.url_name

@@ -335,6 +335,8 @@ def connect_inet(
         elif family == socket.AF_INET:
             if bindto is not None and ":" in bindto:
                 use_bind = None  # an IPv4 socket cannot bind an IPv6 address
+            elif bindto == "0":
+                use_bind = None  # "0" lets the system choose: PHP binds nothing (nor the port)
         else:
             continue
         if plain:

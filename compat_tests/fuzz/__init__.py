@@ -1,0 +1,1 @@
+"""Differential fuzzing of phpstreams against PHP 8.2 (see ``__main__``)."""

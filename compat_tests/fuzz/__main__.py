@@ -1,0 +1,290 @@
+"""Differential fuzzer: generated PHP calls run in real PHP and in phpstreams, records
+compared.
+
+    python -m compat_tests.fuzz --seed 1 --count 10000          # the long run
+    python -m compat_tests.fuzz --seed 11 --count 1200 --budget 100   # CI's bounded run
+
+Inputs come from :mod:`compat_tests.fuzz.inputs` (seeded: a seed and a count always
+give the same inputs). Per batch, one PHP process (``runner.php``) and one Python
+process (``runner.py``) run the batch against the same loopback peers, one after the
+other, both inside :mod:`compat_tests.hermetic` (no DNS query leaves the machine).
+
+Records are compared field by field after two exclusions for PHP's own
+nondeterminism (:data:`EXCLUSIONS`) and the known, documented divergences
+(:data:`KNOWN`). Every other difference is a mismatch, grouped by cause; the exit
+status is 1 when there is any (or a batch crashed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from compat_tests.fuzz.inputs import generate
+from compat_tests.hermetic import hermetic_argv, verify
+from compat_tests.peers import start_peers
+from compat_tests.tls_peers import start_tls_peers
+
+HERE = Path(__file__).resolve().parent
+BATCH_TIMEOUT = 300
+
+Record = dict[str, Any]
+Input = dict[str, Any]
+
+
+# -- PHP's own nondeterminism: fields that are not compared, and why ------------------
+
+
+def _unknown_transport(item: Input) -> bool:
+    if item["fn"] not in ("stream_socket_client", "stream_socket_server"):
+        return False
+    addr = item["args"][0] if item["args"] else None
+    if not (isinstance(addr, dict) and "s" in addr and "://" in addr["s"]):
+        return False
+    scheme = addr["s"].split("://", 1)[0]
+    return scheme not in {"tcp", "udp", "unix", "udg", "ssl", "tls", "tlsv1.0", "tlsv1.1",
+                          "tlsv1.2", "tlsv1.3"}  # fmt: skip
+
+
+def _unix_accept(item: Input) -> bool:
+    return item["fn"] == "@accept" and item["args"][0].get("s", "").startswith("unix://")
+
+
+def _drop_errno(rec: Record) -> None:
+    if rec["refs"]:
+        rec["refs"][0] = "<excluded>"
+
+
+def _drop_peer(rec: Record) -> None:
+    value = rec.get("value")
+    if isinstance(value, dict) and "array" in value:
+        value["array"] = [kv for kv in value["array"] if kv[0] != "peer"]
+
+
+_PORT = re.compile(r":\d+$")
+
+
+def _own_sockets(item: Input) -> bool:
+    return item["fn"] in ("@accept", "stream_socket_get_name")
+
+
+def _drop_ports(rec: Record) -> None:
+    def strip(v: Any) -> Any:
+        if isinstance(v, dict) and "s" in v:
+            return {"s": _PORT.sub(":<port>", v["s"])}
+        if isinstance(v, dict) and "array" in v:
+            return {"array": [[k, strip(x)] for k, x in v["array"]]}
+        return v
+
+    rec["value"] = strip(rec.get("value"))
+
+
+#: (name, applies to input, normalise a record, reason)
+EXCLUSIONS: list[tuple[str, Callable[[Input], bool], Callable[[Record], None], str]] = [
+    (
+        "errno of an unknown transport",
+        _unknown_transport,
+        _drop_errno,
+        "PHP never assigns the error code when no transport factory exists: $errno is "
+        "whatever the uninitialised stack slot held (php_stream_xport_create)",
+    ),
+    (
+        "unix accept peer name",
+        _unix_accept,
+        _drop_peer,
+        "PHP turns the peer address of an unnamed unix client into a name without "
+        "checking the returned length: the text depends on stale memory",
+    ),
+    (
+        "ephemeral port numbers",
+        _own_sockets,
+        _drop_ports,
+        "each side's own client and listening sockets get their own ports from the "
+        "kernel (the host part and the form are still compared)",
+    ),
+]
+
+
+def _pending_exception_warnings(php: Record, py: Record) -> bool:
+    """PHP cannot call the runner's user error handler while an exception is queued
+    (a TypeError for a bad context, the ValueError of an empty cafile), so it drops
+    the warnings that follow; phpstreams raises them, as PHP does without a handler.
+    True when that explains the whole difference."""
+    pw, yw = php.get("warnings") or [], py.get("warnings") or []
+    return (
+        bool(php.get("throw"))
+        and php.get("throw") == py.get("throw")
+        and (len(pw) < len(yw) and yw[: len(pw)] == pw)
+    )
+
+
+# -- known divergences (documented in compat_tests/divergences.py) --------------------
+
+_GARBAGE_MAX = re.compile(r"between 0 and \d+")
+
+
+def _has_resource_option(item: Input) -> bool:
+    return any('"res"' in json.dumps(a) and '"ctx"' in json.dumps(a) for a in item["args"])
+
+
+#: (name, applies to input, reason)
+KNOWN: list[tuple[str, Callable[[Input], bool], str]] = [
+    (
+        "resource-valued ssl options",
+        _has_resource_option,
+        "resource ids are not emulated (XFAIL tls_client/ssl_options_resource_values)",
+    ),
+]
+
+
+def _normalise(rec: Record) -> None:
+    """PHP 8.2 prints stack garbage as fsockopen's maximum timeout (see divergences.py)."""
+    if rec.get("throw"):
+        rec["throw"] = [rec["throw"][0], _GARBAGE_MAX.sub("between 0 and <max>", rec["throw"][1])]
+
+
+# -- running ------------------------------------------------------------------------
+
+
+def _run(argv: list[str], env: dict[str, str]) -> tuple[list[Record], str]:
+    # cwd: relative unix socket paths land in the private directory, not the checkout.
+    proc = subprocess.run(
+        hermetic_argv(argv),
+        env=env,
+        cwd=env["FUZZ_TMP"],
+        capture_output=True,
+        text=True,
+        timeout=BATCH_TIMEOUT,
+        check=False,
+    )
+    records = []
+    for line in proc.stdout.splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            return records, f"garbage on stdout: {line[:200]}"
+    problem = "" if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[-2000:]}"
+    return records, problem
+
+
+def _cause(item: Input, php: Record, py: Record) -> str:
+    """A short signature of a mismatch, so equal causes group together."""
+    fields = [k for k in ("value", "throw", "warnings", "refs") if php.get(k) != py.get(k)]
+
+    def gist(rec: Record) -> str:
+        if rec.get("throw"):
+            text = rec["throw"][1]
+        elif rec.get("warnings") != (php if rec is py else py).get("warnings"):
+            text = " | ".join(w[1] for w in rec.get("warnings", []))
+        else:
+            text = json.dumps(rec.get("value" if "value" in fields else "refs"))
+        text = re.sub(r"\d+", "N", text)
+        return re.sub(r"/tmp/\S+", "<tmp>", text)[:160]
+
+    return f"{item['fn']} [{','.join(fields)}] php: {gist(php)} || py: {gist(py)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m compat_tests.fuzz", description=__doc__)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--batch", type=int, default=500, help="inputs per process pair")
+    ap.add_argument("--budget", type=float, default=0, help="stop after this many seconds")
+    ap.add_argument("--php", default=shutil.which("php") or "php")
+    ap.add_argument("--show", type=int, default=2, help="examples printed per cause")
+    args = ap.parse_args(argv)
+
+    verify()  # fails loudly when lookups cannot be made hermetic
+    inputs = generate(args.seed, args.count)
+    started = time.monotonic()
+    counts: Counter[str] = Counter()
+    causes: dict[str, list[tuple[Input, Record, Record]]] = {}
+    crashed: list[str] = []
+    import phpstreams
+
+    root = str(Path(phpstreams.__file__).resolve().parent.parent)
+    with start_peers() as peers, tempfile.TemporaryDirectory(prefix="phpstreams-fuzz-") as tmp:
+        start_tls_peers(peers)
+        os.chmod(tmp, 0o755)
+        env = dict(os.environ)
+        env["COMPAT_PEERS"] = json.dumps(peers.env())
+        env["FUZZ_TMP"] = os.path.join(tmp, "socks")
+        os.mkdir(env["FUZZ_TMP"])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+        for start in range(0, len(inputs), args.batch):
+            if args.budget and time.monotonic() - started > args.budget:
+                counts["not run (budget)"] += len(inputs) - start
+                break
+            batch = inputs[start : start + args.batch]
+            path = os.path.join(tmp, "batch.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                f.writelines(json.dumps(item) + "\n" for item in batch)
+            php, php_problem = _run([args.php, "-n", str(HERE / "runner.php"), path], env)
+            py, py_problem = _run([sys.executable, "-m", "compat_tests.fuzz.runner", path], env)
+            for problem, side in ((php_problem, "php"), (py_problem, "python")):
+                if problem:
+                    crashed.append(f"batch at {start} ({side}): {problem}")
+            by_id = {r["id"]: r for r in py}
+            for item, php_rec in zip(batch, php, strict=False):
+                py_rec = by_id.get(item["id"])
+                if py_rec is None:
+                    counts["incomparable (python side missing)"] += 1
+                    continue
+                for name, applies, normalise, _ in EXCLUSIONS:
+                    if applies(item):
+                        normalise(php_rec)
+                        normalise(py_rec)
+                        counts[f"excluded field: {name}"] += 1
+                _normalise(php_rec)
+                _normalise(py_rec)
+                if _pending_exception_warnings(php_rec, py_rec):
+                    counts["excluded field: warnings while an exception is pending"] += 1
+                    py_rec["warnings"] = php_rec["warnings"]
+                fields = ("value", "throw", "warnings", "refs")
+                if all(php_rec.get(k) == py_rec.get(k) for k in fields):
+                    counts["identical"] += 1
+                    continue
+                known = next((n for n, applies, _ in KNOWN if applies(item)), None)
+                if known is not None:
+                    counts[f"known divergence: {known}"] += 1
+                    continue
+                counts["mismatch"] += 1
+                causes.setdefault(_cause(item, php_rec, py_rec), []).append((item, php_rec, py_rec))
+            missing = len(batch) - len(php)
+            if missing > 0:
+                counts["incomparable (php side missing)"] += missing
+
+    elapsed = time.monotonic() - started
+    print(f"seed {args.seed}, {args.count} inputs, {elapsed:.0f}s")
+    for key, n in sorted(counts.items()):
+        print(f"  {key}: {n}")
+    for name, _, _, reason in EXCLUSIONS:
+        print(f"  (excluded {name}: {reason})")
+    for name, _, reason in KNOWN:
+        print(f"  (known {name}: {reason})")
+    for cause, cases in sorted(causes.items(), key=lambda kv: -len(kv[1])):
+        print(f"\nMISMATCH x{len(cases)}: {cause}")
+        for item, php_rec, py_rec in cases[: args.show]:
+            print(f"  input:  {json.dumps(item)}")
+            for key in ("value", "throw", "warnings", "refs"):
+                if php_rec.get(key) != py_rec.get(key):
+                    print(f"  {key}:\n    php:    {json.dumps(php_rec.get(key))}")
+                    print(f"    python: {json.dumps(py_rec.get(key))}")
+    for problem in crashed:
+        print(f"\nCRASH {problem}")
+    return 1 if causes or crashed or any(k.startswith("incomparable") for k in counts) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Fuzz runner, Python side: the same records as ``runner.php``, from phpstreams.
+
+Usage: ``python -m compat_tests.fuzz.runner BATCH.jsonl`` with ``COMPAT_PEERS`` and
+``FUZZ_TMP`` set (the driver does this, inside the hermetic namespace).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import warnings
+from typing import Any
+
+import phpstreams as ps
+from compat_tests.prelude import enc
+
+PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
+TMP = os.environ["FUZZ_TMP"]
+PLACES = {
+    "@echo@": str(PEER["echo"]),
+    "@closed@": str(PEER["closed"]),
+    "@tls@": str(PEER["tls"]),
+    "@unix@": PEER["unix_echo"],
+    "@tmp@": TMP,
+    "@ca@": PEER["certs"]["ca"],
+    "@client@": PEER["certs"]["client"],
+}
+_FLOATS = {"INF": math.inf, "-INF": -math.inf, "NAN": math.nan}
+_open: list[Any] = []
+_warnings: list[list[Any]] = []
+
+
+def _show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+    level = getattr(category, "level", 0)
+    _warnings.append([level, str(message) if level else f"{category.__name__}: {message}"])
+
+
+def _places(text: str) -> str:
+    for key, value in PLACES.items():
+        text = text.replace(key, value)
+    return text
+
+
+def dec(v: Any) -> Any:
+    if v is None or isinstance(v, bool):
+        return v
+    if "i" in v:
+        return int(v["i"])
+    if "f" in v:
+        return _FLOATS[v["f"]] if v["f"] in _FLOATS else float(v["f"])
+    if "s" in v:
+        return _places(v["s"])
+    if "h" in v:
+        return bytes.fromhex(v["h"])
+    if "a" in v:
+        items = [(k, dec(x)) for k, x in v["a"]]
+        if all(k == n for n, (k, _) in enumerate(items)):
+            return [x for _, x in items]
+        return dict(items)
+    if "ctx" in v:
+        return ps.stream_context_create(dec(v["ctx"]))
+    if "res" in v:
+        if v["res"] == "echo":
+            stream = ps.stream_socket_client(f"tcp://127.0.0.1:{PEER['echo']}", None, None, 5)
+            ps.stream_set_blocking(stream, False)
+        else:
+            stream = ps.fopen("php://memory", "w+")
+            if v["res"] == "closed":
+                ps.fclose(stream)
+        _open.append(stream)
+        return stream
+    raise ValueError(f"bad value {v!r}")
+
+
+def accept_one(address: str, timeout: Any = None) -> dict[str, Any]:
+    errno, errstr = ps.Ref(), ps.Ref()
+    srv = ps.stream_socket_server(address, errno, errstr)
+    if not srv:
+        return {"server": False, "errno": errno.value, "errstr": errstr.value}
+    name = ps.stream_socket_get_name(srv, False)
+    target = address if address.startswith("unix://") else f"tcp://{name}"
+    c = ps.stream_socket_client(target, None, None, 5)
+    peer = ps.Ref("unset")
+    a = ps.stream_socket_accept(srv, timeout, peer)
+    out = {
+        "accepted": ps.is_resource(a),
+        "peer": peer.value,
+        "local": ps.stream_socket_get_name(a, False) if a else None,
+    }
+    ps.fclose(c)
+    if a:
+        ps.fclose(a)
+    ps.fclose(srv)
+    return out
+
+
+def run_one(item: dict[str, Any]) -> dict[str, Any]:
+    _warnings.clear()
+    _open.clear()
+    args: list[Any] = []
+    refs: list[int] = []
+    for n, a in enumerate(item["args"]):
+        if isinstance(a, dict) and "ref" in a:
+            refs.append(n)
+            args.append(ps.Ref(dec(a["ref"])))
+        else:
+            args.append(dec(a))
+    throw = None
+    value = None
+    try:
+        fn = accept_one if item["fn"] == "@accept" else getattr(ps, item["fn"])
+        value = fn(*args)
+    except (TypeError, ValueError) as exc:
+        throw = ["TypeError" if isinstance(exc, TypeError) else "ValueError", str(exc)]
+    except Exception as exc:  # noqa: BLE001 -- a crash is a finding: record it
+        throw = [f"python:{type(exc).__name__}", str(exc)]
+    record = {
+        "id": item["id"],
+        "value": enc(value),
+        "throw": throw,
+        "warnings": list(_warnings),
+        "refs": [enc(args[n].value) for n in refs],
+    }
+    for x in [value, *(value if isinstance(value, list) else []), *_open]:
+        if isinstance(x, ps.Stream) and not x.closed:
+            ps.fclose(x)
+    for name in os.listdir(TMP):
+        os.unlink(os.path.join(TMP, name))
+    return record
+
+
+def main(path: str) -> None:
+    warnings.simplefilter("always")
+    warnings.showwarning = _show
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                record = run_one(json.loads(line))
+                sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
