@@ -147,9 +147,9 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     n = arg_int(func, 2, "length", length, nullable=True)
     off = arg_int(func, 3, "offset", offset)
     assert off is not None
-    s = arg_stream(func, 1, "stream", res)
-    if n is not None and n < -1:
+    if n is not None and n < -1:  # checked before the resource is (streamsfuncs.c)
         raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1")
+    s = arg_stream(func, 1, "stream", res)
     if n == -1:
         n = None
     if off >= 0:
@@ -321,15 +321,19 @@ def socket_set_blocking(stream: Any, enable: bool) -> bool:
 
 
 @php_function
-def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
+def stream_set_timeout(stream: Any, seconds: int, microseconds: int = 0) -> bool:
     """PHP's ``stream_set_timeout()``: sets the read/write timeout and clears
-    ``timed_out``; False for streams without timeouts (memory)."""
-    func = "stream_set_timeout"
+    ``timed_out``; False for streams without timeouts (memory). ``microseconds`` is a
+    plain int: null is deprecated (and 0)."""
+    return _set_timeout("stream_set_timeout", stream, seconds, microseconds)
+
+
+def _set_timeout(func: str, stream: Any, seconds: Any, microseconds: Any) -> bool:
     res = arg_resource(func, 1, "stream", stream)
     sec = arg_int(func, 2, "seconds", seconds)
     assert sec is not None
     usec = 0
-    if microseconds is not None:
+    if microseconds != 0 or type(microseconds) is not int:
         u = arg_int(func, 3, "microseconds", microseconds)
         assert u is not None
         # C division and remainder truncate toward zero.
@@ -344,9 +348,9 @@ def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = Non
 
 
 @php_function
-def socket_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
-    """Alias of :func:`stream_set_timeout`."""
-    return stream_set_timeout(stream, seconds, microseconds)
+def socket_set_timeout(stream: Any, seconds: int, microseconds: int = 0) -> bool:
+    """Alias of :func:`stream_set_timeout` (PHP reports errors under this name)."""
+    return _set_timeout("socket_set_timeout", stream, seconds, microseconds)
 
 
 @php_function

@@ -100,9 +100,9 @@ SSL_OPTIONS: dict[str, list[Value]] = {
                False, arr(s("x")), i(5)],
     "capath": [s(""), s("/nonexistent"), s("@tmp@"), arr()],
     "peer_name": [s("localhost"), s("wrong.example"), s(""), s("local\0host"), arr(), i(1),
-                  None],
+                  None, {"res": "memory"}],
     "ciphers": [s("DEFAULT"), s("HIGH:!aNULL"), s("garbage"), s(""), arr(), s("RC4")],
-    "security_level": [i(0), i(1), i(2), i(6), i(-1), s("3"), s("x"), arr()],
+    "security_level": [i(0), i(1), i(2), i(6), i(-1), s("3"), s("x"), arr(), {"res": "memory"}],
     "verify_depth": [i(0), i(1), i(5), s("2"), i(-1)],
     "SNI_enabled": [True, False, s("0")],
     "capture_peer_cert": [True, False],
@@ -278,7 +278,10 @@ def stream_call(rng: random.Random) -> dict[str, Any]:
     read, so nothing can wait), with fuzzed arguments; sometimes on an odd "stream"."""
     fn = rng.choice(sorted(STREAM_CALLS))
     stream = {"res": "echo"} if rng.random() < 0.9 else odd(rng)
-    return {"fn": fn, "args": _trim(rng, [stream, *STREAM_CALLS[fn](rng)], 1)}
+    args = _trim(rng, [stream, *STREAM_CALLS[fn](rng)], 1)
+    if fn == "stream_socket_recvfrom" and len(args) == 4:
+        args[3] = {"ref": args[3]}  # $address is by reference: PHP passes a variable
+    return {"fn": fn, "args": args}
 
 
 KINDS: list[tuple[Callable[[random.Random], dict[str, Any]], int]] = [

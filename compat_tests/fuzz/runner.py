@@ -32,9 +32,16 @@ _open: list[Any] = []
 _warnings: list[list[Any]] = []
 
 
+def _json_text(text: str) -> str:
+    """What PHP's JSON_INVALID_UTF8_SUBSTITUTE makes of a binary string: U+FFFD for
+    each invalid byte."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
     level = getattr(category, "level", 0)
-    _warnings.append([level, str(message) if level else f"{category.__name__}: {message}"])
+    text = str(message) if level else f"{category.__name__}: {message}"
+    _warnings.append([level, _json_text(text)])
 
 
 def _places(text: str) -> str:
@@ -113,8 +120,8 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
         fn = accept_one if item["fn"] == "@accept" else getattr(ps, item["fn"])
         value = fn(*args)
     except (TypeError, ValueError) as exc:
-        throw = ["TypeError" if isinstance(exc, TypeError) else "ValueError", str(exc)]
-    except Exception as exc:  # noqa: BLE001 -- a crash is a finding: record it
+        throw = ["TypeError" if isinstance(exc, TypeError) else "ValueError", _json_text(str(exc))]
+    except Exception as exc:  # a crash is a finding: record it
         throw = [f"python:{type(exc).__name__}", str(exc)]
     record = {
         "id": item["id"],
