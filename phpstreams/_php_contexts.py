@@ -5,13 +5,14 @@ Layering rule: PHP-facing layer (see ``_php_sockets``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ._context import StreamContext
 from ._php_args import arg_resource, arg_string, php_function, type_error
 from ._php_runtime import RUNTIME
-from ._phpvalues import as_text, is_array
+from ._phpvalues import LONG_MAX, LONG_MIN, as_text, is_array
 from ._stream import Stream
 
 __all__ = [
@@ -33,13 +34,20 @@ def _items(array: Any) -> list[tuple[Any, Any]]:
     return list(enumerate(array))
 
 
+_INT_KEY = re.compile(r"(0|-?[1-9][0-9]*)\Z")
+
+
 def _key(key: Any) -> str | None:
-    """PHP array keys are strings or ints; only string keys name wrappers/options."""
-    if isinstance(key, str):
-        return key
+    """PHP array keys are strings or ints; only string keys name wrappers/options. A
+    string that is a canonical decimal integer ("0", "-5", not "05") is an int key in
+    PHP (ZEND_HANDLE_NUMERIC_STR), so it names nothing either."""
     if isinstance(key, bytes):
-        return as_text(key)
-    return None
+        key = as_text(key)
+    if not isinstance(key, str):
+        return None
+    if len(key) <= 20 and _INT_KEY.match(key) and LONG_MIN <= int(key) <= LONG_MAX:
+        return None
+    return key
 
 
 def _parse_options(ctx: StreamContext, options: Any) -> None:

@@ -52,13 +52,13 @@ def _unknown_transport(item: Input) -> bool:
     addr = item["args"][0] if item["args"] else None
     if not (isinstance(addr, dict) and "s" in addr and "://" in addr["s"]):
         return False
-    scheme = addr["s"].split("://", 1)[0]
-    return scheme not in {"tcp", "udp", "unix", "udg", "ssl", "tls", "tlsv1.0", "tlsv1.1",
-                          "tlsv1.2", "tlsv1.3"}  # fmt: skip
+    import phpstreams  # its transport list is PHP's (compat-tested)
+
+    return addr["s"].split("://", 1)[0] not in phpstreams.stream_get_transports()
 
 
 def _unix_accept(item: Input) -> bool:
-    return item["fn"] == "@accept" and item["args"][0].get("s", "").startswith("unix://")
+    return item["fn"] == "@accept" and str(item["args"][0].get("s", "")).startswith("unix://")
 
 
 def _drop_errno(rec: Record) -> None:

@@ -253,6 +253,25 @@ def server_accept(rng: random.Random) -> dict[str, Any]:
     return {"fn": "@accept", "args": [s(addr), timeout]}
 
 
+def context_create(rng: random.Random) -> dict[str, Any]:
+    """stream_context_create with odd shapes; the runners record the options (and
+    params) the context then holds."""
+    shape = rng.random()
+    if shape < 0.5:
+        opts = options(rng)
+    elif shape < 0.7:
+        opts = assoc({rng.choice(["ssl", "socket", "http", "0"]): odd(rng)})
+    elif shape < 0.85:
+        opts = arr(odd(rng))
+    else:
+        opts = odd(rng)
+    args = [opts]
+    if rng.random() < 0.3:
+        args.append(rng.choice([assoc({"notification": odd(rng)}), assoc({"options": opts}),
+                                assoc({"x": i(1)}), odd(rng)]))  # fmt: skip
+    return {"fn": "@context", "args": args}
+
+
 STREAM_CALLS: dict[str, Callable[[random.Random], list[Value]]] = {
     "fread": lambda r: [maybe_small(r, [i(1), i(8192), i(0), i(-1), s("10"), f("2.5")], 0.4)],
     "fgets": lambda r: [maybe_small(r, [i(1), i(2), i(100), i(0), None], 0.4)],
@@ -291,6 +310,7 @@ KINDS: list[tuple[Callable[[random.Random], dict[str, Any]], int]] = [
     (stream_socket_server, 15),
     (stream_call, 20),
     (server_accept, 5),
+    (context_create, 10),
 ]
 
 

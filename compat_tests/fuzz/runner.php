@@ -61,6 +61,11 @@ function accept_one(string $address, $timeout) {
     return $out;
 }
 
+function context_options(...$args) {
+    $ctx = stream_context_create(...$args);
+    return [stream_context_get_options($ctx), stream_context_get_params($ctx)];
+}
+
 foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
     $in = json_decode($line, true);
     $W = []; $OPEN = []; $args = []; $refs = [];
@@ -70,7 +75,11 @@ foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line)
     }
     $throw = null; $value = null;
     try {
-        $value = $in['fn'] === '@accept' ? accept_one(...$args) : $in['fn'](...$args);
+        $value = match ($in['fn']) {
+            '@accept' => accept_one(...$args),
+            '@context' => context_options(...$args),
+            default => $in['fn'](...$args),
+        };
     } catch (\Throwable $e) {
         $cls = $e instanceof \TypeError ? 'TypeError' : ($e instanceof \ValueError ? 'ValueError' : get_class($e));
         $throw = [$cls, $e->getMessage()];

@@ -103,6 +103,14 @@ def accept_one(address: str, timeout: Any = None) -> dict[str, Any]:
     return out
 
 
+def context_options(*args: Any) -> list[Any]:
+    ctx = ps.stream_context_create(*args)
+    return [ps.stream_context_get_options(ctx), ps.stream_context_get_params(ctx)]
+
+
+_SPECIAL = {"@accept": accept_one, "@context": context_options}
+
+
 def run_one(item: dict[str, Any]) -> dict[str, Any]:
     _warnings.clear()
     _open.clear()
@@ -117,7 +125,7 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
     throw = None
     value = None
     try:
-        fn = accept_one if item["fn"] == "@accept" else getattr(ps, item["fn"])
+        fn = _SPECIAL.get(item["fn"]) or getattr(ps, item["fn"])
         value = fn(*args)
     except (TypeError, ValueError) as exc:
         throw = ["TypeError" if isinstance(exc, TypeError) else "ValueError", _json_text(str(exc))]
