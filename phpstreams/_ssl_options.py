@@ -105,13 +105,14 @@ def protocol_bounds(method: int, min_opt: int, max_opt: int, *, has_ssl3: bool) 
     return lowest(flags), highest(flags)
 
 
-_URL_HOST = re.compile(r"(?:[^@/?#]*@)?([^:/?#@\[\]]*):(\d{1,5})(?=[/?#]|\Z)")
+_URL_HOST = re.compile(r"(?:[^@/?#]*@)?([^:/?#@]*):(\d{1,5})(?=[/?#]|\Z)")
 
 
 def url_name(address: str) -> str | None:
     """``php_openssl_get_url_name``: the host ``php_url_parse_ex`` finds in a transport
     address (``host:port[/...]``), trailing dots removed; None when there is none (a
-    bracketed IPv6 literal parses as a path, so it has no name)."""
+    bracketed IPv6 literal parses as a path, so it has no name; "[127.0.0.1]" has no
+    colon inside and is a name, brackets included)."""
     m = _URL_HOST.match(address)
     if m is None or int(m.group(2)) > 65535:
         return None
