@@ -11,6 +11,7 @@ import math
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import phpstreams as ps
@@ -108,7 +109,7 @@ def context_options(*args: Any) -> list[Any]:
     return [ps.stream_context_get_options(ctx), ps.stream_context_get_params(ctx)]
 
 
-_SPECIAL = {"@accept": accept_one, "@context": context_options}
+_SPECIAL: dict[str, Callable[..., Any]] = {"@accept": accept_one, "@context": context_options}
 
 
 def run_one(item: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
     throw = None
     value = None
     try:
-        fn = _SPECIAL.get(item["fn"]) or getattr(ps, item["fn"])
+        fn: Callable[..., Any] = _SPECIAL.get(item["fn"]) or getattr(ps, item["fn"])
         value = fn(*args)
     except (TypeError, ValueError) as exc:
         throw = ["TypeError" if isinstance(exc, TypeError) else "ValueError", _json_text(str(exc))]
