@@ -8,6 +8,7 @@ and translates their typed exceptions into PHP's contract.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import socket
@@ -544,10 +545,32 @@ def stream_socket_sendto(
     if not isinstance(s, SocketStream):
         return -1
     os_flags = socket_mod.MSG_OOB if flag_bits & _STREAM_OOB else 0
-    sent, err = s.sendto(payload, os_flags, sockaddr)
+    target_addr, err = _sendto_target(s.sock, sockaddr)
+    sent = -1
+    if not err:
+        sent, err = s.sendto(payload, os_flags, target_addr)
     if sent < 0:
         emit(E_WARNING, profile.msg("sendto_failed", reason=os.strerror(err)), func)
     return sent
+
+
+def _sendto_target(sock: socket.socket | None, sockaddr: object) -> tuple[object, int]:
+    """What the kernel makes of PHP's ``sendto(2)`` destination, for a Python socket
+    (which insists that the address match its family): ``(address, 0)`` or
+    ``(None, errno)``. Connected TCP ignores the destination; unix sockets refuse an
+    inet one; an IPv6 socket sends to an IPv4 address as v4-mapped."""
+    if sockaddr is None or sock is None or not isinstance(sockaddr, tuple):
+        return sockaddr, 0
+    ipv6_target = len(sockaddr) == 4
+    if sock.family == socket.AF_UNIX:
+        return None, errno.EISCONN if sock.type == socket.SOCK_STREAM else errno.EINVAL
+    if sock.type == socket.SOCK_STREAM:
+        return None, 0
+    if sock.family == socket.AF_INET and ipv6_target:
+        return None, errno.EAFNOSUPPORT
+    if sock.family == socket.AF_INET6 and not ipv6_target:
+        return (f"::ffff:{sockaddr[0]}", sockaddr[1], 0, 0), 0
+    return sockaddr, 0
 
 
 def _parse_network_address(text: str, func: str) -> object:

@@ -30,6 +30,7 @@ from ._php_args import (
 )
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
+from ._phpvalues import is_array
 from ._stream import MemoryStream, SocketStream, Stream
 
 __all__ = [
@@ -277,6 +278,13 @@ def stream_is_local(stream: Any) -> bool:
     if isinstance(getattr(stream, "resource_type", None), str):
         s = _stream(func, stream)
         return isinstance(s, MemoryStream)
+    # A mixed parameter: anything else is converted to a string (null silently,
+    # arrays with a warning).
+    if stream is None:
+        stream = ""
+    elif is_array(stream):
+        emit(E_WARNING, RUNTIME.profile.msg("array_to_string"))
+        stream = "Array"
     url = arg_string(func, 1, "stream", stream)
     assert url is not None
     if url.startswith("data:"):
@@ -526,6 +534,10 @@ def stream_select(
                 )
             timeout_ms = min(sec * 1000 + (u + 999) // 1000, 2**31 - 1)
     except ValueError as exc:
+        if errors and str(exc).startswith(f"{func}(): Argument #"):
+            # zend_argument_value_error does nothing while the TypeError of a bad
+            # array element is pending: that TypeError is what PHP throws.
+            raise TypeError(errors[-1]) from None
         if errors:
             raise exc from TypeError(errors[-1])
         raise

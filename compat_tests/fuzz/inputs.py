@@ -289,7 +289,41 @@ STREAM_CALLS: dict[str, Callable[[random.Random], list[Value]]] = {
     "stream_set_chunk_size": lambda r: [maybe_small(r, [i(1), i(0), i(8192), i(2**31)], 0.3)],
     "stream_get_meta_data": lambda r: [],
     "stream_socket_get_name": lambda r: [maybe_small(r, [True, False], 0.3)],
+    "stream_socket_sendto": lambda r: [maybe_small(r, [s("ping"), s("")], 0.3),
+                                       *([] if r.random() < 0.4 else [maybe_small(r, [i(0), i(1), i(2)], 0.3)]),
+                                       *([] if r.random() < 0.6 else [maybe_small(r, [s(""), s("127.0.0.1:@echo@"), s("[::1]:1"), s("x"), s("nonexistent.invalid:80")], 0.2)])],
+    "stream_socket_shutdown": lambda r: [maybe_small(r, [i(0), i(1), i(2), i(3), i(-1)], 0.3)],
+    "stream_set_read_buffer": lambda r: [maybe_small(r, [i(0), i(1), i(8192), i(-1)], 0.3)],
+    "stream_set_write_buffer": lambda r: [maybe_small(r, [i(0), i(1), i(8192), i(-1)], 0.3)],
+    "fputs": lambda r: [maybe_small(r, [s("x"), s("")], 0.3)],
+    "feof": lambda r: [],
+    "fgetc": lambda r: [],
+    "fflush": lambda r: [],
+    "stream_get_line": lambda r: [maybe_small(r, [i(0), i(1), i(10), i(-1)], 0.3),
+                                  *([] if r.random() < 0.5 else [maybe_small(r, [s("\n"), s(""), s("ab")], 0.3)])],
+    "stream_is_local": lambda r: [],
+    "stream_context_get_options": lambda r: [],
+    "fclose": lambda r: [],
+    # Only disabling: a handshake against the echo peer races with the echo of the
+    # ClientHello (whether the first non-blocking attempt sees it is timing).
+    "stream_socket_enable_crypto": lambda r: [r.choice([False, i(0), s(""), None]),
+                                              *([] if r.random() < 0.5 else [maybe_small(r, [i(9), i(0), None], 0.3)])],
 }  # fmt: skip
+
+
+def select_call(rng: random.Random) -> dict[str, Any]:
+    """stream_select over idle echo clients; the write set always holds one, so the
+    call returns at once whatever the timeout."""
+    read = {
+        "ref": rng.choice([arr({"res": "echo"}), arr(), None, arr({"res": "memory"}), odd(rng)])
+    }
+    write = {"ref": arr({"res": "echo"})}
+    except_ = {"ref": rng.choice([None, arr(), arr({"res": "echo"})])}
+    seconds = maybe_small(rng, [i(0), s("0"), None, i(-1), f("0.5"), s("abc"), i(1)], 0.2)
+    args = [read, write, except_, seconds]
+    if rng.random() < 0.5:
+        args.append(maybe_small(rng, [i(0), i(10), i(-1), None, i(2000000)], 0.2))
+    return {"fn": "stream_select", "args": args}
 
 
 def stream_call(rng: random.Random) -> dict[str, Any]:
@@ -311,6 +345,7 @@ KINDS: list[tuple[Callable[[random.Random], dict[str, Any]], int]] = [
     (stream_call, 20),
     (server_accept, 5),
     (context_create, 10),
+    (select_call, 5),
 ]
 
 
