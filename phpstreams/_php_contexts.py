@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._context import StreamContext
+from ._errors import E_DEPRECATED
 from ._php_args import arg_resource, arg_string, php_function, type_error
+from ._php_errors import emit
 from ._php_runtime import RUNTIME
 from ._phpvalues import LONG_MAX, LONG_MIN, as_text, is_array
 from ._stream import Stream
@@ -47,7 +49,13 @@ def _key(key: Any) -> str | None:
         return None
     if len(key) <= 20 and _INT_KEY.match(key) and LONG_MIN <= int(key) <= LONG_MAX:
         return None
-    return key
+    return _c_name(key)
+
+
+def _c_name(name: str) -> str:
+    """php_stream_context_set_option takes wrapper and option names as C strings: a
+    name ends at its first NUL."""
+    return name.split("\0", 1)[0]
 
 
 def _parse_options(ctx: StreamContext, options: Any) -> None:
@@ -145,6 +153,13 @@ def stream_context_set_option(
             )
         _parse_options(ctx, wrapper_or_options)
         return True
+    if wrapper_or_options is None:
+        emit(
+            E_DEPRECATED,
+            "Passing null to parameter #2 ($wrapper_or_options) of type array|string is deprecated",
+            func,
+        )
+        wrapper_or_options = ""
     if not isinstance(wrapper_or_options, str | bytes | int | float | bool):
         raise type_error(func, 2, "wrapper_or_options", "array|string", wrapper_or_options)
     wrapper = arg_string(func, 2, "wrapper_or_options", wrapper_or_options)
@@ -160,7 +175,8 @@ def stream_context_set_option(
             f"{func}(): Argument #4 ($value) must be provided when argument #2 "
             "($wrapper_or_options) is a string"
         )
-    ctx.set(wrapper, name, value)
+    assert wrapper is not None
+    ctx.set(_c_name(wrapper), _c_name(name), value)
     return True
 
 

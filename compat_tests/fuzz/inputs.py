@@ -215,6 +215,31 @@ def fsockopen(rng: random.Random) -> dict[str, Any]:
     return {"fn": "fsockopen", "args": _trim(rng, args, 1)}
 
 
+def pfsockopen(rng: random.Random) -> dict[str, Any]:
+    """As fsockopen; the persistent registry carries over between inputs of a batch,
+    the same way on both sides (each side runs the batch in order)."""
+    item = fsockopen(rng)
+    item["fn"] = "pfsockopen"
+    return item
+
+
+def context_set_option(rng: random.Random) -> dict[str, Any]:
+    """stream_context_set_option in both forms, then the options are recorded."""
+    base = {"ctx": options(rng)} if rng.random() < 0.8 else odd(rng)
+    if rng.random() < 0.5:
+        args = [
+            base,
+            rng.choice([s("ssl"), s("socket"), s(""), odd(rng)]),
+            rng.choice([s("verify_peer"), s("peer_name"), s(""), odd(rng)]),
+            odd(rng),
+        ]
+    else:
+        args = [base, rng.choice([options(rng), arr(), odd(rng)])]
+    if rng.random() < 0.1:
+        args = args[: rng.randrange(1, len(args))]
+    return {"fn": "@set_option", "args": args}
+
+
 def stream_socket_client(rng: random.Random) -> dict[str, Any]:
     args = [
         s(address(rng)) if rng.random() < 0.95 else odd(rng),
@@ -346,6 +371,8 @@ KINDS: list[tuple[Callable[[random.Random], dict[str, Any]], int]] = [
     (server_accept, 5),
     (context_create, 10),
     (select_call, 5),
+    (pfsockopen, 5),
+    (context_set_option, 5),
 ]
 
 

@@ -66,6 +66,11 @@ function context_options(...$args) {
     return [stream_context_get_options($ctx), stream_context_get_params($ctx)];
 }
 
+function set_option($ctx, ...$rest) {
+    $ok = stream_context_set_option($ctx, ...$rest);
+    return [$ok, stream_context_get_options($ctx)];
+}
+
 foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
     $in = json_decode($line, true);
     $W = []; $OPEN = []; $args = []; $refs = [];
@@ -78,6 +83,7 @@ foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line)
         $value = match ($in['fn']) {
             '@accept' => accept_one(...$args),
             '@context' => context_options(...$args),
+            '@set_option' => set_option(...$args),
             default => $in['fn'](...$args),
         };
     } catch (\Throwable $e) {

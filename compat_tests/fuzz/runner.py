@@ -39,6 +39,15 @@ def _json_text(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _json_keys(v: Any) -> Any:
+    """Array keys as PHP's JSON_INVALID_UTF8_SUBSTITUTE writes them (values are
+    already hex-encoded by ``enc`` when they are not UTF-8)."""
+    if isinstance(v, dict) and "array" in v:
+        return {"array": [[_json_text(k) if isinstance(k, str) else k, _json_keys(x)]
+                          for k, x in v["array"]]}  # fmt: skip
+    return v
+
+
 def _show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
     level = getattr(category, "level", 0)
     text = str(message) if level else f"{category.__name__}: {message}"
@@ -109,7 +118,16 @@ def context_options(*args: Any) -> list[Any]:
     return [ps.stream_context_get_options(ctx), ps.stream_context_get_params(ctx)]
 
 
-_SPECIAL: dict[str, Callable[..., Any]] = {"@accept": accept_one, "@context": context_options}
+def set_option(ctx: Any, *rest: Any) -> list[Any]:
+    ok = ps.stream_context_set_option(ctx, *rest)
+    return [ok, ps.stream_context_get_options(ctx)]
+
+
+_SPECIAL: dict[str, Callable[..., Any]] = {
+    "@accept": accept_one,
+    "@context": context_options,
+    "@set_option": set_option,
+}
 
 
 def run_one(item: dict[str, Any]) -> dict[str, Any]:
@@ -134,10 +152,10 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
         throw = [f"python:{type(exc).__name__}", str(exc)]
     record = {
         "id": item["id"],
-        "value": enc(value),
+        "value": _json_keys(enc(value)),
         "throw": throw,
         "warnings": list(_warnings),
-        "refs": [enc(args[n].value) for n in refs],
+        "refs": [_json_keys(enc(args[n].value)) for n in refs],
     }
     for x in [value, *(value if isinstance(value, list) else []), *_open]:
         if isinstance(x, ps.Stream) and not x.closed:
