@@ -1,0 +1,458 @@
+"""The pytest plugin: ``*.case`` files as tests, and fixtures for loopback peers.
+
+Loaded only on request -- ``pytest -p phpstreams.testing``, ``addopts = "-p
+phpstreams.testing"`` or ``pytest_plugins = ["phpstreams.testing"]`` in a top-level
+conftest -- never through an entry point, so it stays out of unrelated test runs.
+
+Options (command line, or the ini key in brackets):
+
+    --php=PATH                   [phpstreams_php]       PHP for the PHP side (default: php)
+    --phpstreams-profile=X.Y     [phpstreams_profile]   phpstreams profile for the Python
+                                                        side (default: the PHP's X.Y)
+    --phpstreams-registry=FILE   [phpstreams_registry]  the divergence registry
+                                 [phpstreams_case_root] case ids are paths below it
+                                                        (default: the rootdir)
+
+A case runs in ``php -n`` and in a fresh Python against the same session-wide peer set
+(:func:`phpstreams.testing.peers.start_peers` plus the TLS peers; add your own with the
+``pytest_phpstreams_peers(peers)`` hook). A mismatch fails with every differing field
+and both records; a registry entry makes the case a strict xfail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import _hookspecs
+from .cases import (
+    Case,
+    Registry,
+    Side,
+    compare,
+    load_case,
+    load_registry,
+    normalise,
+    php_version,
+    run_case,
+    run_php,
+    run_python,
+    show_records,
+)
+from .peers import Handler, Peers
+
+__all__ = [
+    "CaseFile",
+    "CaseItem",
+    "Endpoint",
+    "PHPRunner",
+    "pytest_addhooks",
+    "pytest_addoption",
+    "pytest_collect_file",
+    "pytest_configure",
+    "pytest_report_header",
+    "pytest_unconfigure",
+    "certificate_factory",
+    "compat_peers",
+    "loopback_peers",
+    "misbehaving_server",
+    "php_binary",
+    "php_runner",
+    "smtp_starttls_server",
+    "loopback_ca",
+    "loopback_certs",
+    "tls_server",
+]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(_hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("phpstreams", "phpstreams behaviour-diff cases")
+    group.addoption(
+        "--php",
+        dest="phpstreams_php",
+        metavar="PATH",
+        help="PHP binary for the PHP side of *.case files and php_runner (default: php)",
+    )
+    group.addoption(
+        "--phpstreams-profile",
+        dest="phpstreams_profile",
+        metavar="X.Y",
+        help="phpstreams profile for the Python side (default: the PHP binary's version)",
+    )
+    group.addoption(
+        "--phpstreams-registry",
+        dest="phpstreams_registry",
+        metavar="FILE",
+        help="divergence registry (a .py file defining XFAIL and NORMALISE)",
+    )
+    parser.addini("phpstreams_php", "PHP binary for the PHP side of *.case files", default="")
+    parser.addini("phpstreams_profile", "phpstreams profile for the Python side", default="")
+    parser.addini("phpstreams_registry", "divergence registry file (XFAIL, NORMALISE)", default="")
+    parser.addini("phpstreams_case_root", "case ids are paths below this directory", default="")
+
+
+# ---------------------------------------------------------------------------
+# session state
+
+
+@dataclass
+class _State:
+    config: pytest.Config
+    registry: Registry
+    case_root: Path
+    php: str | None
+    _peers: Peers | None = None
+    _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    _version: tuple[str, str] | None = None
+
+    def require_php(self) -> str:
+        if self.php is None:
+            pytest.fail(
+                "php was not found: the PHP side of a behaviour-diff case needs it "
+                "(--php=PATH or the phpstreams_php ini setting). Cases fail rather than skip.",
+                pytrace=False,
+            )
+        return self.php
+
+    def version(self) -> tuple[str, str]:
+        if self._version is None:
+            self._version = php_version(self.require_php())
+        return self._version
+
+    def profile(self) -> str:
+        profile = self.config.getoption("phpstreams_profile") or self.config.getini(
+            "phpstreams_profile"
+        )
+        return str(profile or self.version()[0])
+
+    def peers(self) -> Peers:
+        """The session's standard peer set, started on first use."""
+        if self._peers is None:
+            from .peers import start_peers
+            from .tls_peers import start_tls_peers
+
+            peers = self._stack.enter_context(start_peers())
+            start_tls_peers(peers)
+            self.config.hook.pytest_phpstreams_peers(peers=peers)
+            self._peers = peers
+        return self._peers
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def _ini_path(config: pytest.Config, value: str) -> Path:
+    base = config.inipath.parent if config.inipath else config.rootpath
+    return (base / value).resolve()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    registry_opt = config.getoption("phpstreams_registry")
+    registry_ini = config.getini("phpstreams_registry")
+    registry_path = (
+        Path(registry_opt).resolve()
+        if registry_opt
+        else (_ini_path(config, registry_ini) if registry_ini else None)
+    )
+    root_ini = config.getini("phpstreams_case_root")
+    case_root = _ini_path(config, root_ini) if root_ini else config.rootpath
+    php_name = config.getoption("phpstreams_php") or config.getini("phpstreams_php") or "php"
+    php = shutil.which(php_name)
+    config.stash[_STATE] = _State(config, load_registry(registry_path), case_root, php)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.close()
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    state = config.stash[_STATE]
+    if state.php is None:
+        return ["phpstreams.testing: php NOT FOUND (behaviour-diff cases will fail)"]
+    full = state.version()[1]
+    registry = state.registry.path or "none"
+    return [
+        f"phpstreams.testing: php {state.php} -> {full}; profile {state.profile()}; "
+        f"registry {registry}"
+    ]
+
+
+# ---------------------------------------------------------------------------
+# *.case files
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile | None:
+    if file_path.suffix == ".case":
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFile(pytest.File):
+    def collect(self) -> Iterator[CaseItem]:
+        state = self.config.stash[_STATE]
+        case = load_case(self.path, state.case_root)
+        item = CaseItem.from_parent(self, name=case.id, case=case)
+        reason = state.registry.xfail.get(case.id)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(reason=reason, strict=True, run=True))
+        yield item
+
+
+class CaseMismatch(Exception):
+    """The records differ: the report text."""
+
+
+class CaseItem(pytest.Item):
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        state = self.config.stash[_STATE]
+        php = state.require_php()
+        profile = state.profile()
+        peers_env = state.peers().env()
+        rules = state.registry.normalise.get(self.case.id, [])
+        with tempfile.TemporaryDirectory(prefix="phpstreams-case-") as tmp:
+            result = run_case(self.case, peers_env, Path(tmp), php, profile=profile)
+        normalise(rules, result.php.records)
+        normalise(rules, result.py.records)
+        mismatches = compare(result.php.records, result.py.records)
+        if not result.php.records:
+            mismatches.insert(0, "the PHP side produced no records")
+        if mismatches:
+            raise CaseMismatch(self._report(mismatches, result.php, result.py))
+
+    def _report(self, mismatches: list[str], php: Side, py: Side) -> str:
+        lines = [f"{self.case.id}: {self.case.title}", *mismatches]
+        lines += ["", "php records:", show_records(php.records)]
+        lines += ["python records:", show_records(py.records)]
+        if py.stderr.strip():
+            lines += ["--- python stderr ---", py.stderr[-3000:]]
+        if php.stderr.strip():
+            lines += ["--- php stderr ---", php.stderr[-2000:]]
+        return "\n".join(lines)
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        if isinstance(excinfo.value, CaseMismatch):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"case {self.case.id}"
+
+
+# ---------------------------------------------------------------------------
+# fixtures
+
+
+@pytest.fixture(scope="session")
+def php_binary(pytestconfig: pytest.Config) -> str:
+    """The PHP binary (``--php``); the test fails, never skips, when there is none."""
+    return pytestconfig.stash[_STATE].require_php()
+
+
+@pytest.fixture(scope="session")
+def compat_peers(pytestconfig: pytest.Config) -> dict[str, Any]:
+    """The standard peer set the cases get as ``PEER`` (ports, paths, ``certs``)."""
+    return pytestconfig.stash[_STATE].peers().env()
+
+
+class PHPRunner:
+    """Runs inline PHP snippets (and Python ports) with the case preludes."""
+
+    def __init__(self, php: str, peers_env: Mapping[str, Any], workdir: Path, profile: str):
+        self.php = php
+        self.peers_env = peers_env
+        self.workdir = workdir
+        self.profile = profile
+
+    def run(self, code: str) -> Side:
+        """``code`` (no ``<?php``) in ``php -n``: ``rec()``, ``step()``, ``$PEER`` work."""
+        return run_php(code, self.peers_env, self.workdir, self.php)
+
+    def records(self, code: str) -> list[dict[str, Any]]:
+        """The records of ``code`` without the ``__php``/``__end`` bookends."""
+        side = self.run(code)
+        return [r for r in side.records if r["label"] not in ("__php", "__end")]
+
+    def compare(self, php_code: str, py_code: str) -> list[str]:
+        """Both snippets against the same peers; the differences (empty: identical)."""
+        php_side = self.run(php_code)
+        py_side = run_python(py_code, self.peers_env, self.workdir, profile=self.profile)
+        return compare(php_side.records, py_side.records)
+
+
+@pytest.fixture
+def php_runner(pytestconfig: pytest.Config, tmp_path: Path) -> PHPRunner:
+    """Run inline PHP snippets (``runner.records("rec('x', 1);")``) against the peers."""
+    state = pytestconfig.stash[_STATE]
+    return PHPRunner(state.require_php(), state.peers().env(), tmp_path, state.profile())
+
+
+@pytest.fixture
+def loopback_peers() -> Iterator[Peers]:
+    """An empty :class:`Peers` for this test: ``port = loopback_peers.tcp("name", handler)``."""
+    with Peers() as peers:
+        yield peers
+
+
+@pytest.fixture(scope="session")
+def certificate_factory(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A :class:`phpstreams.testing.certs.CertificateFactory` writing to a session
+    temp directory (needs ``cryptography``: ``pip install phpstreams[testing]``)."""
+    from .certs import CertificateFactory
+
+    return CertificateFactory(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture(scope="session")
+def loopback_ca(certificate_factory: Any) -> Any:
+    """A root CA: ``loopback_ca.cafile``, ``loopback_ca.issue("localhost", ...)``."""
+    return certificate_factory.ca("loopback_ca")
+
+
+@dataclass(frozen=True)
+class LoopbackCerts:
+    """The default server and client credentials from :func:`loopback_ca`."""
+
+    cafile: str
+    server: Any  # Credential for localhost, 127.0.0.1, ::1
+    client: Any  # Credential for client@phpstreams.test
+
+
+@pytest.fixture(scope="session")
+def loopback_certs(loopback_ca: Any) -> LoopbackCerts:
+    server = loopback_ca.issue("localhost", "127.0.0.1", "::1", name="server")
+    client = loopback_ca.issue("client@phpstreams.test", name="client")
+    return LoopbackCerts(loopback_ca.cafile, server, client)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A listening loopback peer: ``url("tls")`` -> ``"tls://127.0.0.1:PORT"``."""
+
+    host: str
+    port: int
+    cafile: str | None = None
+
+    @property
+    def address(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def url(self, scheme: str = "tcp") -> str:
+        return f"{scheme}://{self.address}"
+
+
+@pytest.fixture
+def tls_server(loopback_peers: Peers, loopback_certs: LoopbackCerts) -> Callable[..., Endpoint]:
+    """Start TLS servers: ``tls_server(versions="1.2", alpn=["h2"], sni={"a.test": pem},
+    client_ca=cafile, cert=pem, handler=tls_handler, host="127.0.0.1")``. The default
+    certificate is ``loopback_certs.server``; the default handler the control protocol."""
+    from .tls_peers import server_context, tls_control
+
+    def start(
+        *,
+        cert: str | None = None,
+        versions: Any = None,
+        alpn: list[str] | None = None,
+        sni: dict[str, str] | None = None,
+        client_ca: str | None = None,
+        handler: Callable[[Any], Handler] | None = None,
+        host: str = "127.0.0.1",
+    ) -> Endpoint:
+        ctx = server_context(
+            cert or loopback_certs.server.pem,
+            versions=versions,
+            alpn=alpn,
+            sni=sni,
+            client_ca=client_ca,
+        )
+        port = loopback_peers.tcp(
+            f"tls{len(loopback_peers.info)}", (handler or tls_control)(ctx), host
+        )
+        return Endpoint(host, port, loopback_certs.cafile)
+
+    return start
+
+
+@pytest.fixture
+def smtp_starttls_server(loopback_peers: Peers, loopback_certs: LoopbackCerts) -> Endpoint:
+    """An SMTP server offering STARTTLS (certificate ``loopback_certs.server``)."""
+    from .tls_peers import server_context, smtp_starttls
+
+    port = loopback_peers.tcp("smtp_tls", smtp_starttls(server_context(loopback_certs.server.pem)))
+    return Endpoint("127.0.0.1", port, loopback_certs.cafile)
+
+
+#: The kinds :func:`misbehaving_server` starts.
+MISBEHAVIOURS = (
+    "refused",
+    "reset_on_accept",
+    "reset_after_client_hello",
+    "reset_after_server_hello",
+    "reset_after_handshake",
+    "silent",
+    "plaintext",
+    "half_record",
+    "slow_body",
+    "tls_slow_body",
+)
+
+
+@pytest.fixture
+def misbehaving_server(
+    loopback_peers: Peers, loopback_certs: LoopbackCerts
+) -> Callable[..., Endpoint]:
+    """Start a peer that misbehaves: ``misbehaving_server("reset_after_server_hello")``.
+
+    Kinds: ``refused`` (bound, not listening), ``reset_on_accept``,
+    ``reset_after_client_hello``, ``reset_after_server_hello``, ``reset_after_handshake``,
+    ``silent`` (accepts, never answers), ``plaintext`` (answers a ClientHello in
+    plaintext), ``half_record`` (half a TLS record, then nothing), ``slow_body`` and
+    ``tls_slow_body`` (``body`` one byte per ``interval`` seconds, plain or over TLS)."""
+    from . import peers as plain
+    from . import tls_peers as tls
+
+    def start(kind: str, *, body: bytes = b"x" * 32, interval: float = 0.01) -> Endpoint:
+        ctx = tls.server_context(loopback_certs.server.pem)
+        name = f"{kind}{len(loopback_peers.info)}"
+        handlers: dict[str, Callable[[], Handler]] = {
+            "reset_on_accept": lambda: plain.reset_now,
+            "reset_after_client_hello": lambda: tls.reset_after_client_hello,
+            "reset_after_server_hello": lambda: tls.reset_after_server_hello(ctx),
+            "reset_after_handshake": lambda: tls.reset_after_handshake(ctx),
+            "silent": lambda: plain.silent,
+            "plaintext": lambda: tls.plaintext_reply,
+            "half_record": lambda: tls.half_record,
+            "slow_body": lambda: plain.slow_body(body, interval=interval),
+            "tls_slow_body": lambda: tls.tls_handler(ctx, plain.slow_body(body, interval=interval)),
+        }
+        if kind == "refused":
+            loopback_peers.closed_port(name)
+            port = int(loopback_peers.info[name])
+        elif kind in handlers:
+            port = loopback_peers.tcp(name, handlers[kind]())
+        else:
+            raise ValueError(f"unknown misbehaviour {kind!r}; known: {', '.join(MISBEHAVIOURS)}")
+        return Endpoint("127.0.0.1", port, loopback_certs.cafile)
+
+    return start

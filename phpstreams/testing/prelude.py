@@ -1,0 +1,135 @@
+"""Case prelude (Python side): the same records as prelude.php, from the port.
+
+The case's ``--PY--`` section runs with ``from phpstreams import *`` plus ``PEER``,
+``rec``, ``step`` and ``until`` in scope.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import phpstreams
+from phpstreams import PHPDiagnostic
+
+PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
+_pending: list[list[Any]] = []
+
+
+def _show(
+    message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    if isinstance(category, type) and issubclass(category, PHPDiagnostic):
+        _pending.append([category.level, str(message)])
+    else:  # a Python warning that is not PHP's: keep it visible in the record
+        _pending.append([0, f"{category.__name__}: {message}"])
+
+
+warnings.simplefilter("always")
+warnings.showwarning = _show
+
+
+def _text(b: bytes) -> dict[str, str]:
+    try:
+        return {"s": b.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"hex": b.hex()}
+
+
+def enc(v: Any) -> Any:
+    if v is None or isinstance(v, bool | int):
+        return v
+    if isinstance(v, float):
+        from phpstreams._phpvalues import php_float_repr
+
+        text = php_float_repr(v)
+        # var_export always shows a fraction: 1.0, 100.0
+        if text.lstrip("-").isdigit():
+            text += ".0"
+        return {"float": text}
+    if isinstance(v, str):
+        return _text(v.encode("utf-8", "surrogateescape"))
+    if isinstance(v, bytes | bytearray):
+        return _text(bytes(v))
+    if isinstance(v, Mapping):
+        return {"array": [[k, enc(x)] for k, x in v.items()]}
+    if isinstance(v, list | tuple):
+        return {"array": [[i, enc(x)] for i, x in enumerate(v)]}
+    rtype = getattr(v, "resource_type", None)
+    if isinstance(rtype, str):
+        return {"resource": rtype}
+    php_class = getattr(v, "php_class", None)
+    if isinstance(php_class, str):
+        return {"object": php_class}
+    return {"unknown": type(v).__name__}
+
+
+def _emit(label: str, value: Any, throw: Any) -> None:
+    global _pending
+    w, _pending = _pending, []
+    sys.stdout.write(json.dumps({"label": label, "value": value, "warnings": w, "throw": throw}))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def rec(label: str, value: Any) -> None:
+    """Record a value (and the warnings raised since the previous record)."""
+    _emit(label, enc(value), None)
+
+
+def step(label: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn``, recording its result or the TypeError/ValueError it raises."""
+    try:
+        v = fn()
+    except (TypeError, ValueError) as e:
+        _emit(
+            label,
+            None,
+            [
+                type(e).__name__
+                if type(e) in (TypeError, ValueError)
+                else ("TypeError" if isinstance(e, TypeError) else "ValueError"),
+                str(e),
+            ],
+        )
+        return None
+    rec(label, v)
+    return v
+
+
+def until(fn: Callable[[], Any], while_: Any = b"") -> Any:
+    """Poll ``fn`` until it returns something other than ``while_`` (bounded)."""
+    v = fn()
+    for _ in range(2000):
+        if v != while_ or type(v) is not type(while_):
+            return v
+        time.sleep(0.001)
+        v = fn()
+    return v
+
+
+def run(source: str, filename: str) -> None:
+    from phpstreams._php_runtime import RUNTIME
+
+    profile = os.environ.get("PHPSTREAMS_PROFILE")
+    if profile:  # the PHP version the other side runs (the plugin's --php)
+        phpstreams.use_profile(profile)
+    _emit("__php", enc(RUNTIME.profile.version), None)
+    namespace: dict[str, Any] = {"__name__": "__compat__"}
+    exec("from phpstreams import *", namespace)
+    namespace.update(PEER=PEER, rec=rec, step=step, until=until, phpstreams=phpstreams)
+    try:
+        exec(compile(source, filename, "exec"), namespace)
+    finally:
+        _emit("__end", None, None)
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8") as f:
+        code = f.read()
+    run(code, sys.argv[1])
