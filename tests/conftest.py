@@ -33,6 +33,9 @@ from phpstreams import Ref, error_clear_last, stream_socket_client
 from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import SocketStream
 
+#: The shared loopback peers and certificate fixtures (tls_server, misbehaving_server...).
+pytest_plugins = ["phpstreams.testing"]
+
 #: Upper bound for anything a test waits on; far above what loopback needs.
 WAIT = 5
 

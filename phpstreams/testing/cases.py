@@ -195,11 +195,14 @@ def run_php(
     php: str = "php",
     *,
     timeout: float = TIMEOUT,
+    env: Mapping[str, str] | None = None,
 ) -> Side:
-    """Run a PHP snippet (no ``<?php``) with the prelude: ``rec``/``step``/``$PEER``."""
+    """Run a PHP snippet (no ``<?php``) with the prelude: ``rec``/``step``/``$PEER``.
+    ``env`` replaces the environment :func:`case_env` makes."""
     php_file = workdir / "case.php"
     php_file.write_text(f"<?php\nrequire {json.dumps(str(PHP_PRELUDE))};\n{code}", "utf-8")
-    return _run(php_command(php, php_file), case_env(peers_env), workdir, timeout)
+    env = dict(env) if env is not None else case_env(peers_env)
+    return _run(php_command(php, php_file), env, workdir, timeout)
 
 
 def run_python(
@@ -209,12 +212,14 @@ def run_python(
     *,
     profile: str | None = None,
     timeout: float = TIMEOUT,
+    env: Mapping[str, str] | None = None,
 ) -> Side:
     """Run a Python port in a fresh interpreter with the prelude."""
     py_file = workdir / "case.py"
     py_file.write_text(code, "utf-8")
     cmd = [sys.executable, str(PY_PRELUDE), str(py_file)]
-    return _run(cmd, case_env(peers_env, profile), workdir, timeout)
+    env = dict(env) if env is not None else case_env(peers_env, profile)
+    return _run(cmd, env, workdir, timeout)
 
 
 def run_case(

@@ -204,8 +204,9 @@ def reset_after_client_hello(conn: socket.socket) -> None:
 
 
 def reset_after_server_hello(ctx: ssl.SSLContext) -> Handler:
-    """Answer the ClientHello with the server's first flight, then reset: the client
-    fails mid-handshake, after it saw the server's certificate (TLS 1.3: encrypted)."""
+    """Answer the ClientHello with the ServerHello record alone, then reset: the client
+    fails mid-handshake, waiting for the rest of the server's flight. (OpenSSL writes
+    each handshake message as its own record, so the first record is the ServerHello.)"""
 
     def handler(conn: socket.socket) -> None:
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
@@ -216,7 +217,8 @@ def reset_after_server_hello(ctx: ssl.SSLContext) -> Handler:
         incoming.write(hello)
         with contextlib.suppress(ssl.SSLWantReadError, ssl.SSLError):
             tls.do_handshake()
-        conn.sendall(outgoing.read())
+        flight = outgoing.read()
+        conn.sendall(flight[: 5 + int.from_bytes(flight[3:5], "big")])
         _rst(conn)
 
     return handler

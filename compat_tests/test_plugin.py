@@ -1,0 +1,108 @@
+"""``pytest -p phpstreams.testing`` in a user's own project, against real PHP: two
+``.case`` files and a divergence registry give one pass and one strict xfail; a case
+that starts matching PHP while registered fails the run (strict)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import phpstreams
+
+PASSING = """--TEST--
+A refused connect: false, errno 111, one warning
+--PHP--
+$fp = stream_socket_client("tcp://127.0.0.1:{$PEER['closed']}", $errno, $errstr, 2);
+rec('connect', $fp);
+rec('errno', $errno);
+rec('errstr', $errstr);
+--PY--
+errno, errstr = Ref(), Ref()
+fp = stream_socket_client(f"tcp://127.0.0.1:{PEER['closed']}", errno, errstr, 2)
+rec('connect', fp)
+rec('errno', errno.value)
+rec('errstr', errstr.value)
+"""
+
+DIVERGING = """--TEST--
+The port words its greeting differently (an accepted divergence)
+--PHP--
+$fp = stream_socket_client("tcp://127.0.0.1:{$PEER['echo']}", $errno, $errstr, 2);
+fwrite($fp, "hello from php\\n");
+rec('echo', fgets($fp));
+--PY--
+fp = stream_socket_client(f"tcp://127.0.0.1:{PEER['echo']}", None, None, 2)
+fwrite(fp, "hello from python\\n")
+rec('echo', fgets(fp))
+"""
+
+REGISTRY = """XFAIL = {
+    "net/greeting": "the port says hello its own way",
+}
+"""
+
+
+def make_project(root: Path, registry: str = REGISTRY) -> None:
+    (root / "cases" / "net").mkdir(parents=True)
+    (root / "cases" / "net" / "refused.case").write_text(PASSING)
+    (root / "cases" / "net" / "greeting.case").write_text(DIVERGING)
+    (root / "divergences.py").write_text(registry)
+    (root / "pytest.ini").write_text(
+        "[pytest]\nphpstreams_case_root = cases\nphpstreams_registry = divergences.py\n"
+    )
+
+
+def run_pytest(root: Path, php_binary: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(phpstreams.__file__).resolve().parent.parent)
+    env.pop("PYTEST_ADDOPTS", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    cmd = [sys.executable, "-m", "pytest", "-p", "phpstreams.testing", "-p", "no:cacheprovider"]
+    cmd += ["-rxXf", f"--php={php_binary}", *args]
+    return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_user_project_one_pass_one_strict_xfail(tmp_path: Path, php_binary: str) -> None:
+    make_project(tmp_path)
+    proc = run_pytest(tmp_path, php_binary, "-v")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "cases/net/refused.case::net/refused PASSED" in out
+    assert "cases/net/greeting.case::net/greeting XFAIL" in out
+    assert "the port says hello its own way" in out
+    assert "1 passed, 1 xfailed" in out
+    assert f"phpstreams.testing: php {php_binary} -> 8.2." in out
+
+
+def test_unregistered_divergence_shows_both_records(tmp_path: Path, php_binary: str) -> None:
+    make_project(tmp_path, registry="XFAIL = {}\n")
+    proc = run_pytest(tmp_path, php_binary)
+    out = proc.stdout
+    assert proc.returncode == 1, out
+    assert "1 failed, 1 passed" in out
+    assert "step 'echo': value differs" in out
+    assert '    php:    {"s": "hello from php\\n"}' in out
+    assert '    python: {"s": "hello from python\\n"}' in out
+    assert "php records:" in out and "python records:" in out
+
+
+def test_registered_case_that_matches_fails_strictly(tmp_path: Path, php_binary: str) -> None:
+    make_project(tmp_path, registry='XFAIL = {"net/refused": "believed to differ"}\n')
+    proc = run_pytest(tmp_path, php_binary, "-k", "refused")
+    assert proc.returncode == 1, proc.stdout
+    assert "[XPASS(strict)] believed to differ" in proc.stdout
+
+
+def test_php_runner_fixture(tmp_path: Path, php_binary: str) -> None:
+    (tmp_path / "test_snippets.py").write_text(
+        "def test_snippet(php_runner):\n"
+        "    records = php_runner.records(\"rec('sum', 1 + 2); rec('v', PHP_MAJOR_VERSION);\")\n"
+        "    assert [(r['label'], r['value']) for r in records] == [('sum', 3), ('v', 8)]\n"
+        "    assert php_runner.compare(\"rec('x', strtoupper('a'));\", \"rec('x', 'A')\") == []\n"
+        "    assert php_runner.compare(\"rec('x', 1);\", \"rec('x', 2)\") != []\n"
+    )
+    proc = run_pytest(tmp_path, php_binary)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
