@@ -386,6 +386,8 @@ class Peers:
             _, writable, _ = select.select([], [c], [], 0.3)
             if not writable:
                 break
+        else:
+            raise RuntimeError("could not fill the accept queue of a listen(0) socket")
 
     def env(self) -> dict[str, Any]:
         return dict(self.info)

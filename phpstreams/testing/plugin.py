@@ -61,6 +61,7 @@ __all__ = [
     "pytest_unconfigure",
     "certificate_factory",
     "compat_peers",
+    "echo_server",
     "loopback_peers",
     "misbehaving_server",
     "php_binary",
@@ -358,8 +359,21 @@ class Endpoint:
     def address(self) -> str:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
+    @property
+    def uri(self) -> str:
+        """``tcp://host:port``."""
+        return self.url("tcp")
+
     def url(self, scheme: str = "tcp") -> str:
         return f"{scheme}://{self.address}"
+
+
+@pytest.fixture
+def echo_server(loopback_peers: Peers) -> Endpoint:
+    """A TCP echo server on 127.0.0.1 (closes its side at the client's EOF)."""
+    from .peers import echo
+
+    return Endpoint("127.0.0.1", loopback_peers.tcp(f"echo{len(loopback_peers.info)}", echo))
 
 
 @pytest.fixture
@@ -406,6 +420,7 @@ def smtp_starttls_server(loopback_peers: Peers, loopback_certs: LoopbackCerts) -
 #: The kinds :func:`misbehaving_server` starts.
 MISBEHAVIOURS = (
     "refused",
+    "blackhole",
     "reset_on_accept",
     "reset_after_client_hello",
     "reset_after_server_hello",
@@ -424,7 +439,8 @@ def misbehaving_server(
 ) -> Callable[..., Endpoint]:
     """Start a peer that misbehaves: ``misbehaving_server("reset_after_server_hello")``.
 
-    Kinds: ``refused`` (bound, not listening), ``reset_on_accept``,
+    Kinds: ``refused`` (bound, not listening), ``blackhole`` (accept queue full:
+    connects time out), ``reset_on_accept``,
     ``reset_after_client_hello``, ``reset_after_server_hello``, ``reset_after_handshake``,
     ``silent`` (accepts, never answers), ``plaintext`` (answers a ClientHello in
     plaintext), ``half_record`` (half a TLS record, then nothing), ``slow_body`` and
@@ -448,6 +464,9 @@ def misbehaving_server(
         }
         if kind == "refused":
             loopback_peers.closed_port(name)
+            port = int(loopback_peers.info[name])
+        elif kind == "blackhole":
+            loopback_peers.blackhole(name)
             port = int(loopback_peers.info[name])
         elif kind in handlers:
             port = loopback_peers.tcp(name, handlers[kind]())
