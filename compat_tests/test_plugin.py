@@ -106,3 +106,46 @@ def test_php_runner_fixture(tmp_path: Path, php_binary: str) -> None:
     proc = run_pytest(tmp_path, php_binary)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+def test_conftest_adds_peers_through_the_hook(tmp_path: Path, php_binary: str) -> None:
+    """``pytest_phpstreams_peers`` adds a peer every case sees in ``PEER``."""
+    (tmp_path / "conftest.py").write_text(
+        "def _banner(conn):\n"
+        "    conn.sendall(b'hello from my peer\\n')\n"
+        "\n"
+        "def pytest_phpstreams_peers(peers):\n"
+        "    peers.tcp('banner', _banner)\n"
+    )
+    (tmp_path / "banner.case").write_text(
+        "--TEST--\nA peer of the user's own\n--PHP--\n"
+        "$fp = fsockopen('127.0.0.1', $PEER['banner']);\nrec('line', fgets($fp));\n"
+        "--PY--\nfp = fsockopen('127.0.0.1', PEER['banner'])\nrec('line', fgets(fp))\n"
+    )
+    proc = run_pytest(tmp_path, php_binary, "-v")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "banner.case::banner PASSED" in proc.stdout
+
+
+def test_a_php_without_a_profile_fails_clearly(tmp_path: Path, php_binary: str) -> None:
+    make_project(tmp_path)
+    proc = run_pytest(tmp_path, php_binary, "--phpstreams-profile=7.4", "-k", "refused")
+    assert proc.returncode == 1, proc.stdout
+    assert "phpstreams has no profile '7.4'" in proc.stdout
+    assert "known: 8.2" in proc.stdout
+
+
+def test_demo_matches_php(php_binary: str) -> None:
+    """``phpstreams demo`` runs its scenarios on the shared peers, identical to PHP."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(phpstreams.__file__).resolve().parent.parent)
+    proc = subprocess.run(
+        [sys.executable, "-m", "phpstreams", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "all scenarios identical to PHP" in proc.stdout

@@ -28,7 +28,7 @@ STARTTLS = ("smtp", "imap", "pop3", "ftp")
 
 # Both programs read PROBE_URL, PROBE_CONTEXT (JSON), PROBE_STARTTLS, PROBE_TIMEOUT.
 # STARTTLS dialogues: send a line, read lines until one matches the end pattern (50 at
-# most); each exchanged line is recorded with "C: "/"S: ".
+# most; each read bounded by the timeout); each exchanged line is recorded with "C: "/"S: ".
 PHP_PROBE = r"""
 $url = getenv('PROBE_URL');
 $options = json_decode(getenv('PROBE_CONTEXT'), true);
@@ -43,7 +43,10 @@ rec('errstr', $errstr);
 function probe_read($fp, string $end, array &$log): void {
     for ($i = 0; $i < 50; $i++) {
         $line = fgets($fp, 8192);
-        if ($line === false) { $log[] = 'S: <eof>'; return; }
+        if ($line === false) {
+            $log[] = stream_get_meta_data($fp)['timed_out'] ? 'S: <timed out>' : 'S: <eof>';
+            return;
+        }
         $log[] = 'S: ' . rtrim($line, "\r\n");
         if (preg_match($end, $line)) return;
     }
@@ -54,6 +57,7 @@ function probe_send($fp, string $line, array &$log): void {
 }
 $connected = $fp !== false;
 if ($fp !== false && $starttls !== '') {
+    stream_set_timeout($fp, (int) $timeout, (int) (fmod($timeout, 1) * 1e6));
     $log = [];
     $dialogues = [
         'smtp' => ['/^\d{3} /', ['EHLO phpstreams.probe', 'STARTTLS']],
@@ -93,7 +97,7 @@ rec('connected', $connected);
 """
 
 PY_PROBE = r"""
-import json, os, re, time
+import json, math, os, re, time
 url = os.environ['PROBE_URL']
 options = json.loads(os.environ['PROBE_CONTEXT'])
 starttls = os.environ['PROBE_STARTTLS']
@@ -113,7 +117,7 @@ def probe_read(fp, end, log):
     for _ in range(50):
         line = fgets(fp, 8192)
         if line is False:
-            log.append('S: <eof>')
+            log.append('S: <timed out>' if stream_get_meta_data(fp)['timed_out'] else 'S: <eof>')
             return
         log.append('S: ' + line.rstrip(b'\r\n').decode('utf-8', 'surrogateescape'))
         if re.match(end, line):
@@ -123,6 +127,7 @@ def probe_send(fp, line, log):
     log.append(f'C: {line}')
 connected = fp is not False
 if fp is not False and starttls != '':
+    stream_set_timeout(fp, int(timeout), int(math.fmod(timeout, 1) * 1e6))
     log = []
     dialogues = {
         'smtp': (rb'\d{3} ', ['EHLO phpstreams.probe', 'STARTTLS']),
@@ -251,7 +256,7 @@ def probe(
         "PROBE_STARTTLS": starttls or "",
         "PROBE_TIMEOUT": repr(float(timeout)),
     }
-    budget = timeout * 2 + 30  # connect + handshake, then the dialogue
+    budget = timeout * 8 + 30  # connect, at most 6 dialogue reads, the handshake
     with tempfile.TemporaryDirectory(prefix="phpstreams-probe-") as tmp:
         env = {**case_env({}), **env_extra}
         py_side = run_python(PY_PROBE, {}, Path(tmp), timeout=budget, env=env)

@@ -99,3 +99,52 @@ def test_side_by_side_marks_differences() -> None:
     lines = _render(ours, theirs, "php -n 8.2.0")
     assert lines[1].startswith("  errno") and lines[1].endswith("(same)")
     assert lines[2].startswith("! x") and lines[2].split()[-2:] == ['"a"', '"b"']
+
+
+@pytest.mark.parametrize(
+    ("protocol", "command", "reply"),
+    [
+        ("imap", "C: P1 STARTTLS", "S: P1 OK Begin TLS negotiation now"),
+        ("pop3", "C: STLS", "S: +OK Begin TLS negotiation"),
+        ("ftp", "C: AUTH TLS", "S: 234 AUTH TLS successful"),
+    ],
+)
+def test_starttls_other_protocols(
+    capsys: pytest.CaptureFixture[str],
+    starttls_server: Callable[[str], Endpoint],
+    protocol: str,
+    command: str,
+    reply: str,
+) -> None:
+    server = starttls_server(protocol)
+    status, out = probe(
+        capsys, server.url("tcp"), "--starttls", protocol, "--context", context(server)
+    )
+    assert status == 0, out
+    table = lines_of(out)
+    assert table["starttls.1"] == json.dumps(command)
+    assert table["starttls.2"] == json.dumps(reply)
+    assert table["stream_socket_enable_crypto"] == "true"
+
+
+def test_starttls_refused_by_a_plain_peer_exits_1(
+    capsys: pytest.CaptureFixture[str], misbehaving_server: Callable[..., Endpoint]
+) -> None:
+    """A peer that waits for the client, answers in plaintext and closes: the greeting
+    read times out (the dialogue is bounded by --timeout) and enable_crypto fails."""
+    server = misbehaving_server("plaintext")
+    status, out = probe(
+        capsys,
+        server.url("tcp"),
+        "--starttls",
+        "pop3",
+        "--context",
+        context(server),
+        "--timeout",
+        "0.5",
+    )
+    assert status == 1, out
+    table = lines_of(out)
+    assert table["starttls.0"] == '"S: <timed out>"'
+    assert table["stream_socket_enable_crypto"] == "false"
+    assert table["connected"] == "false"

@@ -67,6 +67,7 @@ __all__ = [
     "php_binary",
     "php_runner",
     "smtp_starttls_server",
+    "starttls_server",
     "loopback_ca",
     "loopback_certs",
     "tls_server",
@@ -132,10 +133,19 @@ class _State:
         return self._version
 
     def profile(self) -> str:
-        profile = self.config.getoption("phpstreams_profile") or self.config.getini(
-            "phpstreams_profile"
-        )
-        return str(profile or self.version()[0])
+        """The phpstreams profile matching the PHP side; fails the test when there is none."""
+        from phpstreams._profiles import PROFILES
+
+        option = self.config.getoption("phpstreams_profile")
+        profile = str(option or self.config.getini("phpstreams_profile") or self.version()[0])
+        if profile not in PROFILES:
+            pytest.fail(
+                f"phpstreams has no profile {profile!r} for {self.php} "
+                f"(PHP {self.version()[1]}); known: {', '.join(PROFILES)}. "
+                "Pass --phpstreams-profile=X.Y to compare against another profile.",
+                pytrace=False,
+            )
+        return profile
 
     def peers(self) -> Peers:
         """The session's standard peer set, started on first use."""
@@ -186,10 +196,11 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     state = config.stash[_STATE]
     if state.php is None:
         return ["phpstreams.testing: php NOT FOUND (behaviour-diff cases will fail)"]
-    full = state.version()[1]
+    short, full = state.version()
+    profile = config.getoption("phpstreams_profile") or config.getini("phpstreams_profile")
     registry = state.registry.path or "none"
     return [
-        f"phpstreams.testing: php {state.php} -> {full}; profile {state.profile()}; "
+        f"phpstreams.testing: php {state.php} -> {full}; profile {profile or short}; "
         f"registry {registry}"
     ]
 
@@ -415,6 +426,24 @@ def smtp_starttls_server(loopback_peers: Peers, loopback_certs: LoopbackCerts) -
 
     port = loopback_peers.tcp("smtp_tls", smtp_starttls(server_context(loopback_certs.server.pem)))
     return Endpoint("127.0.0.1", port, loopback_certs.cafile)
+
+
+@pytest.fixture
+def starttls_server(
+    loopback_peers: Peers, loopback_certs: LoopbackCerts
+) -> Callable[[str], Endpoint]:
+    """Start a STARTTLS server: ``starttls_server("imap")`` (or ``smtp``, ``pop3``,
+    ``ftp``); certificate ``loopback_certs.server``."""
+    from .tls_peers import server_context, starttls
+
+    def start(protocol: str) -> Endpoint:
+        ctx = server_context(loopback_certs.server.pem)
+        port = loopback_peers.tcp(
+            f"{protocol}_tls{len(loopback_peers.info)}", starttls(protocol, ctx)
+        )
+        return Endpoint("127.0.0.1", port, loopback_certs.cafile)
+
+    return start
 
 
 #: The kinds :func:`misbehaving_server` starts.

@@ -33,7 +33,8 @@ Peers (ports in ``PEER``), each a stdlib ``ssl`` server in threads:
 
 The building blocks are public so a user's fixtures can serve other combinations:
 :func:`server_context` (versions, ALPN, SNI certificates, client certificates) and the
-handlers :func:`tls_control`, :func:`smtp_starttls`, and the misbehaving ones --
+handlers :func:`tls_control`, :func:`smtp_starttls` (:func:`starttls` for IMAP, POP3 and
+FTP), and the misbehaving ones --
 :func:`reset_after_client_hello`, :func:`reset_after_server_hello`,
 :func:`reset_after_handshake`, :func:`half_record`, :func:`plaintext_reply`.
 """
@@ -56,6 +57,7 @@ __all__ = [
     "tls_handler",
     "tls_control",
     "smtp_starttls",
+    "starttls",
     "start_tls_peers",
     "reset_after_client_hello",
     "reset_after_server_hello",
@@ -305,6 +307,62 @@ def _smtp_over_tls(tls: ssl.SSLSocket) -> None:
                 return
             else:
                 tls.sendall(b"250 ok\r\n")
+
+
+#: STARTTLS dialogues other than SMTP: (greeting, command -> reply, reply to others).
+#: The command that starts TLS is matched case-insensitively, a tag (IMAP) included.
+_STARTTLS_DIALOGUES = {
+    "imap": (
+        b"* OK [CAPABILITY IMAP4rev1 STARTTLS] phpstreams ready\r\n",
+        b"P1 STARTTLS",
+        b"P1 OK Begin TLS negotiation now\r\n",
+        b"* BAD unknown\r\n",
+    ),
+    "pop3": (
+        b"+OK phpstreams POP3 ready\r\n",
+        b"STLS",
+        b"+OK Begin TLS negotiation\r\n",
+        b"-ERR unknown\r\n",
+    ),
+    "ftp": (
+        b"220 phpstreams FTP ready\r\n",
+        b"AUTH TLS",
+        b"234 AUTH TLS successful\r\n",
+        b"500 unknown\r\n",
+    ),
+}
+
+
+def starttls(protocol: str, ctx: ssl.SSLContext) -> Handler:
+    """A STARTTLS server for ``smtp``, ``imap`` (``P1 STARTTLS``), ``pop3`` (``STLS``) or
+    ``ftp`` (``AUTH TLS``): greeting, the upgrade command, the TLS handshake, then (over
+    TLS) one "ok" line per line received until the client closes."""
+    if protocol == "smtp":
+        return smtp_starttls(ctx)
+    greeting, command, reply, other = _STARTTLS_DIALOGUES[protocol]
+
+    def handler(conn: socket.socket) -> None:
+        conn.sendall(greeting)
+        f = conn.makefile("rb")
+        for _ in range(50):
+            line = f.readline()
+            if not line:
+                return
+            if line.strip().upper() == command:
+                conn.sendall(reply)
+                break
+            conn.sendall(other)
+        else:
+            return
+        try:
+            tls = ctx.wrap_socket(conn, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        with tls, tls.makefile("rb") as tf:
+            for line in tf:
+                tls.sendall(b"ok " + line.strip() + b"\r\n")
+
+    return handler
 
 
 def start_tls_peers(peers: Peers, certs: dict[str, str] | None = None) -> dict[str, str]:
