@@ -9,6 +9,7 @@ import socket
 import ssl
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,3 +275,34 @@ def test_loopback_peers_serve_own_handlers(loopback_peers: Any) -> None:
     fp = stream_socket_client(f"tcp://127.0.0.1:{port}", None, None, WAIT)
     assert fgets(fp) == b"hello\n"
     fclose(fp)
+
+
+def test_imports_need_neither_cryptography_nor_pytest_until_used() -> None:
+    """``import phpstreams.testing`` pulls in no pytest; the plugin, the peers and the
+    TLS peers import without cryptography (only certificates need it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.modules['cryptography'] = None\n"
+        "import phpstreams.testing, phpstreams.testing.peers, phpstreams.testing.tls_peers\n"
+        "assert 'pytest' not in sys.modules, 'pytest imported'\n"
+        "import phpstreams.testing.plugin\n"
+        "assert 'php_runner' in dir(phpstreams.testing)\n"
+        "try:\n"
+        "    import phpstreams.testing.certs\n"
+        "except ImportError:\n"
+        "    print('certs need cryptography')\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "certs need cryptography\n"
