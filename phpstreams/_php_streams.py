@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import select
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _speedups
@@ -453,6 +453,32 @@ def stream_select(
     usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
 
+    # Plain socket streams in lists and a valid timeout: one poll() in C, then the same
+    # result rules as below (the general route handles everything else, in PHP's order).
+    valid_timeout = not usec if sec is None else sec >= 0 and (usec or 0) >= 0
+    if FAST_PATHS and valid_timeout:
+        timeout_ms = -1 if sec is None else min(sec * 1000 + ((usec or 0) + 999) // 1000, _INT_MAX)
+        values = (
+            None if refs[0] is None else refs[0].value,
+            None if refs[1] is None else refs[1].value,
+            None if refs[2] is None else refs[2].value,
+        )
+        try:
+            polled = _speedups.poll_streams(values, masks, timeout_ms)
+        except OSError as exc:
+            return _select_failed(func, exc, max(s.direct_fd for v in values if v for s in v))
+        if polled is not None:
+            total = 0
+            for r, mask, got in zip(refs, masks, polled, strict=True):
+                if r is not None and got is not None:
+                    items, fds, revents = got
+                    kept, count = _keep_ready(
+                        zip(enumerate(items), fds, revents, strict=True), mask
+                    )
+                    r.value = [v for _, v in kept]
+                    total += count
+            return total
+
     arrays = [None if r is None else _SelectArray(r, func) for r in refs]
 
     errors: list[str] = []
@@ -545,20 +571,36 @@ def _select_run(
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
         if arr is None:
             continue
-        kept = []
-        counted: set[int] = set()
-        for key, s in arr.streams(errors):
-            # A socket's second cast would change nothing (its TLS pending bytes were
-            # pulled by the first); other streams are cast again for PHP's warnings.
-            cast = socket_fds.get(id(s))
-            fd = _select_fd(func, s) if cast is None else cast
-            if fd >= 0 and ready.get(fd, 0) & mask:
-                kept.append((key, s))
-                if fd not in counted:
-                    counted.add(fd)
-                    total += 1
+        kept, count = _keep_ready(
+            (
+                (entry, fd, ready.get(fd, 0))
+                for entry in arr.streams(errors)
+                # A socket's second cast would change nothing (its TLS pending bytes
+                # were pulled by the first); other streams are cast again for PHP's
+                # warnings.
+                for fd in (socket_fds.get(id(entry[1]), None),)
+                for fd in ((_select_fd(func, entry[1]) if fd is None else fd),)
+            ),
+            mask,
+        )
         arr.replace(kept)
+        total += count
     return total
+
+
+def _keep_ready(
+    entries: Iterable[tuple[tuple[Any, Stream], int, int]], mask: int
+) -> tuple[list[tuple[Any, Stream]], int]:
+    """``stream_array_from_fd_set``: of ``((key, stream), fd, revents)`` keep the
+    entries whose descriptor is ready for the array's events; each ready descriptor
+    counts once per array."""
+    kept = []
+    counted: set[int] = set()
+    for entry, fd, revents in entries:
+        if fd >= 0 and revents & mask:
+            kept.append(entry)
+            counted.add(fd)
+    return kept, len(counted)
 
 
 # ---------------------------------------------------------------------------

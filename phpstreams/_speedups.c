@@ -17,6 +17,9 @@
  *                   here. One body per function, one coercion per function.
  *   connect_fd      socket/connect/poll/SO_ERROR on a bare descriptor for one resolved
  *                   inet address: the transport's connect primitive.
+ *   poll_streams    one poll() over the descriptors of many plain socket streams, the
+ *                   primitive under stream_select (whose rules stay in Python): a
+ *                   Python loop registering 500 descriptors cost six times as much.
  *   the TLS first   StreamCore calls phpstreams_tls_read (in the cffi module, found
  *   read pass       with dlsym, see _native/_cdefs/fastio.py) with an integer handle
  *                   before falling back to the Python read, _op_read().
@@ -1584,6 +1587,177 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(ii)", fd, err);
 }
 
+/* --------------------------------------------------------------------------------
+ * poll_streams(lists, events, timeout_ms): one poll() over the descriptors of plain
+ * socket streams -- the primitive under stream_select. PHP's rules (which arrays,
+ * the buffered-data shortcut, what is kept, how ready descriptors are counted) are in
+ * phpstreams/_php_streams.py; this only answers "how ready is each stream's socket".
+ *
+ * lists: a 3-tuple of None or list; events: a 3-tuple of poll masks. It applies only
+ * when every item is an open instance of exactly the installed socket class doing plain
+ * I/O here (direct_fd >= 0) and no stream of the first list has buffered data; anything
+ * else returns None before polling (the caller's general route runs). Otherwise the
+ * result is a 3-tuple of None or (items, fds, revents): the items as they were when
+ * the descriptors were taken, and per item its descriptor and poll() revents; poll()
+ * failing raises OSError.
+ *
+ * Safety: the descriptors are copied into C memory while the GIL is held; after the
+ * wait (GIL released, EINTR retried with the time left, signal handlers run between)
+ * nothing of the caller's lists or streams is read again -- the result is built from
+ * the copied descriptors and the item lists copied with them (strong references),
+ * whatever a handler closed, removed or appended meanwhile.
+ */
+
+static int
+cmp_pollfd(const void *a, const void *b)
+{
+    int x = ((const struct pollfd *)a)->fd, y = ((const struct pollfd *)b)->fd;
+    return (x > y) - (x < y);
+}
+
+static Py_ssize_t
+find_fd(const struct pollfd *fds, Py_ssize_t n, int fd)
+{
+    Py_ssize_t lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (fds[mid].fd == fd)
+            return mid;
+        if (fds[mid].fd < fd)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static PyObject *
+poll_streams(PyObject *mod, PyObject *args)
+{
+    ModState *st = state(mod);
+    PyObject *lists[3];
+    int masks[3], timeout_ms;
+    if (!PyArg_ParseTuple(args, "(OOO)(iii)i", &lists[0], &lists[1], &lists[2], &masks[0],
+                          &masks[1], &masks[2], &timeout_ms))
+        return NULL;
+    if (st->socket_type == NULL)
+        Py_RETURN_NONE;
+    Py_ssize_t counts[3] = {0, 0, 0}, total = 0;
+    for (int a = 0; a < 3; a++) {
+        PyObject *lst = lists[a];
+        if (lst == Py_None)
+            continue;
+        if (!PyList_CheckExact(lst))
+            Py_RETURN_NONE;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lst); i++) {
+            PyObject *item = PyList_GET_ITEM(lst, i);
+            if ((PyObject *)Py_TYPE(item) != st->socket_type)
+                Py_RETURN_NONE;
+            StreamCore *sc = (StreamCore *)item;
+            if (sc->closed || sc->direct_fd < 0 || (a == 0 && sc->writepos > sc->readpos))
+                Py_RETURN_NONE;
+        }
+        counts[a] = PyList_GET_SIZE(lst);
+        total += counts[a];
+    }
+    if (total == 0)
+        Py_RETURN_NONE;
+
+    /* Copy the items and their descriptors (the checks above ran no Python code). */
+    PyObject *items[3] = {NULL, NULL, NULL};
+    int *item_fd = PyMem_Calloc((size_t)total, sizeof(int));
+    struct pollfd *fds = PyMem_Calloc((size_t)total, sizeof(struct pollfd));
+    if (item_fd == NULL || fds == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int a = 0; a < 3; a++)
+        if (lists[a] != Py_None && (items[a] = PyList_GetSlice(lists[a], 0, counts[a])) == NULL)
+            goto fail;
+    Py_ssize_t n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++)
+            item_fd[n++] = ((StreamCore *)PyList_GET_ITEM(items[a], i))->direct_fd;
+    for (Py_ssize_t i = 0; i < total; i++)
+        fds[i].fd = item_fd[i];
+    qsort(fds, (size_t)total, sizeof(struct pollfd), cmp_pollfd);
+    Py_ssize_t uniq = 0;
+    for (Py_ssize_t i = 0; i < total; i++)
+        if (uniq == 0 || fds[uniq - 1].fd != fds[i].fd)
+            fds[uniq++].fd = fds[i].fd;
+    n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++)
+            fds[find_fd(fds, uniq, item_fd[n])].events |= (short)masks[a];
+
+    int rc, err = 0;
+    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = poll(fds, (nfds_t)uniq, timeout_ms);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (rc >= 0 || err != EINTR)
+            break;
+        if (PyErr_CheckSignals() < 0)
+            goto fail;
+        if (timeout_ms >= 0) {
+            long long left = deadline - monotonic_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
+    }
+    if (rc < 0) {
+        errno = err;
+        PyErr_SetFromErrno(PyExc_OSError);
+        goto fail;
+    }
+
+    PyObject *out = PyTuple_New(3);
+    if (out == NULL)
+        goto fail;
+    n = 0;
+    for (int a = 0; a < 3; a++) {
+        if (lists[a] == Py_None) {
+            PyTuple_SET_ITEM(out, a, Py_NewRef(Py_None));
+            continue;
+        }
+        PyObject *fd_list = PyList_New(counts[a]), *rev_list = PyList_New(counts[a]);
+        PyObject *pair =
+            (fd_list && rev_list) ? PyTuple_Pack(3, items[a], fd_list, rev_list) : NULL;
+        Py_XDECREF(fd_list);
+        Py_XDECREF(rev_list);
+        if (pair == NULL) {
+            Py_DECREF(out);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(out, a, pair);
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++) {
+            PyObject *fd_obj = PyLong_FromLong(item_fd[n]);
+            PyObject *rev_obj =
+                PyLong_FromLong(fds[find_fd(fds, uniq, item_fd[n])].revents & 0xffff);
+            if (fd_obj == NULL || rev_obj == NULL) {
+                Py_XDECREF(fd_obj);
+                Py_XDECREF(rev_obj);
+                Py_DECREF(out);
+                goto fail;
+            }
+            PyList_SET_ITEM(fd_list, i, fd_obj);
+            PyList_SET_ITEM(rev_list, i, rev_obj);
+        }
+    }
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
+    return out;
+fail:
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
+    return NULL;
+}
+
 /* -------------------------------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
@@ -1610,6 +1784,9 @@ static PyMethodDef module_methods[] = {
     {"connect_fd", (PyCFunction)(void (*)(void))connect_fd, METH_FASTCALL,
      "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
+    {"poll_streams", poll_streams, METH_VARARGS,
+     "poll_streams(lists, events, timeout_ms): one poll() over plain socket streams ->\n"
+     "per list (fds, revents), or None when not applicable; see the source."},
     {"install", install, METH_VARARGS,
      "install(socket_type, fread_args, fgets_args, fwrite_args, drain, fast): the Python\n"
      "coercion helpers of fread/fgets/fwrite+fputs, the notes drain, and whether the plain\n"
