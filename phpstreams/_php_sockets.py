@@ -13,7 +13,6 @@ import os
 import socket
 from typing import Any
 
-from . import _speedups
 from ._context import StreamContext
 from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
@@ -30,14 +29,12 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes
 from ._php_runtime import RUNTIME
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
-from ._profiles import Profile
 from ._stream import SocketStream, Stream
-from ._transport import TRANSPORTS, Timeout, local_name, peer_name, poll_ms
+from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import (
     DirectConnect,
     XportRequest,
     connect_direct,
-    direct_connect_error,
     direct_plan,
     socket_pair,
     timeval,
@@ -242,7 +239,7 @@ def pfsockopen(
 # stream_socket_client / server / accept
 
 
-def _stream_socket_client_py(
+def stream_socket_client(
     address: str,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
@@ -292,8 +289,6 @@ def _stream_socket_client_py(
     notes: list[Note] = []
     try:
         plan = direct_plan(spec, profile) if flag_bits == _CLIENT_CONNECT else None
-        if plan is not None:
-            _remember_plan(spec, plan, profile)
         if plan is not None and (ctx is None or "socket" not in ctx.options):
             return _connect_planned(plan, connect_timeout, ctx)
         req = XportRequest(
@@ -311,92 +306,6 @@ def _stream_socket_client_py(
         )
     emit_notes(notes, func)
     return stream
-
-
-# The C fast path (``_speedups.stream_socket_client``) does the common case of the
-# function above by itself -- a planned spec, plain argument types -- and calls the
-# Python function for everything else. It reads these three helpers.
-
-#: profile version -> spec -> the DirectConnect as a tuple the C code reads.
-_c_plans: dict[str, dict[str, tuple[Any, ...]]] = {}
-_defaults_key: tuple[Any, ...] | None = None
-_defaults: tuple[Any, ...] = ()
-
-
-def _remember_plan(spec: str, plan: DirectConnect, profile: Profile) -> None:
-    plans = _c_plans.setdefault(profile.version, {})
-    if spec not in plans and len(plans) < 1024 and "\0" not in spec:
-        t = plan.transport
-        plans[spec] = (
-            t, t.stream_type, plan.address, plan.family, t.socktype,
-            plan.host, plan.port, plan.flowinfo, plan.scope_id,
-        )  # fmt: skip
-
-
-def _client_defaults() -> tuple[Any, ...]:
-    """What a connect reads from the runtime: ``(plans, read_timeout, read_ms,
-    chunk_size, connect_timeout, connect_ms, default_context)`` (memoised on the ini
-    value, the default context and the profile)."""
-    global _defaults_key, _defaults
-    rt = RUNTIME
-    key = (rt.profile, rt.ini["default_socket_timeout"], rt.default_context)
-    if key != _defaults_key:
-        read_timeout = _read_timeout()
-        connect_timeout = _default_connect_timeout()
-        _defaults = (
-            _c_plans.setdefault(rt.profile.version, {}),
-            read_timeout,
-            poll_ms(read_timeout),
-            rt.profile.chunk_size,
-            connect_timeout,
-            poll_ms(connect_timeout),
-            rt.default_context,
-        )
-        _defaults_key = key
-    return _defaults
-
-
-def _direct_failed(
-    stream: SocketStream,
-    spec: str,
-    errno_ref: Ref | None,
-    errstr_ref: Ref | None,
-    code: int,
-    err: int,
-) -> bool:
-    """A failed fast-path connect: what ``connect_direct`` raises, reported as usual."""
-    stream.close()
-    return _report_failure(
-        "stream_socket_client", direct_connect_error(code, err), [], "client_failed",
-        errno_ref, errstr_ref,
-        address=addslashes(spec),
-    )  # fmt: skip
-
-
-def _install_fast_client() -> None:
-    overridden = {"context", "stream_type", "spec", "_timeout", "connect_timeout", "address"}
-    names = [
-        name
-        for klass in SocketStream.__mro__
-        for name in getattr(klass, "__slots__", ())
-        if name not in overridden and name != "__weakref__"
-    ]
-    prototype = SocketStream(None, TRANSPORTS["tcp"], timeout=None, chunk_size=8192)
-    _speedups.install_client(
-        SocketStream,
-        Ref,
-        StreamContext,
-        _stream_socket_client_py,
-        _client_defaults,
-        _direct_failed,
-        prototype,
-        names,
-        _TIMEOUT_MAX,
-    )
-
-
-_install_fast_client()
-stream_socket_client = _speedups.stream_socket_client
 
 
 def stream_socket_server(

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 import select
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _speedups
 from ._errors import E_WARNING
+from ._fastpaths import FAST_PATHS
 from ._php_args import (
     Ref,
     arg_bool,
@@ -83,40 +84,29 @@ def _drain(stream: Stream, func: str) -> None:
 # reading
 
 
-def _fread_py(stream: Any, length: int) -> bytes | bool:
-    """PHP's ``fread()``: at most one fill on sockets (short reads are normal);
-    ``b""`` at EOF or with nothing ready, False on a timeout or error."""
-    s = _stream("fread", stream) if type(length) is int else None
-    if s is None:
-        res = arg_resource("fread", 1, "stream", stream)
-        n = arg_int("fread", 2, "length", length)
-        assert n is not None
-        s = arg_stream("fread", 1, "stream", res)
-        length = n
-    if length <= 0:
+def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
+    """fread()'s argument rules (``_speedups.fread`` runs the body): the stream and a
+    length > 0, or PHP's TypeError/ValueError, in PHP's order."""
+    res = arg_resource("fread", 1, "stream", stream)
+    n = arg_int("fread", 2, "length", length)
+    assert n is not None
+    s = arg_stream("fread", 1, "stream", res)
+    if n <= 0:
         raise ValueError("fread(): Argument #2 ($length) must be greater than 0")
-    data = s.read(length)
-    if s.notes:
-        _drain(s, "fread")
-    return False if data is None else data
+    return s, n
 
 
-def _fgets_py(stream: Any, length: int | None = None) -> bytes | bool:
-    """PHP's ``fgets()``: a line including ``\\n``; the partial line on EOF or timeout;
-    False when nothing was read."""
+def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
+    """fgets()'s argument rules (``_speedups.fgets`` runs the body): the stream and
+    the C buffer size (None: no limit)."""
     if length is None:
-        s = _stream("fgets", stream)
-        line = s.read_line(None)
-    else:
-        res = arg_resource("fgets", 1, "stream", stream)
-        n = arg_int("fgets", 2, "length", length, nullable=True)
-        s = arg_stream("fgets", 1, "stream", res)
-        if n is not None and n <= 0:
-            raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
-        line = s.read_line(n)
-    if s.notes:
-        _drain(s, "fgets")
-    return False if line is None else line
+        return _stream("fgets", stream), None
+    res = arg_resource("fgets", 1, "stream", stream)
+    n = arg_int("fgets", 2, "length", length, nullable=True)
+    s = arg_stream("fgets", 1, "stream", res)
+    if n is not None and n <= 0:
+        raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
+    return s, n
 
 
 def fgetc(stream: Any) -> bytes | bool:
@@ -178,7 +168,12 @@ def feof(stream: Any) -> bool:
 # writing
 
 
-def _fwrite(func: str, stream: Any, data: Any, length: Any) -> int | bool:
+def _fwrite_args(
+    func: str, stream: Any, data: Any, length: Any = None
+) -> tuple[Stream, bytes] | int:
+    """fwrite()/fputs()'s argument rules (``_speedups.fwrite``/``fputs`` run the body):
+    the stream and the bytes to write, or 0 when PHP returns before it even looks at
+    the stream (nothing to write)."""
     res = arg_resource(func, 1, "stream", stream)
     payload = data if type(data) is bytes else arg_bytes(func, 2, "data", data)
     if length is not None:
@@ -186,23 +181,8 @@ def _fwrite(func: str, stream: Any, data: Any, length: Any) -> int | bool:
         assert n is not None
         payload = payload[: max(n, 0)]
     if not payload:
-        return 0  # PHP returns before it even looks at the stream
-    s = _stream(func, res)
-    written = s.write(payload)
-    if s.notes:
-        _drain(s, func)
-    return False if written < 0 else written
-
-
-def _fwrite_py(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
-    """PHP's ``fwrite()``: bytes written (a partial count if a later send fails),
-    0 when a non-blocking socket would block, False on failure."""
-    return _fwrite("fwrite", stream, data, length)
-
-
-def fputs(stream: Any, data: bytes | str, length: int | None = None) -> int | bool:
-    """Alias of :func:`fwrite` (PHP reports errors under the name ``fputs``)."""
-    return _fwrite("fputs", stream, data, length)
+        return 0
+    return _stream(func, res), payload
 
 
 def fflush(stream: Any) -> bool:
@@ -215,8 +195,11 @@ def fflush(stream: Any) -> bool:
 # lifecycle and introspection
 
 
-def _fclose_py(stream: Any) -> bool:
-    """PHP's ``fclose()``; a persistent stream is really closed and forgotten."""
+def fclose(stream: Any) -> bool:
+    """PHP's ``fclose()``; a persistent stream is really closed and forgotten.
+
+    Raises ``StreamBusyError`` (a RuntimeError) when called from a signal handler or
+    another thread while a blocking call on the same stream is in progress."""
     s = _stream("fclose", stream)
     if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
         del RUNTIME.persistent[s.persistent_key]
@@ -470,25 +453,31 @@ def stream_select(
     usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
 
-    # Plain socket streams in lists, valid timeout: the whole call in C.
-    if sec is None and not usec:
-        fast_timeout = -1
-    elif sec is not None and sec >= 0 and (usec or 0) >= 0:
-        fast_timeout = min(sec * 1000 + ((usec or 0) + 999) // 1000, 2**31 - 1)
-    else:
-        fast_timeout = -2  # a ValueError: the full path raises it in PHP's order
-    if fast_timeout != -2:
-        values = [None if r is None else r.value for r in refs]
+    # Plain socket streams in lists and a valid timeout: one poll() in C, then the same
+    # result rules as below (the general route handles everything else, in PHP's order).
+    valid_timeout = not usec if sec is None else sec >= 0 and (usec or 0) >= 0
+    if FAST_PATHS and valid_timeout:
+        timeout_ms = -1 if sec is None else min(sec * 1000 + ((usec or 0) + 999) // 1000, _INT_MAX)
+        values = (
+            None if refs[0] is None else refs[0].value,
+            None if refs[1] is None else refs[1].value,
+            None if refs[2] is None else refs[2].value,
+        )
         try:
-            fast = _speedups.select_plain(values[0], values[1], values[2], masks, fast_timeout)
+            polled = _speedups.poll_streams(values, masks, timeout_ms)
         except OSError as exc:
-            streams = [s for v in values if v is not None for s in v]
-            return _select_failed(func, exc, max(s.direct_fd for s in streams))
-        if fast is not None:
-            for r, kept in zip(refs, fast[1:], strict=True):
-                if r is not None:
-                    r.value = kept
-            return fast[0]
+            return _select_failed(func, exc, max(s.direct_fd for v in values if v for s in v))
+        if polled is not None:
+            total = 0
+            for r, mask, got in zip(refs, masks, polled, strict=True):
+                if r is not None and got is not None:
+                    items, fds, revents = got
+                    kept, count = _keep_ready(
+                        zip(enumerate(items), fds, revents, strict=True), mask
+                    )
+                    r.value = [v for _, v in kept]
+                    total += count
+            return total
 
     arrays = [None if r is None else _SelectArray(r, func) for r in refs]
 
@@ -582,20 +571,36 @@ def _select_run(
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
         if arr is None:
             continue
-        kept = []
-        counted: set[int] = set()
-        for key, s in arr.streams(errors):
-            # A socket's second cast would change nothing (its TLS pending bytes were
-            # pulled by the first); other streams are cast again for PHP's warnings.
-            cast = socket_fds.get(id(s))
-            fd = _select_fd(func, s) if cast is None else cast
-            if fd >= 0 and ready.get(fd, 0) & mask:
-                kept.append((key, s))
-                if fd not in counted:
-                    counted.add(fd)
-                    total += 1
+        kept, count = _keep_ready(
+            (
+                (entry, fd, ready.get(fd, 0))
+                for entry in arr.streams(errors)
+                # A socket's second cast would change nothing (its TLS pending bytes
+                # were pulled by the first); other streams are cast again for PHP's
+                # warnings.
+                for fd in (socket_fds.get(id(entry[1]), None),)
+                for fd in ((_select_fd(func, entry[1]) if fd is None else fd),)
+            ),
+            mask,
+        )
         arr.replace(kept)
+        total += count
     return total
+
+
+def _keep_ready(
+    entries: Iterable[tuple[tuple[Any, Stream], int, int]], mask: int
+) -> tuple[list[tuple[Any, Stream]], int]:
+    """``stream_array_from_fd_set``: of ``((key, stream), fd, revents)`` keep the
+    entries whose descriptor is ready for the array's events; each ready descriptor
+    counts once per array."""
+    kept = []
+    counted: set[int] = set()
+    for entry, fd, revents in entries:
+        if fd >= 0 and revents & mask:
+            kept.append(entry)
+            counted.add(fd)
+    return kept, len(counted)
 
 
 # ---------------------------------------------------------------------------
@@ -646,12 +651,11 @@ def fseek(stream: Any, offset: int, whence: int = 0) -> int:
     return 0 if isinstance(s, MemoryStream) and s.seek(off, wh) else -1
 
 
-# The hot paths: C functions that handle exact SocketStream arguments themselves and
-# hand every other case (wrong types, closed streams, memory streams, a length for
-# fgets ...) to the Python implementations above, so PHP's behaviour is the same on
-# both paths.
-_speedups.install(SocketStream, _fread_py, _fgets_py, _fwrite_py, _fclose_py, _drain)
+# The bodies of fread/fgets/fwrite/fputs are C (``_speedups``): they recognise the plain
+# argument shape themselves and hand every other shape to the coercion helpers above,
+# so each function has one body and one set of argument rules.
+_speedups.install(SocketStream, _fread_args, _fgets_args, _fwrite_args, _drain, FAST_PATHS)
 fread = _speedups.fread
 fgets = _speedups.fgets
 fwrite = _speedups.fwrite
-fclose = _speedups.fclose
+fputs = _speedups.fputs

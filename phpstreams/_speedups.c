@@ -1,21 +1,54 @@
 /*
- * phpstreams._speedups: PHP's stream read buffer and the plain-socket I/O under it,
- * in C, plus C fast paths for fread/fgets/fwrite/fclose, stream_socket_client's common
- * case, stream_select over plain sockets, and the socket transport's connect
- * (connect_fd).
+ * phpstreams._speedups: the C primitives under the stream object.
  *
- * Layering: this is the stream-object layer (phpstreams/_stream.py builds its Stream
- * classes on StreamCore), with one helper of the transport layer below it (connect_fd).
- * It knows nothing of TLS: reads that are not plain socket reads go through the Python
- * method _op_read(). The fast module functions are the PHP-facing layer's, compiled:
- * they handle only argument shapes whose outcome they can produce exactly, and hand
- * every other case to the Python functions registered with install() and
- * install_client().
+ * What C hosts, and why (everything else is Python, and every PHP rule lives in one
+ * place):
  *
- * Theory of operation (the same as the docstring of phpstreams/_stream.py):
- * PHP keeps readbuf[readpos:writepos] inside an allocation of readbuflen bytes, and
- * the sizes it asks the socket for are observable, so this struct keeps PHP's layout
- * and rules exactly:
+ *   StreamCore      PHP's php_stream read buffer and the plain-socket I/O under it
+ *                   (php_sockop_read/write). fgets on buffered lines and bulk fread
+ *                   are the hot paths of every ported script; in C they cost what
+ *                   Python's own readline/recv cost, with PHP's bookkeeping unchanged.
+ *   fread, fgets,   The bodies of these PHP functions (read, false for PHP's failure,
+ *   fwrite, fputs   the notes drained under the function's name). PHP's argument
+ *                   coercions are NOT here: an argument shape other than the plain one
+ *                   (an exact SocketStream, an int length, bytes/str data) goes to the
+ *                   Python helper installed with install(), which applies PHP's rules
+ *                   and hands back the normalised arguments; the body then continues
+ *                   here. One body per function, one coercion per function.
+ *   connect_fd      socket/connect/poll/SO_ERROR on a bare descriptor for one resolved
+ *                   inet address: the transport's connect primitive.
+ *   poll_streams    one poll() over the descriptors of many plain socket streams, the
+ *                   primitive under stream_select (whose rules stay in Python): a
+ *                   Python loop registering 500 descriptors cost six times as much.
+ *   the TLS first   StreamCore calls phpstreams_tls_read (in the cffi module, found
+ *   read pass       with dlsym, see _native/_cdefs/fastio.py) with an integer handle
+ *                   before falling back to the Python read, _op_read().
+ *
+ * SAFETY RULE: no pointer into a buffer or a Python object is held across a release of
+ * the GIL or a call into Python (a method, a signal handler run by
+ * PyErr_CheckSignals, a decref that may run a finaliser). Whatever was computed before
+ * such a point is recomputed from the object after it, and checked. Any Python code may
+ * run at those points -- a signal handler, another thread, a callback -- and it may get
+ * a clean exception, never freed memory:
+ *
+ *   - A StreamCore is *busy* while one of its I/O calls runs. Every operation that
+ *     could move, resize or repurpose its buffer or descriptor (read, read_line,
+ *     read_record, _fill, write, discard_buffer, setting closed or direct_fd,
+ *     attaching a TLS reader) raises StreamBusyError on a busy stream. fclose from a
+ *     signal handler or another thread during a read therefore raises cleanly instead
+ *     of freeing what the read uses. (PHP is single-threaded and runs signal handlers
+ *     between opcodes, so there is no PHP behaviour to copy here.)
+ *   - Reads land at an *offset* in the buffer (or in a bytes object nobody else can
+ *     see), and the destination pointer is derived again after every wait.
+ *   - Writes hand Python a memoryview of the caller's object (reference-counted), never
+ *     one over raw memory that could outlive the call.
+ *   - chunk_size accepts only what stream_set_chunk_size accepts (1 .. INT_MAX).
+ *   - No C function pointer or raw address is accepted from Python.
+ *
+ * Theory of operation of the buffer (the same as the docstring of
+ * phpstreams/_stream.py): PHP keeps readbuf[readpos:writepos] inside an allocation of
+ * readbuflen bytes, and the sizes it asks the socket for are observable, so this struct
+ * keeps PHP's layout and rules exactly:
  *
  *   fill(size): enough buffered -> nothing; less than chunk_size free past writepos ->
  *   compact; still less -> grow by chunk_size; then ONE low-level read of
@@ -34,20 +67,23 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <structmember.h>
-#include <math.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <limits.h>
-#include <sys/socket.h>
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+typedef int (*tls_read_fn)(uint64_t handle, char *dst, int size);
+
+/* Resolved once from the loaded cffi module (fastio.py); never from a Python value. */
+static tls_read_fn tls_reader = NULL;
 
 typedef struct {
     PyObject_HEAD
@@ -63,77 +99,160 @@ typedef struct {
     int is_blocked;
     int timed_out;
     int timeout_ms;          /* php_tvtoto() of the stream timeout; < 0 waits forever */
-    /* Optional C reader used before _op_read (the TLS engine's, see set_fast_reader):
-     * > 0 bytes read; anything else means "ask _op_read", which finishes the attempt. */
-    int (*fast_read)(void *ctx, char *dst, int size);
-    void *fast_ctx;
-    PyObject *fast_owner;    /* keeps fast_ctx (and what it points to) alive */
+    int busy;                /* an I/O call on this stream is in progress */
+    uint64_t tls_handle;     /* != 0: try tls_reader(tls_handle, ...) before _op_read */
+    PyObject *tls_owner;     /* the TLS engine object, kept alive while attached */
 } StreamCore;
+
+static PyObject *StreamBusyError; /* set in mod_exec; a RuntimeError subclass */
 
 #define TRANSIENT(e) ((e) == EAGAIN || (e) == EWOULDBLOCK || (e) == EINTR)
 
-/* --------------------------------------------------------------------------------
- * low-level reads: returns bytes read (>= 0), -1 for PHP's -1 (error/timeout), or
- * -2 with a Python exception set.
- */
+/* Results of the low-level reads (>= 0 is a byte count). */
+#define RD_FAILED (-1) /* PHP's -1: error or timeout */
+#define RD_RAISED (-2) /* a Python exception is set */
 
 static int
-wait_fd(int fd, short events, int timeout_ms)
+enter(StreamCore *s)
 {
-    /* 1 ready, 0 timed out, -2 exception (a signal handler raised) */
+    if (s->busy) {
+        PyErr_SetString(StreamBusyError,
+                        "phpstreams: the stream is busy in another call (a signal handler "
+                        "or another thread used it during a blocking operation)");
+        return -1;
+    }
+    s->busy = 1;
+    return 0;
+}
+
+static inline void
+leave(StreamCore *s)
+{
+    s->busy = 0;
+}
+
+static int
+refuse_if_busy(StreamCore *s)
+{
+    if (!s->busy)
+        return 0;
+    PyErr_SetString(StreamBusyError,
+                    "phpstreams: the stream is busy in another call (a signal handler or "
+                    "another thread used it during a blocking operation)");
+    return -1;
+}
+
+static long long
+monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --------------------------------------------------------------------------------
+ * Where a low-level read lands: the stream buffer at an offset, or a bytes object
+ * private to the caller. The pointer is derived (and bounds-checked) at the moment of
+ * the copy, never carried across a wait.
+ */
+
+typedef struct {
+    PyObject *bytes; /* NULL: the stream buffer */
+    Py_ssize_t off;
+    Py_ssize_t size;
+} Dest;
+
+static char *
+dest_ptr(StreamCore *s, const Dest *d)
+{
+    if (d->bytes != NULL) {
+        if (d->off + d->size > PyBytes_GET_SIZE(d->bytes))
+            goto moved;
+        return PyBytes_AS_STRING(d->bytes) + d->off;
+    }
+    if (s->buf == NULL || d->off + d->size > s->buflen)
+        goto moved;
+    return s->buf + d->off;
+moved:
+    PyErr_SetString(PyExc_RuntimeError, "phpstreams: a read destination changed during the read");
+    return NULL;
+}
+
+/* poll() one descriptor with the GIL released: 1 ready, 0 timed out, RD_RAISED (a signal
+ * handler raised). EINTR is retried with the time left; signal handlers run between. */
+static int
+wait_fd(StreamCore *s, short events)
+{
+    int timeout_ms = s->timeout_ms;
+    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
     for (;;) {
+        int fd = s->direct_fd;
+        if (fd < 0)
+            return 1; /* the caller's next system call reports it */
         struct pollfd p = {fd, events, 0};
-        int r;
+        int r, err;
         Py_BEGIN_ALLOW_THREADS
         r = poll(&p, 1, timeout_ms);
+        err = errno;
         Py_END_ALLOW_THREADS
         if (r >= 0)
             return r > 0;
-        if (errno != EINTR)
+        if (err != EINTR)
             return 1; /* let the next call report the error */
         if (PyErr_CheckSignals())
-            return -2;
+            return RD_RAISED;
+        if (timeout_ms >= 0) {
+            long long left = deadline - monotonic_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
     }
 }
 
 static Py_ssize_t
-sock_recv(StreamCore *s, char *dst, Py_ssize_t size)
+recv_into(StreamCore *s, const Dest *d)
+{
+    char *dst = dest_ptr(s, d);
+    if (dst == NULL)
+        return RD_RAISED;
+    if (s->direct_fd < 0) {
+        errno = EBADF;
+        return -1;
+    }
+    return recv(s->direct_fd, dst, (size_t)d->size, MSG_DONTWAIT);
+}
+
+/* php_sockop_read */
+static Py_ssize_t
+sock_recv(StreamCore *s, const Dest *d)
 {
     Py_ssize_t n;
-    int err;
-
-    if (s->is_blocked) {
+    if (s->is_blocked)
         s->timed_out = 0;
-        n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
-        if (n < 0) {
-            err = errno;
-            if (!TRANSIENT(err)) {
-                s->eof = 1;
-                return -1;
-            }
-            int w = wait_fd(s->direct_fd, POLLIN | POLLPRI, s->timeout_ms);
-            if (w == -2)
-                return -2;
-            if (w == 0) {
-                s->timed_out = 1;
-                return -1;
-            }
-            n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
-            if (n < 0) {
-                if (TRANSIENT(errno))
-                    return 0;
-                s->eof = 1;
-                return -1;
-            }
+    n = recv_into(s, d);
+    if (n == RD_RAISED)
+        return n;
+    if (n < 0) {
+        if (!TRANSIENT(errno)) {
+            s->eof = 1;
+            return RD_FAILED;
         }
-    }
-    else {
-        n = recv(s->direct_fd, dst, (size_t)size, MSG_DONTWAIT);
+        if (!s->is_blocked)
+            return 0;
+        int w = wait_fd(s, POLLIN | POLLPRI);
+        if (w == RD_RAISED)
+            return RD_RAISED;
+        if (w == 0) {
+            s->timed_out = 1;
+            return RD_FAILED;
+        }
+        n = recv_into(s, d); /* the destination is derived again after the wait */
+        if (n == RD_RAISED)
+            return n;
         if (n < 0) {
             if (TRANSIENT(errno))
                 return 0;
             s->eof = 1;
-            return -1;
+            return RD_FAILED;
         }
     }
     if (n == 0)
@@ -143,38 +262,49 @@ sock_recv(StreamCore *s, char *dst, Py_ssize_t size)
 
 /* A read through the Python subclass: self._op_read(size) -> bytes | None. */
 static Py_ssize_t
-py_read_into(StreamCore *s, char *dst, Py_ssize_t size)
+py_read_into(StreamCore *s, const Dest *d)
 {
-    PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_read", "n", size);
+    PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_read", "n", d->size);
     if (r == NULL)
-        return -2;
+        return RD_RAISED;
     if (r == Py_None) {
         Py_DECREF(r);
-        return -1;
+        return RD_FAILED;
     }
     Py_buffer view;
     if (PyObject_GetBuffer(r, &view, PyBUF_SIMPLE) < 0) {
         Py_DECREF(r);
-        return -2;
+        return RD_RAISED;
     }
-    Py_ssize_t n = view.len > size ? size : view.len;
-    memcpy(dst, view.buf, (size_t)n);
+    Py_ssize_t n = view.len > d->size ? d->size : view.len;
+    char *dst = dest_ptr(s, d); /* after the call: it may have run any Python code */
+    if (dst != NULL)
+        memcpy(dst, view.buf, (size_t)n);
     PyBuffer_Release(&view);
     Py_DECREF(r);
-    return n;
+    return dst == NULL ? RD_RAISED : n;
 }
 
 static Py_ssize_t
-raw_read(StreamCore *s, char *dst, Py_ssize_t size)
+raw_read(StreamCore *s, const Dest *d)
 {
     if (s->direct_fd >= 0)
-        return sock_recv(s, dst, size);
-    if (s->fast_read != NULL) {
-        int n = s->fast_read(s->fast_ctx, dst, size > INT_MAX ? INT_MAX : (int)size);
+        return sock_recv(s, d);
+    if (s->tls_handle != 0 && tls_reader != NULL && s->tls_owner != NULL) {
+        char *dst = dest_ptr(s, d);
+        if (dst == NULL)
+            return RD_RAISED;
+        /* OpenSSL may call Python callbacks during SSL_read. The buffer cannot move
+           (the stream is busy) and the engine object is kept alive by this reference;
+           fastio.py keeps the connection's own state alive by its reference count. */
+        PyObject *owner = Py_NewRef(s->tls_owner);
+        int size = d->size > INT_MAX ? INT_MAX : (int)d->size;
+        int n = tls_reader(s->tls_handle, dst, size);
+        Py_DECREF(owner);
         if (n > 0)
             return n;
     }
-    return py_read_into(s, dst, size);
+    return py_read_into(s, d);
 }
 
 /* --------------------------------------------------------------------------------
@@ -209,14 +339,23 @@ core_fill(StreamCore *s, Py_ssize_t size)
         s->readpos = 0;
     }
     if (s->buflen - s->writepos < chunk) {
+        if (chunk > PY_SSIZE_T_MAX - s->buflen) {
+            PyErr_NoMemory();
+            return -2;
+        }
         if (ensure_capacity(s, s->buflen + chunk) < 0)
             return -2;
     }
-    Py_ssize_t n = raw_read(s, s->buf + s->writepos, s->buflen - s->writepos);
-    if (n == -2)
+    Dest d = {NULL, s->writepos, s->buflen - s->writepos};
+    Py_ssize_t n = raw_read(s, &d);
+    if (n == RD_RAISED)
         return -2;
     if (n < 0)
         return -1;
+    if (d.off != s->writepos || s->writepos + n > s->buflen) {
+        PyErr_SetString(PyExc_RuntimeError, "phpstreams: the stream buffer changed during a read");
+        return -2;
+    }
     s->writepos += n;
     return 0;
 }
@@ -230,18 +369,55 @@ take(StreamCore *s, Py_ssize_t n)
     return r;
 }
 
-/* Append n buffered bytes to a growing result (a bytes object resized in place). */
+/* A growing result (bytes objects of size 0 and 1 are shared singletons, so a result
+ * is assembled here and made into bytes once). */
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} Acc;
+
 static int
-append(PyObject **acc, const char *src, Py_ssize_t n)
+acc_add(Acc *a, const char *src, Py_ssize_t n)
 {
-    if (*acc == NULL) {
-        *acc = PyBytes_FromStringAndSize(src, n);
-        return *acc == NULL ? -1 : 0;
+    if (n > a->cap - a->len) {
+        Py_ssize_t cap = a->cap ? a->cap : 64;
+        while (cap - a->len < n)
+            cap *= 2;
+        char *p = PyMem_Realloc(a->p, (size_t)cap);
+        if (p == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        a->p = p;
+        a->cap = cap;
     }
-    Py_ssize_t old = PyBytes_GET_SIZE(*acc);
-    if (_PyBytes_Resize(acc, old + n) < 0)
+    memcpy(a->p + a->len, src, (size_t)n);
+    a->len += n;
+    return 0;
+}
+
+/* The accumulated bytes; None (no reference stolen) when nothing was added and
+ * none_if_empty is set. Frees the accumulator either way. */
+static PyObject *
+acc_finish(Acc *a, int none_if_empty)
+{
+    PyObject *r;
+    if (a->p == NULL && none_if_empty)
+        r = Py_NewRef(Py_None);
+    else
+        r = PyBytes_FromStringAndSize(a->p ? a->p : "", a->len);
+    PyMem_Free(a->p);
+    a->p = NULL;
+    return r;
+}
+
+/* Copy n buffered bytes to the accumulator and consume them. */
+static int
+acc_take(Acc *a, StreamCore *s, Py_ssize_t n)
+{
+    if (acc_add(a, s->buf + s->readpos, n) < 0)
         return -1;
-    memcpy(PyBytes_AS_STRING(*acc) + old, src, (size_t)n);
+    s->readpos += n;
     return 0;
 }
 
@@ -251,6 +427,8 @@ core_read(StreamCore *s, Py_ssize_t size)
 {
     Py_ssize_t unread = s->writepos - s->readpos;
 
+    if (size <= 0)
+        return PyBytes_FromStringAndSize(NULL, 0);
     if (unread == 0 && !s->greedy && !s->no_buffer && s->chunk_size != 1) {
         /* Fast path: nothing buffered, one fill; when the fill would be consumed
            whole, receive straight into the result. */
@@ -260,6 +438,8 @@ core_read(StreamCore *s, Py_ssize_t size)
             s->readpos = 0;
         }
         if (s->buflen - s->writepos < chunk) {
+            if (chunk > PY_SSIZE_T_MAX - s->buflen)
+                return PyErr_NoMemory();
             if (ensure_capacity(s, s->buflen + chunk) < 0)
                 return NULL;
         }
@@ -268,8 +448,9 @@ core_read(StreamCore *s, Py_ssize_t size)
             PyObject *r = PyBytes_FromStringAndSize(NULL, want);
             if (r == NULL)
                 return NULL;
-            Py_ssize_t n = raw_read(s, PyBytes_AS_STRING(r), want);
-            if (n == -2) {
+            Dest d = {r, 0, want};
+            Py_ssize_t n = raw_read(s, &d);
+            if (n == RD_RAISED) {
                 Py_DECREF(r);
                 return NULL;
             }
@@ -278,23 +459,24 @@ core_read(StreamCore *s, Py_ssize_t size)
                 Py_RETURN_NONE;
             }
             /* PHP's bookkeeping: the fill landed at writepos and was consumed whole. */
-            s->writepos += n;
-            s->readpos = s->writepos;
+            if (s->writepos + n <= s->buflen) {
+                s->writepos += n;
+                s->readpos = s->writepos;
+            }
             if (n != want && _PyBytes_Resize(&r, n) < 0)
                 return NULL;
             return r;
         }
     }
 
-    PyObject *acc = NULL;
+    Acc acc = {NULL, 0, 0};
     Py_ssize_t didread = 0;
     while (size > 0) {
         unread = s->writepos - s->readpos;
         if (unread) {
             Py_ssize_t n = unread < size ? unread : size;
-            if (append(&acc, s->buf + s->readpos, n) < 0)
-                return NULL;
-            s->readpos += n;
+            if (acc_take(&acc, s, n) < 0)
+                goto error;
             size -= n;
             didread += n;
             if (size == 0)
@@ -305,20 +487,21 @@ core_read(StreamCore *s, Py_ssize_t size)
             PyObject *tmp = PyBytes_FromStringAndSize(NULL, size);
             if (tmp == NULL)
                 goto error;
-            toread = raw_read(s, PyBytes_AS_STRING(tmp), size);
-            if (toread == -2) {
+            Dest d = {tmp, 0, size};
+            toread = raw_read(s, &d);
+            if (toread == RD_RAISED) {
                 Py_DECREF(tmp);
                 goto error;
             }
             if (toread < 0) {
                 Py_DECREF(tmp);
                 if (didread == 0) {
-                    Py_XDECREF(acc);
+                    PyMem_Free(acc.p);
                     Py_RETURN_NONE;
                 }
                 break;
             }
-            if (toread > 0 && append(&acc, PyBytes_AS_STRING(tmp), toread) < 0) {
+            if (toread > 0 && acc_add(&acc, PyBytes_AS_STRING(tmp), toread) < 0) {
                 Py_DECREF(tmp);
                 goto error;
             }
@@ -330,7 +513,7 @@ core_read(StreamCore *s, Py_ssize_t size)
                 goto error;
             if (f == -1) {
                 if (didread == 0) {
-                    Py_XDECREF(acc);
+                    PyMem_Free(acc.p);
                     Py_RETURN_NONE;
                 }
                 break;
@@ -338,11 +521,8 @@ core_read(StreamCore *s, Py_ssize_t size)
             toread = s->writepos - s->readpos;
             if (toread > size)
                 toread = size;
-            if (toread > 0) {
-                if (append(&acc, s->buf + s->readpos, toread) < 0)
-                    goto error;
-                s->readpos += toread;
-            }
+            if (toread > 0 && acc_take(&acc, s, toread) < 0)
+                goto error;
         }
         if (toread <= 0)
             break;
@@ -351,11 +531,9 @@ core_read(StreamCore *s, Py_ssize_t size)
         if (!s->greedy)
             break;
     }
-    if (acc == NULL)
-        return PyBytes_FromStringAndSize(NULL, 0);
-    return acc;
+    return acc_finish(&acc, 0);
 error:
-    Py_XDECREF(acc);
+    PyMem_Free(acc.p);
     return NULL;
 }
 
@@ -373,7 +551,7 @@ core_read_line(StreamCore *s, Py_ssize_t maxlen)
     if (maxlen == 0)
         Py_RETURN_NONE;
 
-    PyObject *acc = NULL;
+    Acc acc = {NULL, 0, 0};
     Py_ssize_t room = maxlen;
     for (;;) {
         avail = s->writepos - s->readpos;
@@ -386,11 +564,8 @@ core_read_line(StreamCore *s, Py_ssize_t maxlen)
                 cpysz = room - 1;
                 done = 1;
             }
-            if (cpysz > 0) {
-                if (append(&acc, start, cpysz) < 0)
-                    return NULL;
-                s->readpos += cpysz;
-            }
+            if (cpysz > 0 && acc_take(&acc, s, cpysz) < 0)
+                goto error;
             if (room >= 0)
                 room -= cpysz;
             if (done)
@@ -403,17 +578,16 @@ core_read_line(StreamCore *s, Py_ssize_t maxlen)
             Py_ssize_t toread = s->chunk_size;
             if (room >= 0 && room - 1 < toread)
                 toread = room - 1;
-            if (core_fill(s, toread) == -2) {
-                Py_XDECREF(acc);
-                return NULL;
-            }
+            if (core_fill(s, toread) == -2)
+                goto error;
             if (s->writepos - s->readpos == 0)
                 break;
         }
     }
-    if (acc == NULL)
-        Py_RETURN_NONE;
-    return acc;
+    return acc_finish(&acc, 1);
+error:
+    PyMem_Free(acc.p);
+    return NULL;
 }
 
 /* Offset (from readpos) of delim within the first maxlen buffered bytes, or -1. */
@@ -441,11 +615,11 @@ search_delim(StreamCore *s, Py_ssize_t maxlen, Py_ssize_t skip, const char *deli
     return -1;
 }
 
-/* php_stream_get_record (stream_get_line). */
+/* php_stream_get_record (stream_get_line). The delimiter is a private copy. */
 static PyObject *
 core_read_record(StreamCore *s, Py_ssize_t maxlen, const char *delim, Py_ssize_t dlen)
 {
-    if (maxlen == 0)
+    if (maxlen <= 0)
         Py_RETURN_NONE;
     Py_ssize_t found = -1;
     if (dlen)
@@ -486,16 +660,52 @@ core_read_record(StreamCore *s, Py_ssize_t maxlen, const char *delim, Py_ssize_t
     return r;
 }
 
-/* _php_stream_write_buffer over php_sockop_write (direct fd) or _op_write. */
+/* --------------------------------------------------------------------------------
+ * writes: _php_stream_write_buffer over php_sockop_write (direct fd) or _op_write.
+ * The data is a buffer exported by `owner` (held by the caller for the whole call, so
+ * the memory stays valid and cannot be resized) or, with owner NULL, the UTF-8 cache of
+ * a str the caller holds. Python sees only memoryviews made from `owner`.
+ */
+
 static Py_ssize_t
-core_write(StreamCore *s, const char *data, Py_ssize_t count)
+op_write(StreamCore *s, PyObject **owner, const char *data, Py_ssize_t off, Py_ssize_t count)
+{
+    if (*owner == NULL) {
+        /* str data: Python gets its own bytes copy, whatever it keeps of the view. */
+        *owner = PyBytes_FromStringAndSize(data - off, off + count);
+        if (*owner == NULL)
+            return RD_RAISED;
+    }
+    PyObject *whole = PyMemoryView_FromObject(*owner);
+    if (whole == NULL)
+        return RD_RAISED;
+    PyObject *view = PySequence_GetSlice(whole, off, off + count);
+    Py_DECREF(whole);
+    if (view == NULL)
+        return RD_RAISED;
+    PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_write", "O", view);
+    Py_DECREF(view);
+    if (r == NULL)
+        return RD_RAISED;
+    Py_ssize_t n = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    if (n == -1 && PyErr_Occurred())
+        return RD_RAISED;
+    if (n > count)
+        n = count;
+    return n;
+}
+
+static Py_ssize_t
+core_write(StreamCore *s, PyObject *owner, const char *data, Py_ssize_t count)
 {
     Py_ssize_t didwrite = 0;
-    while (count > 0) {
-        Py_ssize_t n;
+    PyObject *copy = NULL; /* bytes made for str data that goes to _op_write */
+    Py_ssize_t result;
+    while (didwrite < count) {
+        Py_ssize_t left = count - didwrite, n;
         if (s->direct_fd >= 0) {
-        retry:
-            n = send(s->direct_fd, data, (size_t)count, MSG_DONTWAIT);
+            n = send(s->direct_fd, data + didwrite, (size_t)left, MSG_DONTWAIT);
             if (n < 0) {
                 int err = errno;
                 if (TRANSIENT(err)) {
@@ -504,42 +714,45 @@ core_write(StreamCore *s, const char *data, Py_ssize_t count)
                         goto written;
                     }
                     s->timed_out = 0;
-                    int w = wait_fd(s->direct_fd, POLLOUT, s->timeout_ms);
-                    if (w == -2)
-                        return -2;
+                    int w = wait_fd(s, POLLOUT);
+                    if (w == RD_RAISED) {
+                        result = RD_RAISED;
+                        goto out;
+                    }
                     if (w == 1)
-                        goto retry;
+                        continue;
                     s->timed_out = 1;
                 }
-                PyObject *r = PyObject_CallMethod((PyObject *)s, "_send_failed", "ni",
-                                                  count, err);
-                if (r == NULL)
-                    return -2;
+                PyObject *r = PyObject_CallMethod((PyObject *)s, "_send_failed", "ni", left, err);
+                if (r == NULL) {
+                    result = RD_RAISED;
+                    goto out;
+                }
                 Py_DECREF(r);
                 n = -1;
             }
         }
         else {
-            PyObject *view = PyMemoryView_FromMemory((char *)data, count, PyBUF_READ);
-            if (view == NULL)
-                return -2;
-            PyObject *r = PyObject_CallMethod((PyObject *)s, "_op_write", "O", view);
-            Py_DECREF(view);
-            if (r == NULL)
-                return -2;
-            n = PyLong_AsSsize_t(r);
-            Py_DECREF(r);
-            if (n == -1 && PyErr_Occurred())
-                return -2;
+            PyObject *src = owner != NULL ? owner : copy;
+            n = op_write(s, &src, data + didwrite, didwrite, left);
+            if (owner == NULL && copy == NULL)
+                copy = src;
+            if (n == RD_RAISED) {
+                result = RD_RAISED;
+                goto out;
+            }
         }
     written:
-        if (n <= 0)
-            return didwrite ? didwrite : n;
-        data += n;
-        count -= n;
+        if (n <= 0) {
+            result = didwrite ? didwrite : n;
+            goto out;
+        }
         didwrite += n;
     }
-    return didwrite;
+    result = didwrite;
+out:
+    Py_XDECREF(copy);
+    return result;
 }
 
 /* --------------------------------------------------------------------------------
@@ -551,7 +764,7 @@ core_traverse(StreamCore *s, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(s));
     Py_VISIT(s->notes);
-    Py_VISIT(s->fast_owner);
+    Py_VISIT(s->tls_owner);
     return 0;
 }
 
@@ -559,9 +772,8 @@ static int
 core_clear(StreamCore *s)
 {
     Py_CLEAR(s->notes);
-    s->fast_read = NULL;
-    s->fast_ctx = NULL;
-    Py_CLEAR(s->fast_owner);
+    s->tls_handle = 0;
+    Py_CLEAR(s->tls_owner);
     return 0;
 }
 
@@ -595,12 +807,43 @@ core_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 }
 
 static PyObject *
+guarded_read(StreamCore *s, Py_ssize_t n)
+{
+    if (enter(s) < 0)
+        return NULL;
+    PyObject *r = core_read(s, n);
+    leave(s);
+    return r;
+}
+
+static PyObject *
+guarded_read_line(StreamCore *s, Py_ssize_t maxlen)
+{
+    if (enter(s) < 0)
+        return NULL;
+    PyObject *r = core_read_line(s, maxlen);
+    leave(s);
+    return r;
+}
+
+/* -2 with an exception, else core_write's result */
+static Py_ssize_t
+guarded_write(StreamCore *s, PyObject *owner, const char *data, Py_ssize_t count)
+{
+    if (enter(s) < 0)
+        return RD_RAISED;
+    Py_ssize_t n = count ? core_write(s, owner, data, count) : 0;
+    leave(s);
+    return n;
+}
+
+static PyObject *
 m_read(StreamCore *s, PyObject *arg)
 {
     Py_ssize_t n = PyLong_AsSsize_t(arg);
     if (n == -1 && PyErr_Occurred())
         return NULL;
-    return core_read(s, n);
+    return guarded_read(s, n);
 }
 
 static PyObject *
@@ -618,18 +861,27 @@ m_read_line(StreamCore *s, PyObject *const *args, Py_ssize_t nargs)
         if (maxlen < 0)
             maxlen = 0;
     }
-    return core_read_line(s, maxlen);
+    return guarded_read_line(s, maxlen);
 }
 
 static PyObject *
 m_read_record(StreamCore *s, PyObject *args)
 {
     Py_ssize_t maxlen;
-    Py_buffer delim;
-    if (!PyArg_ParseTuple(args, "ny*", &maxlen, &delim))
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "ny*", &maxlen, &view))
         return NULL;
-    PyObject *r = core_read_record(s, maxlen, delim.buf, delim.len);
-    PyBuffer_Release(&delim);
+    /* A private copy: the caller's object could change while Python code runs. */
+    PyObject *delim = PyBytes_FromStringAndSize(view.buf, view.len);
+    PyBuffer_Release(&view);
+    if (delim == NULL)
+        return NULL;
+    PyObject *r = NULL;
+    if (enter(s) == 0) {
+        r = core_read_record(s, maxlen, PyBytes_AS_STRING(delim), PyBytes_GET_SIZE(delim));
+        leave(s);
+    }
+    Py_DECREF(delim);
     return r;
 }
 
@@ -639,7 +891,10 @@ m_fill(StreamCore *s, PyObject *arg)
     Py_ssize_t n = PyLong_AsSsize_t(arg);
     if (n == -1 && PyErr_Occurred())
         return NULL;
+    if (enter(s) < 0)
+        return NULL;
     int r = core_fill(s, n);
+    leave(s);
     if (r == -2)
         return NULL;
     return PyBool_FromLong(r == 0);
@@ -651,36 +906,69 @@ m_write(StreamCore *s, PyObject *arg)
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
         return NULL;
-    Py_ssize_t n = view.len ? core_write(s, view.buf, view.len) : 0;
+    Py_ssize_t n = guarded_write(s, arg, view.buf, view.len);
     PyBuffer_Release(&view);
-    if (n == -2)
+    if (n == RD_RAISED)
         return NULL;
     return PyLong_FromSsize_t(n);
 }
 
+static int
+resolve_tls_reader(void)
+{
+    if (tls_reader != NULL)
+        return 0;
+    PyObject *mod = PyImport_ImportModule("phpstreams._native._openssl");
+    if (mod == NULL)
+        return -1;
+    PyObject *file = PyObject_GetAttrString(mod, "__file__");
+    Py_DECREF(mod);
+    if (file == NULL)
+        return -1;
+    PyObject *path = PyUnicode_EncodeFSDefault(file);
+    Py_DECREF(file);
+    if (path == NULL)
+        return -1;
+    void *lib = dlopen(PyBytes_AS_STRING(path), RTLD_LAZY | RTLD_NOLOAD);
+    Py_DECREF(path);
+    void *fn = lib == NULL ? NULL : dlsym(lib, "phpstreams_tls_read");
+    if (lib != NULL)
+        dlclose(lib); /* RTLD_NOLOAD took a reference of its own */
+    if (fn == NULL) {
+        PyErr_SetString(PyExc_ImportError,
+                        "phpstreams: phpstreams_tls_read not found in the loaded OpenSSL binding");
+        return -1;
+    }
+    tls_reader = (tls_read_fn)fn;
+    return 0;
+}
+
 static PyObject *
-m_set_fast_reader(StreamCore *s, PyObject *args)
+m_attach_tls_reader(StreamCore *s, PyObject *args)
 {
     PyObject *owner;
-    unsigned long long fn, ctx;
-    if (!PyArg_ParseTuple(args, "OKK", &owner, &fn, &ctx))
+    unsigned long long handle;
+    if (!PyArg_ParseTuple(args, "OK", &owner, &handle))
         return NULL;
-    if (owner == Py_None || fn == 0) {
-        s->fast_read = NULL;
-        s->fast_ctx = NULL;
-        Py_CLEAR(s->fast_owner);
+    if (refuse_if_busy(s) < 0)
+        return NULL;
+    if (owner == Py_None || handle == 0) {
+        s->tls_handle = 0;
+        Py_CLEAR(s->tls_owner);
+        Py_RETURN_NONE;
     }
-    else {
-        s->fast_read = (int (*)(void *, char *, int))(uintptr_t)fn;
-        s->fast_ctx = (void *)(uintptr_t)ctx;
-        Py_XSETREF(s->fast_owner, Py_NewRef(owner));
-    }
+    if (resolve_tls_reader() < 0)
+        return NULL;
+    s->tls_handle = (uint64_t)handle;
+    Py_XSETREF(s->tls_owner, Py_NewRef(owner));
     Py_RETURN_NONE;
 }
 
 static PyObject *
 m_discard_buffer(StreamCore *s, PyObject *unused)
 {
+    if (refuse_if_busy(s) < 0)
+        return NULL;
     s->readpos = s->writepos = 0;
     Py_RETURN_NONE;
 }
@@ -702,52 +990,71 @@ static PyMethodDef core_methods[] = {
      "_php_stream_fill_read_buffer; False when the low-level read failed."},
     {"write", (PyCFunction)m_write, METH_O,
      "_php_stream_write: bytes written (partial on a later error), 0, or -1."},
-    {"set_fast_reader", (PyCFunction)m_set_fast_reader, METH_VARARGS,
-     "set_fast_reader(owner, fn_address, ctx_address): a C reader tried before _op_read;\n"
-     "owner keeps ctx alive. set_fast_reader(None, 0, 0) removes it."},
+    {"_attach_tls_reader", (PyCFunction)m_attach_tls_reader, METH_VARARGS,
+     "_attach_tls_reader(owner, handle): the TLS engine's C first read pass, by the\n"
+     "connection's handle (validated in C); (None, 0) removes it."},
     {"discard_buffer", (PyCFunction)m_discard_buffer, METH_NOARGS,
      "Forget the buffered data (readpos = writepos = 0)."},
     {"buffered", (PyCFunction)m_buffered, METH_NOARGS, "The unread buffered bytes."},
     {NULL}};
 
-#define INT_GETSET(field)                                                                 \
-    static PyObject *get_##field(StreamCore *s, void *c) { return PyLong_FromLong(s->field); } \
-    static int set_##field(StreamCore *s, PyObject *v, void *c)                           \
-    {                                                                                     \
-        if (v == NULL) {                                                                  \
-            PyErr_SetString(PyExc_AttributeError, "cannot delete " #field);               \
-            return -1;                                                                    \
-        }                                                                                 \
-        long x = PyLong_AsLong(v);                                                        \
-        if (x == -1 && PyErr_Occurred())                                                  \
-            return -1;                                                                    \
-        s->field = (int)x;                                                                \
-        return 0;                                                                         \
+/* Flag members: a getter and a setter each; `guard` refuses the change while busy. */
+static int
+set_flag(StreamCore *s, PyObject *v, int *field, int guard, const char *name)
+{
+    if (v == NULL) {
+        PyErr_Format(PyExc_AttributeError, "cannot delete %s", name);
+        return -1;
     }
+    int x = PyObject_IsTrue(v);
+    if (x < 0 || (guard && refuse_if_busy(s) < 0))
+        return -1;
+    *field = x;
+    return 0;
+}
 
-#define BOOL_GETSET(field)                                                                \
+static int
+set_int(StreamCore *s, PyObject *v, int *field, int guard, const char *name)
+{
+    if (v == NULL) {
+        PyErr_Format(PyExc_AttributeError, "cannot delete %s", name);
+        return -1;
+    }
+    int overflow;
+    long x = PyLong_AsLongAndOverflow(v, &overflow);
+    if (x == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow || x < INT_MIN || x > INT_MAX) {
+        PyErr_Format(PyExc_ValueError, "%s out of range", name);
+        return -1;
+    }
+    if (guard && refuse_if_busy(s) < 0)
+        return -1;
+    *field = (int)x;
+    return 0;
+}
+
+#define FLAG(field, guard)                                                                   \
     static PyObject *get_##field(StreamCore *s, void *c) { return PyBool_FromLong(s->field); } \
-    static int set_##field(StreamCore *s, PyObject *v, void *c)                           \
-    {                                                                                     \
-        if (v == NULL) {                                                                  \
-            PyErr_SetString(PyExc_AttributeError, "cannot delete " #field);               \
-            return -1;                                                                    \
-        }                                                                                 \
-        int x = PyObject_IsTrue(v);                                                       \
-        if (x < 0)                                                                        \
-            return -1;                                                                    \
-        s->field = x;                                                                     \
-        return 0;                                                                         \
+    static int set_##field(StreamCore *s, PyObject *v, void *c)                              \
+    {                                                                                        \
+        return set_flag(s, v, &s->field, guard, #field);                                     \
+    }
+#define INT(field, guard)                                                                    \
+    static PyObject *get_##field(StreamCore *s, void *c) { return PyLong_FromLong(s->field); } \
+    static int set_##field(StreamCore *s, PyObject *v, void *c)                              \
+    {                                                                                        \
+        return set_int(s, v, &s->field, guard, #field);                                      \
     }
 
-BOOL_GETSET(eof)
-BOOL_GETSET(no_buffer)
-BOOL_GETSET(greedy)
-BOOL_GETSET(closed)
-BOOL_GETSET(is_blocked)
-BOOL_GETSET(timed_out)
-INT_GETSET(direct_fd)
-INT_GETSET(timeout_ms)
+FLAG(eof, 0)
+FLAG(no_buffer, 0)
+FLAG(greedy, 0)
+FLAG(closed, 1)
+FLAG(is_blocked, 0)
+FLAG(timed_out, 0)
+INT(direct_fd, 1)
+INT(timeout_ms, 0)
 
 static PyObject *
 get_chunk_size(StreamCore *s, void *c)
@@ -758,13 +1065,15 @@ get_chunk_size(StreamCore *s, void *c)
 static int
 set_chunk_size(StreamCore *s, PyObject *v, void *c)
 {
-    if (v == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "cannot delete chunk_size");
+    /* stream_set_chunk_size's range. A change while busy takes effect at the next fill:
+       a fill reads chunk_size before its low-level read and never after. */
+    int x;
+    if (set_int(s, v, &x, 0, "chunk_size") < 0)
+        return -1;
+    if (x < 1) {
+        PyErr_SetString(PyExc_ValueError, "chunk_size out of range");
         return -1;
     }
-    Py_ssize_t x = PyLong_AsSsize_t(v);
-    if (x == -1 && PyErr_Occurred())
-        return -1;
     s->chunk_size = x;
     return 0;
 }
@@ -798,21 +1107,28 @@ get_bookkeeping(StreamCore *s, void *c)
     return Py_BuildValue("(nnn)", s->readpos, s->writepos, s->buflen);
 }
 
+static PyObject *
+get_busy(StreamCore *s, void *c)
+{
+    return PyBool_FromLong(s->busy);
+}
+
 #define GS(name, doc) {#name, (getter)get_##name, (setter)set_##name, doc, NULL}
 
 static PyGetSetDef core_getset[] = {
     GS(eof, "The stream's EOF flag as the last I/O set it."),
     GS(no_buffer, "PHP_STREAM_FLAG_NO_BUFFER: reads bypass the buffer."),
     GS(greedy, "Keep reading until the request is met (memory streams)."),
-    GS(closed, "Closed (freed) stream."),
+    GS(closed, "Closed (freed) stream. Cannot change while the stream is busy."),
     GS(is_blocked, "PHP's is_blocked (what meta data reports as 'blocked')."),
     GS(timed_out, "PHP's timeout_event."),
     GS(direct_fd, "Socket for plain I/O in C, or -1 to use _op_read/_op_write."),
     GS(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
-    GS(chunk_size, "PHP's chunk_size."),
+    GS(chunk_size, "PHP's chunk_size (1 .. INT_MAX)."),
     GS(notes, "Diagnostics raised by I/O, drained by the PHP-facing layer."),
     {"unread_bytes", (getter)get_unread, NULL, "Bytes buffered and not yet read.", NULL},
     {"bookkeeping", (getter)get_bookkeeping, NULL, "(readpos, writepos, readbuflen)", NULL},
+    {"busy", (getter)get_busy, NULL, "An I/O call on this stream is in progress.", NULL},
     {NULL}};
 
 static PyType_Slot core_slots[] = {
@@ -834,39 +1150,19 @@ static PyType_Spec core_spec = {
 };
 
 /* --------------------------------------------------------------------------------
- * fast PHP functions: fread / fgets / fwrite for exact SocketStream instances; all
- * other cases go to the Python implementations registered with install()
+ * fread / fgets / fwrite / fputs: the function bodies. The plain argument shape is
+ * recognised here; every other shape goes to the Python coercion helper registered
+ * with install(), which raises PHP's errors or returns the normalised arguments.
+ * With fast paths off (install(..., fast=False)) every call goes through the helper
+ * and the stream's Python-visible methods.
  */
-
-enum {
-    SL_CONTEXT, SL_STREAM_TYPE, SL_SPEC, SL_TIMEOUT, SL_CONNECT_TIMEOUT, SL_ADDRESS,
-    SL_FAMILY, SL_FD, SL_CRYPTO, SL_SOCK, SL_PERSISTENT_KEY, SL_RESOURCE_TYPE, SL_POLLER,
-    SL_COUNT
-};
-
-static const char *slot_names[SL_COUNT] = {
-    "context", "stream_type", "spec", "_timeout", "connect_timeout", "address",
-    "_family", "_fd", "_crypto", "_sock", "persistent_key", "resource_type", "_poller",
-};
-
-typedef struct {
-    int ready;
-    PyObject *socket_type, *ref_type, *context_type;
-    PyObject *client_py, *defaults, *failed;
-    PyObject *constants;           /* tuple of (offset, value) */
-    Py_ssize_t off[SL_COUNT];
-    double timeout_max;
-    PyObject *s_value, *s_options, *s_socket, *s_unknown, *zero, *minus_one, *empty;
-    PyObject *empty_args;
-} ClientState;
-
 
 typedef struct {
     PyTypeObject *core_type;
-    PyObject *socket_type; /* the class the fast paths accept (exactly) */
-    PyObject *fread_py, *fgets_py, *fwrite_py, *fclose_py, *drain;
-    PyObject *s_fread, *s_fgets, *s_fwrite;
-    ClientState client; /* stream_socket_client / fclose fast paths */
+    PyObject *socket_type;   /* the class whose plain shape is recognised (exactly) */
+    PyObject *fread_args, *fgets_args, *fwrite_args, *drain;
+    PyObject *s_fread, *s_fgets, *s_fwrite, *s_fputs, *s_read_line;
+    int fast;
 } ModState;
 
 static ModState *
@@ -875,11 +1171,46 @@ state(PyObject *mod)
     return (ModState *)PyModule_GetState(mod);
 }
 
-static PyObject *
-after(ModState *st, StreamCore *s, PyObject *result, PyObject *name)
+static int
+ready(ModState *st)
 {
-    if (result != NULL && PyList_GET_SIZE(s->notes) > 0) {
-        PyObject *r = PyObject_CallFunctionObjArgs(st->drain, (PyObject *)s, name, NULL);
+    if (st->drain != NULL)
+        return 1;
+    PyErr_SetString(PyExc_RuntimeError, "phpstreams._speedups: install() was not called");
+    return 0;
+}
+
+static int
+plain_stream(ModState *st, PyObject *obj)
+{
+    return st->fast && (PyObject *)Py_TYPE(obj) == st->socket_type &&
+           !((StreamCore *)obj)->closed;
+}
+
+/* The helper's (stream, value) result, checked: a new reference to the stream. */
+static PyObject *
+unpack_args(ModState *st, PyObject *pair, PyObject **value)
+{
+    if (pair == NULL)
+        return NULL;
+    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+        !PyObject_TypeCheck(PyTuple_GET_ITEM(pair, 0), st->core_type)) {
+        PyErr_SetString(PyExc_TypeError, "phpstreams: a coercion helper returned a bad value");
+        Py_DECREF(pair);
+        return NULL;
+    }
+    PyObject *stream = Py_NewRef(PyTuple_GET_ITEM(pair, 0));
+    *value = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+    Py_DECREF(pair);
+    return stream;
+}
+
+/* The notes a call left, drained under the PHP function's name; steals result. */
+static PyObject *
+after(ModState *st, PyObject *stream, PyObject *result, PyObject *name)
+{
+    if (result != NULL && PyList_GET_SIZE(((StreamCore *)stream)->notes) > 0) {
+        PyObject *r = PyObject_CallFunctionObjArgs(st->drain, stream, name, NULL);
         if (r == NULL) {
             Py_DECREF(result);
             return NULL;
@@ -889,270 +1220,207 @@ after(ModState *st, StreamCore *s, PyObject *result, PyObject *name)
     return result;
 }
 
-static int
-fast_stream(ModState *st, PyObject *obj)
-{
-    return st->socket_type != NULL && (PyObject *)Py_TYPE(obj) == st->socket_type &&
-           !((StreamCore *)obj)->closed;
-}
-
+/* None (PHP's false from the stream layer) -> False; steals r. */
 static PyObject *
-fast_fread(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+none_to_false(PyObject *r)
 {
-    ModState *st = state(mod);
-    if (kwnames == NULL && nargs == 2 && fast_stream(st, args[0]) && PyLong_CheckExact(args[1])) {
-        Py_ssize_t n = PyLong_AsSsize_t(args[1]);
-        if (n > 0) {
-            StreamCore *s = (StreamCore *)args[0];
-            PyObject *r = after(st, s, core_read(s, n), st->s_fread);
-            if (r == Py_None) {
-                Py_DECREF(r);
-                Py_RETURN_FALSE;
-            }
-            return r;
-        }
-        PyErr_Clear();
+    if (r == Py_None) {
+        Py_DECREF(r);
+        Py_RETURN_FALSE;
     }
-    return PyObject_Vectorcall(st->fread_py, args, (size_t)nargs, kwnames);
+    return r;
 }
 
 static PyObject *
-fast_fgets(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+php_fread(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     ModState *st = state(mod);
+    if (!ready(st))
+        return NULL;
+    PyObject *stream = NULL, *r;
+    Py_ssize_t n = 0;
+    if (kwnames == NULL && nargs == 2 && plain_stream(st, args[0]) &&
+        PyLong_CheckExact(args[1])) {
+        n = PyLong_AsSsize_t(args[1]);
+        if (n == -1 && PyErr_Occurred())
+            PyErr_Clear();
+        else if (n > 0)
+            stream = Py_NewRef(args[0]);
+    }
+    if (stream == NULL) {
+        PyObject *length;
+        stream = unpack_args(st, PyObject_Vectorcall(st->fread_args, args, (size_t)nargs,
+                                                     kwnames), &length);
+        if (stream == NULL)
+            return NULL;
+        n = PyLong_AsSsize_t(length);
+        Py_DECREF(length);
+        if (n == -1 && PyErr_Occurred()) {
+            Py_DECREF(stream);
+            return NULL;
+        }
+    }
+    if (plain_stream(st, stream))
+        r = guarded_read((StreamCore *)stream, n);
+    else
+        r = PyObject_CallMethod(stream, "read", "n", n);
+    r = after(st, stream, r == NULL ? NULL : none_to_false(r), st->s_fread);
+    Py_DECREF(stream);
+    return r;
+}
+
+static PyObject *
+php_fgets(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    if (!ready(st))
+        return NULL;
+    PyObject *stream = NULL, *maxlen = NULL, *r;
     if (kwnames == NULL && (nargs == 1 || (nargs == 2 && args[1] == Py_None)) &&
-        fast_stream(st, args[0])) {
-        StreamCore *s = (StreamCore *)args[0];
-        PyObject *r = after(st, s, core_read_line(s, -1), st->s_fgets);
-        if (r == Py_None) {
-            Py_DECREF(r);
-            Py_RETURN_FALSE;
-        }
-        return r;
+        plain_stream(st, args[0])) {
+        stream = Py_NewRef(args[0]);
     }
-    return PyObject_Vectorcall(st->fgets_py, args, (size_t)nargs, kwnames);
+    else {
+        stream = unpack_args(st, PyObject_Vectorcall(st->fgets_args, args, (size_t)nargs,
+                                                     kwnames), &maxlen);
+        if (stream == NULL)
+            return NULL;
+    }
+    if (plain_stream(st, stream) && (maxlen == NULL || maxlen == Py_None))
+        r = guarded_read_line((StreamCore *)stream, -1);
+    else
+        r = PyObject_CallMethodOneArg(stream, st->s_read_line, maxlen ? maxlen : Py_None);
+    Py_XDECREF(maxlen);
+    r = after(st, stream, r == NULL ? NULL : none_to_false(r), st->s_fgets);
+    Py_DECREF(stream);
+    return r;
 }
 
+/* fwrite and fputs: one body; the helper gets the PHP function's name first. */
 static PyObject *
-fast_fwrite(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+php_write(ModState *st, PyObject *name, PyObject *const *args, Py_ssize_t nargs,
+          PyObject *kwnames)
 {
-    ModState *st = state(mod);
+    if (!ready(st))
+        return NULL;
+    PyObject *stream = NULL, *payload = NULL, *r;
+    const char *data = NULL;
+    Py_ssize_t len = 0;
     if (kwnames == NULL && (nargs == 2 || (nargs == 3 && args[2] == Py_None)) &&
-        fast_stream(st, args[0])) {
-        const char *data = NULL;
-        Py_ssize_t len = 0;
+        plain_stream(st, args[0])) {
         if (PyBytes_CheckExact(args[1])) {
-            data = PyBytes_AS_STRING(args[1]);
-            len = PyBytes_GET_SIZE(args[1]);
+            payload = Py_NewRef(args[1]);
         }
         else if (PyUnicode_CheckExact(args[1])) {
             data = PyUnicode_AsUTF8AndSize(args[1], &len);
             if (data == NULL)
-                PyErr_Clear(); /* lone surrogates: the Python path encodes them */
+                PyErr_Clear(); /* lone surrogates: the helper encodes them as PHP would */
         }
-        if (data != NULL) {
-            if (len == 0)
-                return PyLong_FromLong(0);
-            StreamCore *s = (StreamCore *)args[0];
-            Py_ssize_t n = core_write(s, data, len);
-            if (n == -2)
-                return NULL;
-            PyObject *r = n < 0 ? Py_NewRef(Py_False) : PyLong_FromSsize_t(n);
-            return after(st, s, r, st->s_fwrite);
+        if (payload != NULL || data != NULL)
+            stream = Py_NewRef(args[0]);
+    }
+    if (stream == NULL) {
+        Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+        PyObject **argv = PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *));
+        if (argv == NULL)
+            return PyErr_NoMemory();
+        argv[0] = name;
+        for (Py_ssize_t i = 0; i < total; i++)
+            argv[i + 1] = args[i];
+        PyObject *got = PyObject_Vectorcall(st->fwrite_args, argv, (size_t)nargs + 1, kwnames);
+        PyMem_Free(argv);
+        if (got == NULL)
+            return NULL;
+        if (PyLong_CheckExact(got))
+            return got; /* PHP returned before it looked at the stream */
+        stream = unpack_args(st, got, &payload);
+        if (stream == NULL)
+            return NULL;
+        data = NULL;
+    }
+    if (plain_stream(st, stream)) {
+        Py_buffer view = {0};
+        if (payload != NULL) {
+            if (PyObject_GetBuffer(payload, &view, PyBUF_SIMPLE) < 0) {
+                r = NULL;
+                goto done;
+            }
+            data = view.buf;
+            len = view.len;
+        }
+        /* A str's UTF-8 form lives as long as the str, which the caller holds. */
+        Py_ssize_t n = guarded_write((StreamCore *)stream, payload, data, len);
+        if (payload != NULL)
+            PyBuffer_Release(&view);
+        if (n == RD_RAISED)
+            r = NULL;
+        else
+            r = n < 0 ? Py_NewRef(Py_False) : PyLong_FromSsize_t(n);
+    }
+    else {
+        if (payload == NULL) {
+            payload = PyBytes_FromStringAndSize(data, len);
+            if (payload == NULL) {
+                r = NULL;
+                goto done;
+            }
+        }
+        r = PyObject_CallMethod(stream, "write", "O", payload);
+        if (r != NULL) {
+            Py_ssize_t n = PyLong_AsSsize_t(r);
+            if (n == -1 && PyErr_Occurred())
+                Py_CLEAR(r);
+            else if (n < 0)
+                Py_SETREF(r, Py_NewRef(Py_False));
         }
     }
-    return PyObject_Vectorcall(st->fwrite_py, args, (size_t)nargs, kwnames);
+done:
+    r = after(st, stream, r, name);
+    Py_XDECREF(payload);
+    Py_DECREF(stream);
+    return r;
+}
+
+static PyObject *
+php_fwrite(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    return php_write(st, st->s_fwrite, args, nargs, kwnames);
+}
+
+static PyObject *
+php_fputs(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    ModState *st = state(mod);
+    return php_write(st, st->s_fputs, args, nargs, kwnames);
 }
 
 static PyObject *
 install(PyObject *mod, PyObject *args)
 {
     ModState *st = state(mod);
-    PyObject *socket_type, *fread_py, *fgets_py, *fwrite_py, *fclose_py, *drain;
-    if (!PyArg_ParseTuple(args, "OOOOOO", &socket_type, &fread_py, &fgets_py, &fwrite_py,
-                          &fclose_py, &drain))
+    PyObject *socket_type, *fread_args, *fgets_args, *fwrite_args, *drain;
+    int fast;
+    if (!PyArg_ParseTuple(args, "O!OOOOp", &PyType_Type, &socket_type, &fread_args,
+                          &fgets_args, &fwrite_args, &drain, &fast))
         return NULL;
+    if (!PyType_IsSubtype((PyTypeObject *)socket_type, st->core_type)) {
+        PyErr_SetString(PyExc_TypeError, "install(): not a StreamCore subclass");
+        return NULL;
+    }
     Py_XSETREF(st->socket_type, Py_NewRef(socket_type));
-    Py_XSETREF(st->fread_py, Py_NewRef(fread_py));
-    Py_XSETREF(st->fgets_py, Py_NewRef(fgets_py));
-    Py_XSETREF(st->fwrite_py, Py_NewRef(fwrite_py));
-    Py_XSETREF(st->fclose_py, Py_NewRef(fclose_py));
+    Py_XSETREF(st->fread_args, Py_NewRef(fread_args));
+    Py_XSETREF(st->fgets_args, Py_NewRef(fgets_args));
+    Py_XSETREF(st->fwrite_args, Py_NewRef(fwrite_args));
     Py_XSETREF(st->drain, Py_NewRef(drain));
+    st->fast = fast;
     Py_RETURN_NONE;
 }
 
 /* --------------------------------------------------------------------------------
- * select over plain socket streams
- *
- * select_plain(read, write, except_, masks, timeout_ms): stream_select() for the
- * common case only -- each array None or a list whose items are all open socket
- * streams doing plain I/O here (direct_fd >= 0), and no read stream with buffered
- * data (PHP's shortcut). Anything else returns None before polling and the Python
- * implementation runs. Otherwise: one poll() over the distinct descriptors (the GIL
- * released; EINTR retried with the time left, as select.poll does), then the three
- * filtered lists and the count PHP returns (per array, the distinct ready
- * descriptors). A poll() failure raises OSError.
- */
-
-static long long
-monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-cmp_pollfd(const void *a, const void *b)
-{
-    int x = ((const struct pollfd *)a)->fd, y = ((const struct pollfd *)b)->fd;
-    return (x > y) - (x < y);
-}
-
-static Py_ssize_t
-find_fd(struct pollfd *fds, Py_ssize_t n, int fd)
-{
-    Py_ssize_t lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        Py_ssize_t mid = (lo + hi) / 2;
-        if (fds[mid].fd == fd)
-            return mid;
-        if (fds[mid].fd < fd)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
-
-static PyObject *
-select_plain(PyObject *mod, PyObject *args)
-{
-    ModState *st = state(mod);
-    PyObject *arrays[3];
-    int masks[3], timeout_ms;
-    if (!PyArg_ParseTuple(args, "OOO(iii)i", &arrays[0], &arrays[1], &arrays[2], &masks[0],
-                          &masks[1], &masks[2], &timeout_ms))
-        return NULL;
-    Py_ssize_t total = 0;
-    for (int a = 0; a < 3; a++) {
-        PyObject *arr = arrays[a];
-        if (arr == Py_None)
-            continue;
-        if (!PyList_CheckExact(arr))
-            Py_RETURN_NONE;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arr); i++) {
-            PyObject *item = PyList_GET_ITEM(arr, i);
-            if (!fast_stream(st, item))
-                Py_RETURN_NONE;
-            StreamCore *s = (StreamCore *)item;
-            if (s->direct_fd < 0 || (a == 0 && s->writepos > s->readpos))
-                Py_RETURN_NONE;
-        }
-        total += PyList_GET_SIZE(arr);
-    }
-    if (total == 0)
-        Py_RETURN_NONE; /* "No stream arrays were passed": the Python path says it */
-
-    struct pollfd *fds = PyMem_Calloc((size_t)total, sizeof(struct pollfd));
-    int *stamp = PyMem_Calloc((size_t)total, sizeof(int));
-    if (fds == NULL || stamp == NULL) {
-        PyMem_Free(fds);
-        PyMem_Free(stamp);
-        return PyErr_NoMemory();
-    }
-    Py_ssize_t n = 0;
-    for (int a = 0; a < 3; a++) {
-        if (arrays[a] == Py_None)
-            continue;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arrays[a]); i++)
-            fds[n++].fd = ((StreamCore *)PyList_GET_ITEM(arrays[a], i))->direct_fd;
-    }
-    qsort(fds, (size_t)n, sizeof(struct pollfd), cmp_pollfd);
-    Py_ssize_t uniq = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (uniq == 0 || fds[uniq - 1].fd != fds[i].fd)
-            fds[uniq++].fd = fds[i].fd;
-    for (int a = 0; a < 3; a++) {
-        if (arrays[a] == Py_None)
-            continue;
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arrays[a]); i++) {
-            int fd = ((StreamCore *)PyList_GET_ITEM(arrays[a], i))->direct_fd;
-            fds[find_fd(fds, uniq, fd)].events |= (short)masks[a];
-        }
-    }
-
-    int rc, err = 0;
-    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
-    for (;;) {
-        Py_BEGIN_ALLOW_THREADS
-        rc = poll(fds, (nfds_t)uniq, timeout_ms);
-        err = errno;
-        Py_END_ALLOW_THREADS
-        if (rc >= 0 || err != EINTR)
-            break;
-        if (PyErr_CheckSignals() < 0) {
-            PyMem_Free(fds);
-            PyMem_Free(stamp);
-            return NULL;
-        }
-        if (timeout_ms >= 0) {
-            long long left = deadline - monotonic_ms();
-            timeout_ms = left > 0 ? (int)left : 0;
-        }
-    }
-    if (rc < 0) {
-        PyMem_Free(fds);
-        PyMem_Free(stamp);
-        errno = err;
-        return PyErr_SetFromErrno(PyExc_OSError);
-    }
-
-    PyObject *out = PyTuple_New(4);
-    if (out == NULL)
-        goto fail;
-    Py_ssize_t count = 0;
-    for (int a = 0; a < 3; a++) {
-        PyObject *arr = arrays[a];
-        if (arr == Py_None) {
-            PyTuple_SET_ITEM(out, a + 1, Py_NewRef(Py_None));
-            continue;
-        }
-        PyObject *kept = PyList_New(0);
-        if (kept == NULL) {
-            Py_DECREF(out);
-            goto fail;
-        }
-        PyTuple_SET_ITEM(out, a + 1, kept);
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arr); i++) {
-            PyObject *item = PyList_GET_ITEM(arr, i);
-            Py_ssize_t k = find_fd(fds, uniq, ((StreamCore *)item)->direct_fd);
-            if (!(fds[k].revents & masks[a]))
-                continue;
-            if (PyList_Append(kept, item) < 0) {
-                Py_DECREF(out);
-                goto fail;
-            }
-            if (stamp[k] != a + 1) {
-                stamp[k] = a + 1;
-                count++;
-            }
-        }
-    }
-    PyTuple_SET_ITEM(out, 0, PyLong_FromSsize_t(count));
-    PyMem_Free(fds);
-    PyMem_Free(stamp);
-    return out;
-fail:
-    PyMem_Free(fds);
-    PyMem_Free(stamp);
-    return NULL;
-}
-
-/* --------------------------------------------------------------------------------
  * connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):
- * php_network_connect_socket() for one resolved inet address, on a bare descriptor.
- * (This is the socket transport's C helper; it lives here to share the module.)
+ * php_network_connect_socket() for one resolved inet address, on a bare descriptor
+ * (the socket transport's primitive).
  *
  * socket() (non-blocking, close-on-exec: PHP's O_NONBLOCK dance without its fcntl
  * calls), connect(); EINPROGRESS -> poll(POLLIN|POLLOUT|POLLPRI) for timeout_ms (< 0:
@@ -1162,10 +1430,11 @@ fail:
  *   (fd, EINPROGRESS)  async_ and still connecting;
  *   (-1, errno)        connect failed (ETIMEDOUT when poll timed out); fd closed;
  *   (-2, errno)        socket() failed (PHP tries the next address).
- * The descriptor stays non-blocking, as the Python path leaves it.
+ * The descriptor stays non-blocking, as the Python path leaves it. A signal handler
+ * that raises closes the descriptor and the exception propagates.
  */
 
-#define CONNECT_RAISED (-3) /* a Python exception is set (bad address, signal handler) */
+#define CONNECT_RAISED (-3)
 
 static int
 do_connect(int family, int socktype, const char *host, int port, uint32_t flowinfo,
@@ -1214,12 +1483,13 @@ do_connect(int family, int socktype, const char *host, int port, uint32_t flowin
     if (err == EINPROGRESS && !async_) {
         struct pollfd pfd = {fd, POLLIN | POLLOUT | POLLPRI, 0};
         long long deadline = timeout_ms < 0 ? 0 : monotonic_ms() + timeout_ms;
-        int left = timeout_ms, rc;
+        int left = timeout_ms, rc, perr;
         for (;;) {
             Py_BEGIN_ALLOW_THREADS
             rc = poll(&pfd, 1, left);
+            perr = errno;
             Py_END_ALLOW_THREADS
-            if (rc >= 0 || errno != EINTR)
+            if (rc >= 0 || perr != EINTR)
                 break;
             if (PyErr_CheckSignals() < 0) {
                 close(fd);
@@ -1231,7 +1501,7 @@ do_connect(int family, int socktype, const char *host, int port, uint32_t flowin
             }
         }
         if (rc < 0) {
-            err = errno;
+            err = perr;
         }
         else if (rc == 0) {
             err = ETIMEDOUT;
@@ -1295,12 +1565,22 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "connect_fd(): host must be str");
         return NULL;
     }
-    const char *host = PyUnicode_AsUTF8(args[2]);
-    if (host == NULL || as_c_int(args[0], &family) < 0 || as_c_int(args[1], &socktype) < 0 ||
+    if (as_c_int(args[0], &family) < 0 || as_c_int(args[1], &socktype) < 0 ||
         as_c_int(args[3], &port) < 0 || as_u32(args[4], &flowinfo) < 0 ||
         as_u32(args[5], &scope_id) < 0 || as_c_int(args[6], &timeout_ms) < 0 ||
         (async_ = PyObject_IsTrue(args[7])) < 0)
         return NULL;
+    /* The host text is copied: the wait below runs signal handlers. */
+    Py_ssize_t hlen;
+    const char *h = PyUnicode_AsUTF8AndSize(args[2], &hlen);
+    if (h == NULL)
+        return NULL;
+    char host[INET6_ADDRSTRLEN + 64];
+    if ((size_t)hlen >= sizeof host || memchr(h, '\0', (size_t)hlen) != NULL) {
+        PyErr_Format(PyExc_ValueError, "connect_fd: not a numeric address of family %d", family);
+        return NULL;
+    }
+    memcpy(host, h, (size_t)hlen + 1);
     int fd = do_connect(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_, &err);
     if (fd == CONNECT_RAISED)
         return NULL;
@@ -1308,379 +1588,209 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* --------------------------------------------------------------------------------
- * stream_socket_client / fclose for the common case
+ * poll_streams(lists, events, timeout_ms): one poll() over the descriptors of plain
+ * socket streams -- the primitive under stream_select. PHP's rules (which arrays,
+ * the buffered-data shortcut, what is kept, how ready descriptors are counted) are in
+ * phpstreams/_php_streams.py; this only answers "how ready is each stream's socket".
  *
- * A connect + close is a few system calls; what PHP spends around them is a couple
- * of microseconds, and a Python implementation spent several times that just moving
- * arguments and attributes around. These two functions do the whole common case in
- * C and hand everything else to the Python functions (install_client()), exactly as
- * fread/fgets/fwrite do:
+ * lists: a 3-tuple of None or list; events: a 3-tuple of poll masks. It applies only
+ * when every item is an open instance of exactly the installed socket class doing plain
+ * I/O here (direct_fd >= 0) and no stream of the first list has buffered data; anything
+ * else returns None before polling (the caller's general route runs). Otherwise the
+ * result is a 3-tuple of None or (items, fds, revents): the items as they were when
+ * the descriptors were taken, and per item its descriptor and poll() revents; poll()
+ * failing raises OSError.
  *
- * stream_socket_client(address, error_code, error_message, timeout, flags, context)
- * takes this path only when: positional arguments; address is a str with a direct
- * plan (the Python layer registers one after deciding that a spec is a plain inet
- * transport with a numeric host -- see _xport.DirectConnect); the refs are None or
- * exact Ref; timeout is None or an exact finite float/int; flags is exactly
- * STREAM_CLIENT_CONNECT; the context (or the default one, which must exist) is an
- * exact StreamContext without a "socket" section. It then does what the Python
- * path does for such a call -- preset the refs, build the SocketStream with the same
- * attribute values (the constant ones are copied from a prototype made by the Python
- * constructor, so they cannot drift), connect -- and calls the Python failure
- * handler for a failed connect. A test holds the result equal to the full path's.
- *
- * fclose(stream) takes this path for an open exact SocketStream with no TLS, no
- * Python socket object, no persistent key and no pending notes.
- *
- * Attributes are Python __slots__, written through the member offsets looked up
- * once in install_client() (each must be an object slot of the class).
+ * Safety: the descriptors are copied into C memory while the GIL is held; after the
+ * wait (GIL released, EINTR retried with the time left, signal handlers run between)
+ * nothing of the caller's lists or streams is read again -- the result is built from
+ * the copied descriptors and the item lists copied with them (strong references),
+ * whatever a handler closed, removed or appended meanwhile.
  */
 
-
-static inline PyObject *
-get_slot(PyObject *obj, Py_ssize_t off)
+static int
+cmp_pollfd(const void *a, const void *b)
 {
-    return *(PyObject **)((char *)obj + off);
-}
-
-static inline void
-set_slot(PyObject *obj, Py_ssize_t off, PyObject *value)
-{
-    PyObject **p = (PyObject **)((char *)obj + off);
-    PyObject *old = *p;
-    *p = Py_NewRef(value);
-    Py_XDECREF(old);
+    int x = ((const struct pollfd *)a)->fd, y = ((const struct pollfd *)b)->fd;
+    return (x > y) - (x < y);
 }
 
 static Py_ssize_t
-slot_offset(PyObject *type, PyObject *name)
+find_fd(const struct pollfd *fds, Py_ssize_t n, int fd)
 {
-    PyObject *descr = PyObject_GetAttr(type, name);
-    if (descr == NULL)
-        return -1;
-    Py_ssize_t off = -1;
-    if (Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
-        if (m->type == T_OBJECT_EX && !(m->flags & READONLY))
-            off = m->offset;
+    Py_ssize_t lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (fds[mid].fd == fd)
+            return mid;
+        if (fds[mid].fd < fd)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
     }
-    Py_DECREF(descr);
-    if (off < 0)
-        PyErr_Format(PyExc_TypeError, "%R is not an object slot", name);
-    return off;
-}
-
-/* The timeout argument as PHP converts it: (sec, usec) and poll() milliseconds. */
-static int
-client_timeout(ClientState *cl, PyObject *arg, PyObject *dflt, int dflt_ms, PyObject **out,
-               int *ms)
-{
-    double d;
-    if (arg == Py_None) {
-        *out = Py_NewRef(dflt);
-        *ms = dflt_ms;
-        return 1;
-    }
-    if (PyFloat_CheckExact(arg))
-        d = PyFloat_AS_DOUBLE(arg);
-    else if (PyLong_CheckExact(arg)) {
-        d = PyLong_AsDouble(arg);
-        if (d == -1.0 && PyErr_Occurred()) {
-            PyErr_Clear();
-            return 0;
-        }
-    }
-    else
-        return 0;
-    if (!isfinite(d))
-        return 0; /* the Python path raises PHP's ValueError */
-    if (d < 0.0 || d >= cl->timeout_max) { /* GH-11177: default_socket_timeout */
-        *out = Py_NewRef(dflt);
-        *ms = dflt_ms;
-        return 1;
-    }
-    unsigned long long conv = (unsigned long long)(d * 1000000.0);
-    unsigned long long sec = conv / 1000000, usec = conv % 1000000;
-    *out = Py_BuildValue("(KK)", sec, usec);
-    if (*out == NULL)
-        return -1;
-    long long total = (long long)sec * 1000 + (long long)(usec / 1000);
-    *ms = (int)(int32_t)(uint32_t)(unsigned long long)total; /* php_tvtoto's C int */
-    return 1;
+    return -1;
 }
 
 static PyObject *
-fast_client(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+poll_streams(PyObject *mod, PyObject *args)
 {
-    ClientState *cl = &state(mod)->client;
-    PyObject *defaults = NULL, *timeout = NULL, *stream = NULL, *plan = NULL;
-    if (!cl->ready || kwnames != NULL || nargs < 1 || nargs > 6 ||
-        !PyUnicode_CheckExact(args[0]))
-        goto slow;
-    PyObject *address = args[0];
-    PyObject *eref = nargs > 1 ? args[1] : Py_None;
-    PyObject *sref = nargs > 2 ? args[2] : Py_None;
-    PyObject *targ = nargs > 3 ? args[3] : Py_None;
-    PyObject *ctx = nargs > 5 ? args[5] : Py_None;
-    if ((eref != Py_None && (PyObject *)Py_TYPE(eref) != cl->ref_type) ||
-        (sref != Py_None && (PyObject *)Py_TYPE(sref) != cl->ref_type))
-        goto slow;
-    if (nargs > 4) {
-        int overflow;
-        if (!PyLong_CheckExact(args[4]) || PyLong_AsLongAndOverflow(args[4], &overflow) != 4 ||
-            overflow)
-            goto slow;
-    }
-    /* (plans, read_timeout, read_ms, chunk_size, connect_timeout, connect_ms, ctx) */
-    defaults = PyObject_CallNoArgs(cl->defaults);
-    if (defaults == NULL)
+    ModState *st = state(mod);
+    PyObject *lists[3];
+    int masks[3], timeout_ms;
+    if (!PyArg_ParseTuple(args, "(OOO)(iii)i", &lists[0], &lists[1], &lists[2], &masks[0],
+                          &masks[1], &masks[2], &timeout_ms))
         return NULL;
-    if (!PyTuple_CheckExact(defaults) || PyTuple_GET_SIZE(defaults) != 7)
-        goto slow;
-    plan = PyDict_GetItemWithError(PyTuple_GET_ITEM(defaults, 0), address);
-    if (plan == NULL) {
-        if (PyErr_Occurred())
-            goto error;
-        goto slow;
+    if (st->socket_type == NULL)
+        Py_RETURN_NONE;
+    Py_ssize_t counts[3] = {0, 0, 0}, total = 0;
+    for (int a = 0; a < 3; a++) {
+        PyObject *lst = lists[a];
+        if (lst == Py_None)
+            continue;
+        if (!PyList_CheckExact(lst))
+            Py_RETURN_NONE;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lst); i++) {
+            PyObject *item = PyList_GET_ITEM(lst, i);
+            if ((PyObject *)Py_TYPE(item) != st->socket_type)
+                Py_RETURN_NONE;
+            StreamCore *sc = (StreamCore *)item;
+            if (sc->closed || sc->direct_fd < 0 || (a == 0 && sc->writepos > sc->readpos))
+                Py_RETURN_NONE;
+        }
+        counts[a] = PyList_GET_SIZE(lst);
+        total += counts[a];
     }
-    Py_INCREF(plan); /* signal handlers run during the connect and may touch the plans */
-    if (ctx == Py_None)
-        ctx = PyTuple_GET_ITEM(defaults, 6);
-    if ((PyObject *)Py_TYPE(ctx) != cl->context_type)
-        goto slow; /* includes "no default context yet" */
-    PyObject *options = PyObject_GetAttr(ctx, cl->s_options);
-    if (options == NULL)
-        goto error;
-    int has_socket = PyDict_CheckExact(options) ? PyDict_Contains(options, cl->s_socket) : 1;
-    Py_DECREF(options);
-    if (has_socket != 0) {
-        if (has_socket < 0)
-            goto error;
-        goto slow;
-    }
-    int connect_ms, read_ms, chunk_size;
-    int got = client_timeout(cl, targ, PyTuple_GET_ITEM(defaults, 4),
-                             (int)PyLong_AsLong(PyTuple_GET_ITEM(defaults, 5)), &timeout,
-                             &connect_ms);
-    if (got < 0)
-        goto error;
-    if (got == 0)
-        goto slow;
-    /* plan: (transport, stream_type, address, family, socktype, host, port, flowinfo,
-     * scope_id) */
-    int family, socktype, port;
-    uint32_t flowinfo, scope_id;
-    const char *host;
-    if (!PyTuple_CheckExact(plan) || PyTuple_GET_SIZE(plan) != 9)
-        goto slow;
-    if (as_c_int(PyTuple_GET_ITEM(plan, 3), &family) < 0 ||
-        as_c_int(PyTuple_GET_ITEM(plan, 4), &socktype) < 0 ||
-        (host = PyUnicode_AsUTF8(PyTuple_GET_ITEM(plan, 5))) == NULL ||
-        as_c_int(PyTuple_GET_ITEM(plan, 6), &port) < 0 ||
-        as_u32(PyTuple_GET_ITEM(plan, 7), &flowinfo) < 0 ||
-        as_u32(PyTuple_GET_ITEM(plan, 8), &scope_id) < 0 ||
-        as_c_int(PyTuple_GET_ITEM(defaults, 2), &read_ms) < 0 ||
-        as_c_int(PyTuple_GET_ITEM(defaults, 3), &chunk_size) < 0)
-        goto error;
+    if (total == 0)
+        Py_RETURN_NONE;
 
-    /* What the Python path does, in its order: refs, stream, connect. */
-    if (eref != Py_None && PyObject_SetAttr(eref, cl->s_value, cl->zero) < 0)
-        goto error;
-    if (sref != Py_None && PyObject_SetAttr(sref, cl->s_value, cl->empty) < 0)
-        goto error;
-    PyTypeObject *type = (PyTypeObject *)cl->socket_type;
-    stream = type->tp_new(type, cl->empty_args, NULL);
-    if (stream == NULL)
-        goto error;
-    StreamCore *core = (StreamCore *)stream;
-    core->chunk_size = chunk_size;
-    core->timeout_ms = read_ms;
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(cl->constants); i++) {
-        PyObject *pair = PyTuple_GET_ITEM(cl->constants, i);
-        set_slot(stream, PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0)), PyTuple_GET_ITEM(pair, 1));
+    /* Copy the items and their descriptors (the checks above ran no Python code). */
+    PyObject *items[3] = {NULL, NULL, NULL};
+    int *item_fd = PyMem_Calloc((size_t)total, sizeof(int));
+    struct pollfd *fds = PyMem_Calloc((size_t)total, sizeof(struct pollfd));
+    if (item_fd == NULL || fds == NULL) {
+        PyErr_NoMemory();
+        goto fail;
     }
-    set_slot(stream, cl->off[SL_CONTEXT], ctx);
-    set_slot(stream, cl->off[SL_STREAM_TYPE], PyTuple_GET_ITEM(plan, 1));
-    set_slot(stream, cl->off[SL_SPEC], PyTuple_GET_ITEM(plan, 0));
-    set_slot(stream, cl->off[SL_TIMEOUT], PyTuple_GET_ITEM(defaults, 1));
-    set_slot(stream, cl->off[SL_CONNECT_TIMEOUT], timeout);
-    set_slot(stream, cl->off[SL_ADDRESS], PyTuple_GET_ITEM(plan, 2));
+    for (int a = 0; a < 3; a++)
+        if (lists[a] != Py_None && (items[a] = PyList_GetSlice(lists[a], 0, counts[a])) == NULL)
+            goto fail;
+    Py_ssize_t n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++)
+            item_fd[n++] = ((StreamCore *)PyList_GET_ITEM(items[a], i))->direct_fd;
+    for (Py_ssize_t i = 0; i < total; i++)
+        fds[i].fd = item_fd[i];
+    qsort(fds, (size_t)total, sizeof(struct pollfd), cmp_pollfd);
+    Py_ssize_t uniq = 0;
+    for (Py_ssize_t i = 0; i < total; i++)
+        if (uniq == 0 || fds[uniq - 1].fd != fds[i].fd)
+            fds[uniq++].fd = fds[i].fd;
+    n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++)
+            fds[find_fd(fds, uniq, item_fd[n])].events |= (short)masks[a];
 
-    int err;
-    int fd = do_connect(family, socktype, host, port, flowinfo, scope_id, connect_ms, 0, &err);
-    if (fd == CONNECT_RAISED)
-        goto error;
-    if (fd < 0) {
-        PyObject *r = PyObject_CallFunction(cl->failed, "OOOOii", stream, address, eref, sref,
-                                            fd, err);
-        Py_DECREF(stream);
-        Py_DECREF(timeout);
-        Py_DECREF(plan);
-        Py_DECREF(defaults);
-        return r;
+    int rc, err = 0;
+    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = poll(fds, (nfds_t)uniq, timeout_ms);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (rc >= 0 || err != EINTR)
+            break;
+        if (PyErr_CheckSignals() < 0)
+            goto fail;
+        if (timeout_ms >= 0) {
+            long long left = deadline - monotonic_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
     }
-    PyObject *fd_obj = PyLong_FromLong(fd);
-    if (fd_obj == NULL) {
-        close(fd);
-        goto error;
+    if (rc < 0) {
+        errno = err;
+        PyErr_SetFromErrno(PyExc_OSError);
+        goto fail;
     }
-    set_slot(stream, cl->off[SL_FD], fd_obj);
-    Py_DECREF(fd_obj);
-    set_slot(stream, cl->off[SL_FAMILY], PyTuple_GET_ITEM(plan, 3));
-    core->direct_fd = fd;
-    Py_DECREF(timeout);
-    Py_DECREF(plan);
-    Py_DECREF(defaults);
-    return stream;
 
-slow:
-    Py_XDECREF(timeout);
-    Py_XDECREF(plan);
-    Py_XDECREF(defaults);
-    return PyObject_Vectorcall(cl->client_py, args, (size_t)nargs, kwnames);
-error:
-    Py_XDECREF(stream);
-    Py_XDECREF(timeout);
-    Py_XDECREF(plan);
-    Py_XDECREF(defaults);
+    PyObject *out = PyTuple_New(3);
+    if (out == NULL)
+        goto fail;
+    n = 0;
+    for (int a = 0; a < 3; a++) {
+        if (lists[a] == Py_None) {
+            PyTuple_SET_ITEM(out, a, Py_NewRef(Py_None));
+            continue;
+        }
+        PyObject *fd_list = PyList_New(counts[a]), *rev_list = PyList_New(counts[a]);
+        PyObject *pair =
+            (fd_list && rev_list) ? PyTuple_Pack(3, items[a], fd_list, rev_list) : NULL;
+        Py_XDECREF(fd_list);
+        Py_XDECREF(rev_list);
+        if (pair == NULL) {
+            Py_DECREF(out);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(out, a, pair);
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++) {
+            PyObject *fd_obj = PyLong_FromLong(item_fd[n]);
+            PyObject *rev_obj =
+                PyLong_FromLong(fds[find_fd(fds, uniq, item_fd[n])].revents & 0xffff);
+            if (fd_obj == NULL || rev_obj == NULL) {
+                Py_XDECREF(fd_obj);
+                Py_XDECREF(rev_obj);
+                Py_DECREF(out);
+                goto fail;
+            }
+            PyList_SET_ITEM(fd_list, i, fd_obj);
+            PyList_SET_ITEM(rev_list, i, rev_obj);
+        }
+    }
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
+    return out;
+fail:
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
     return NULL;
 }
 
-static PyObject *
-fast_fclose(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    ModState *st = state(mod);
-    ClientState *cl = &st->client;
-    if (cl->ready && kwnames == NULL && nargs == 1 && fast_stream(st, args[0])) {
-        PyObject *obj = args[0];
-        StreamCore *s = (StreamCore *)obj;
-        PyObject *fd_obj = get_slot(obj, cl->off[SL_FD]);
-        if (get_slot(obj, cl->off[SL_CRYPTO]) == Py_None &&
-            get_slot(obj, cl->off[SL_SOCK]) == Py_None &&
-            get_slot(obj, cl->off[SL_PERSISTENT_KEY]) == Py_None && fd_obj != NULL &&
-            PyLong_CheckExact(fd_obj) && PyList_GET_SIZE(s->notes) == 0) {
-            long fd = PyLong_AsLong(fd_obj);
-            /* Stream.close(): closed, "Unknown", buffer discarded, then _op_close. */
-            s->closed = 1;
-            set_slot(obj, cl->off[SL_RESOURCE_TYPE], cl->s_unknown);
-            s->readpos = s->writepos = 0;
-            if (fd >= 0)
-                close((int)fd);
-            set_slot(obj, cl->off[SL_FD], cl->minus_one);
-            set_slot(obj, cl->off[SL_POLLER], Py_None);
-            s->direct_fd = -1;
-            Py_RETURN_TRUE;
-        }
-    }
-    if (st->fclose_py == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "phpstreams._speedups: install() was not called");
-        return NULL;
-    }
-    return PyObject_Vectorcall(st->fclose_py, args, (size_t)nargs, kwnames);
-}
-
-static PyObject *
-install_client(PyObject *mod, PyObject *args)
-{
-    ModState *st = state(mod);
-    ClientState *cl = &st->client;
-    PyObject *socket_type, *ref_type, *context_type, *client_py, *defaults, *failed, *proto;
-    PyObject *constant_names;
-    double timeout_max;
-    if (!PyArg_ParseTuple(args, "O!OOOOOOOd", &PyType_Type, &socket_type, &ref_type,
-                          &context_type, &client_py, &defaults, &failed, &proto,
-                          &constant_names, &timeout_max))
-        return NULL;
-    if (!PyType_IsSubtype((PyTypeObject *)socket_type, st->core_type)) {
-        PyErr_SetString(PyExc_TypeError, "install_client(): not a StreamCore subclass");
-        return NULL;
-    }
-    cl->ready = 0;
-    for (int i = 0; i < SL_COUNT; i++) {
-        PyObject *name = PyUnicode_InternFromString(slot_names[i]);
-        if (name == NULL)
-            return NULL;
-        cl->off[i] = slot_offset(socket_type, name);
-        Py_DECREF(name);
-        if (cl->off[i] < 0)
-            return NULL;
-    }
-    /* The constant attributes: (offset, the prototype's value). */
-    PyObject *names = PySequence_Tuple(constant_names);
-    if (names == NULL)
-        return NULL;
-    PyObject *constants = PyTuple_New(PyTuple_GET_SIZE(names));
-    if (constants == NULL) {
-        Py_DECREF(names);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
-        PyObject *name = PyTuple_GET_ITEM(names, i);
-        Py_ssize_t off = slot_offset(socket_type, name);
-        PyObject *value = off < 0 ? NULL : PyObject_GetAttr(proto, name);
-        PyObject *pair = value == NULL ? NULL : Py_BuildValue("(nN)", off, value);
-        if (pair == NULL) {
-            Py_DECREF(names);
-            Py_DECREF(constants);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(constants, i, pair);
-    }
-    Py_DECREF(names);
-    Py_XSETREF(cl->constants, constants);
-    Py_XSETREF(cl->socket_type, Py_NewRef(socket_type));
-    Py_XSETREF(cl->ref_type, Py_NewRef(ref_type));
-    Py_XSETREF(cl->context_type, Py_NewRef(context_type));
-    Py_XSETREF(cl->client_py, Py_NewRef(client_py));
-    Py_XSETREF(cl->defaults, Py_NewRef(defaults));
-    Py_XSETREF(cl->failed, Py_NewRef(failed));
-    cl->timeout_max = timeout_max;
-    if (cl->s_value == NULL) {
-        cl->s_value = PyUnicode_InternFromString("value");
-        cl->s_options = PyUnicode_InternFromString("options");
-        cl->s_socket = PyUnicode_InternFromString("socket");
-        cl->s_unknown = PyUnicode_InternFromString("Unknown");
-        cl->zero = PyLong_FromLong(0);
-        cl->minus_one = PyLong_FromLong(-1);
-        cl->empty = PyUnicode_FromString("");
-        cl->empty_args = PyTuple_New(0);
-        if (!cl->s_value || !cl->s_options || !cl->s_socket || !cl->s_unknown ||
-            !cl->zero || !cl->minus_one || !cl->empty || !cl->empty_args)
-            return NULL;
-    }
-    cl->ready = 1;
-    Py_RETURN_NONE;
-}
+/* -------------------------------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
-    {"fread", (PyCFunction)(void (*)(void))fast_fread, METH_FASTCALL | METH_KEYWORDS,
+    {"fread", (PyCFunction)(void (*)(void))php_fread, METH_FASTCALL | METH_KEYWORDS,
      "fread($module, stream, length)\n--\n\n"
-     "PHP's fread() (C fast path for socket streams)."},
-    {"fgets", (PyCFunction)(void (*)(void))fast_fgets, METH_FASTCALL | METH_KEYWORDS,
+     "PHP's fread(): up to length bytes (> 0). On a socket it copies what is buffered\n"
+     "and fills the buffer at most once, so a short read is normal; b'' at EOF or when a\n"
+     "non-blocking socket has nothing; False on a read timeout or error. Memory streams\n"
+     "read until length or the end. Errors as PHP's TypeError/ValueError."},
+    {"fgets", (PyCFunction)(void (*)(void))php_fgets, METH_FASTCALL | METH_KEYWORDS,
      "fgets($module, stream, length=None)\n--\n\n"
-     "PHP's fgets() (C fast path for socket streams)."},
-    {"fwrite", (PyCFunction)(void (*)(void))fast_fwrite, METH_FASTCALL | METH_KEYWORDS,
+     "PHP's fgets(): one line including its b'\\n', at most length - 1 bytes when a\n"
+     "length is given; the partial line at EOF or on a timeout; False when nothing was\n"
+     "read."},
+    {"fwrite", (PyCFunction)(void (*)(void))php_fwrite, METH_FASTCALL | METH_KEYWORDS,
      "fwrite($module, stream, data, length=None)\n--\n\n"
-     "PHP's fwrite() (C fast path for socket streams)."},
-    {"select_plain", select_plain, METH_VARARGS,
-     "select_plain(read, write, except_, masks, timeout_ms): stream_select() over plain\n"
-     "socket streams in lists -> (count, read, write, except_), or None (not applicable)."},
+     "PHP's fwrite(): data is bytes or str (UTF-8); at most length bytes are written.\n"
+     "Returns the bytes written (a partial count if a later send fails), 0 when a\n"
+     "non-blocking socket would block or there is nothing to write, False on failure\n"
+     "(with PHP's 'Send of N bytes failed' notice)."},
+    {"fputs", (PyCFunction)(void (*)(void))php_fputs, METH_FASTCALL | METH_KEYWORDS,
+     "fputs($module, stream, data, length=None)\n--\n\n"
+     "PHP's fputs(), the alias of fwrite() (its diagnostics name fputs)."},
     {"connect_fd", (PyCFunction)(void (*)(void))connect_fd, METH_FASTCALL,
      "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
-    {"stream_socket_client", (PyCFunction)(void (*)(void))fast_client,
-     METH_FASTCALL | METH_KEYWORDS,
-     "stream_socket_client($module, address, error_code=None, error_message=None, "
-     "timeout=None, flags=4, context=None)\n--\n\n"
-     "PHP's stream_socket_client() (C fast path for the common case, see the source)."},
-    {"fclose", (PyCFunction)(void (*)(void))fast_fclose, METH_FASTCALL | METH_KEYWORDS,
-     "fclose($module, stream)\n--\n\n"
-     "PHP's fclose() (C fast path for plain socket streams)."},
-    {"install_client", install_client, METH_VARARGS,
-     "install_client(socket_type, ref_type, context_type, client, defaults, failed,\n"
-     "prototype, "
-     "constant_names, timeout_max): enable the stream_socket_client/fclose fast paths."},
+    {"poll_streams", poll_streams, METH_VARARGS,
+     "poll_streams(lists, events, timeout_ms): one poll() over plain socket streams ->\n"
+     "per list (fds, revents), or None when not applicable; see the source."},
     {"install", install, METH_VARARGS,
-     "install(socket_type, fread, fgets, fwrite, fclose, drain): the Python implementations."},
+     "install(socket_type, fread_args, fgets_args, fwrite_args, drain, fast): the Python\n"
+     "coercion helpers of fread/fgets/fwrite+fputs, the notes drain, and whether the plain\n"
+     "argument shape is recognised in C."},
     {NULL}};
 
 static int
@@ -1692,11 +1802,25 @@ mod_exec(PyObject *mod)
         return -1;
     if (PyModule_AddObjectRef(mod, "StreamCore", (PyObject *)st->core_type) < 0)
         return -1;
+    if (StreamBusyError == NULL) {
+        StreamBusyError = PyErr_NewExceptionWithDoc(
+            "phpstreams._speedups.StreamBusyError",
+            "A call on a stream while another call on it is in progress (from a signal\n"
+            "handler or another thread).",
+            PyExc_RuntimeError, NULL);
+        if (StreamBusyError == NULL)
+            return -1;
+    }
+    if (PyModule_AddObjectRef(mod, "StreamBusyError", StreamBusyError) < 0)
+        return -1;
     st->s_fread = PyUnicode_InternFromString("fread");
     st->s_fgets = PyUnicode_InternFromString("fgets");
     st->s_fwrite = PyUnicode_InternFromString("fwrite");
-    if (!st->s_fread || !st->s_fgets || !st->s_fwrite)
+    st->s_fputs = PyUnicode_InternFromString("fputs");
+    st->s_read_line = PyUnicode_InternFromString("read_line");
+    if (!st->s_fread || !st->s_fgets || !st->s_fwrite || !st->s_fputs || !st->s_read_line)
         return -1;
+    st->fast = 1;
     return 0;
 }
 
@@ -1706,18 +1830,10 @@ mod_traverse(PyObject *mod, visitproc visit, void *arg)
     ModState *st = state(mod);
     Py_VISIT(st->core_type);
     Py_VISIT(st->socket_type);
-    Py_VISIT(st->fread_py);
-    Py_VISIT(st->fgets_py);
-    Py_VISIT(st->fwrite_py);
-    Py_VISIT(st->fclose_py);
+    Py_VISIT(st->fread_args);
+    Py_VISIT(st->fgets_args);
+    Py_VISIT(st->fwrite_args);
     Py_VISIT(st->drain);
-    Py_VISIT(st->client.socket_type);
-    Py_VISIT(st->client.ref_type);
-    Py_VISIT(st->client.context_type);
-    Py_VISIT(st->client.client_py);
-    Py_VISIT(st->client.defaults);
-    Py_VISIT(st->client.failed);
-    Py_VISIT(st->client.constants);
     return 0;
 }
 
@@ -1727,30 +1843,15 @@ mod_clear(PyObject *mod)
     ModState *st = state(mod);
     Py_CLEAR(st->core_type);
     Py_CLEAR(st->socket_type);
-    Py_CLEAR(st->fread_py);
-    Py_CLEAR(st->fgets_py);
-    Py_CLEAR(st->fwrite_py);
-    Py_CLEAR(st->fclose_py);
+    Py_CLEAR(st->fread_args);
+    Py_CLEAR(st->fgets_args);
+    Py_CLEAR(st->fwrite_args);
     Py_CLEAR(st->drain);
-    st->client.ready = 0;
-    Py_CLEAR(st->client.socket_type);
-    Py_CLEAR(st->client.ref_type);
-    Py_CLEAR(st->client.context_type);
-    Py_CLEAR(st->client.client_py);
-    Py_CLEAR(st->client.defaults);
-    Py_CLEAR(st->client.failed);
-    Py_CLEAR(st->client.constants);
-    Py_CLEAR(st->client.s_value);
-    Py_CLEAR(st->client.s_options);
-    Py_CLEAR(st->client.s_socket);
-    Py_CLEAR(st->client.s_unknown);
-    Py_CLEAR(st->client.zero);
-    Py_CLEAR(st->client.minus_one);
-    Py_CLEAR(st->client.empty);
-    Py_CLEAR(st->client.empty_args);
     Py_CLEAR(st->s_fread);
     Py_CLEAR(st->s_fgets);
     Py_CLEAR(st->s_fwrite);
+    Py_CLEAR(st->s_fputs);
+    Py_CLEAR(st->s_read_line);
     return 0;
 }
 
@@ -1759,7 +1860,8 @@ static PyModuleDef_Slot mod_slots[] = {{Py_mod_exec, mod_exec}, {0, NULL}};
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT,
     "phpstreams._speedups",
-    "PHP's stream buffer and plain-socket I/O in C, and fast fread/fgets/fwrite.",
+    "C primitives under the stream object: PHP's stream buffer and plain-socket I/O,\n"
+    "the bodies of fread/fgets/fwrite/fputs, and the connect primitive.",
     sizeof(ModState),
     module_methods,
     mod_slots,

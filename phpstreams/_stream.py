@@ -39,10 +39,11 @@ import socket
 from typing import Any
 
 from ._errors import E_NOTICE, Note
-from ._speedups import StreamCore
+from ._fastpaths import FAST_PATHS
+from ._speedups import StreamBusyError, StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
 
-__all__ = ["MemoryStream", "SocketStream", "Stream"]
+__all__ = ["MemoryStream", "SocketStream", "Stream", "StreamBusyError"]
 
 _TRANSIENT = frozenset({errno_mod.EAGAIN, errno_mod.EWOULDBLOCK, errno_mod.EINTR})
 _POLLIN = select.POLLIN | select.POLLPRI
@@ -145,7 +146,7 @@ class Stream(StreamCore):
     def close(self) -> None:
         if self.closed:
             return
-        self.closed = True
+        self.closed = True  # StreamBusyError while another call on the stream runs
         self.resource_type = "Unknown"  # what get_resource_type() says of a freed resource
         self.discard_buffer()
         self._op_close()
@@ -200,7 +201,8 @@ class SocketStream(Stream):
         else:
             self._fd = sock.fileno()
             self._family = sock.family
-            self.direct_fd = self._fd
+            if FAST_PATHS:
+                self.direct_fd = self._fd
         self.spec = spec
         self._timeout = timeout
         self.timeout_ms = poll_ms(timeout)
@@ -240,7 +242,7 @@ class SocketStream(Stream):
         self._fd = fd
         self._family = family
         self._poller = None
-        if self._crypto is None:
+        if self._crypto is None and FAST_PATHS:
             self.direct_fd = fd
         else:
             self.refresh_direct()
@@ -255,12 +257,16 @@ class SocketStream(Stream):
         self.timeout_ms = poll_ms(timeout)
 
     def refresh_direct(self) -> None:
-        """Plain I/O in C unless TLS is active (or there is no socket)."""
+        """Plain I/O in C unless TLS is active (or there is no socket, or the fast
+        paths are off)."""
         crypto = self._crypto
         active = crypto is not None and crypto.active
-        self.direct_fd = -1 if active else self._fd
+        self.direct_fd = -1 if active or not FAST_PATHS else self._fd
         # Active TLS: the engine's C first pass of a read, before _op_read.
-        self.set_fast_reader(*(crypto.fast_reader() if active else (None, 0, 0)))
+        if active and FAST_PATHS:
+            self._attach_tls_reader(crypto, crypto.read_handle)
+        else:
+            self._attach_tls_reader(None, 0)
 
     # -- the ops the C core calls when TLS is active --------------------------------
 
@@ -278,13 +284,61 @@ class SocketStream(Stream):
         crypto = self._crypto
         if crypto is not None and crypto.active:
             return crypto.read(self, size)  # type: ignore[no-any-return]
-        return None  # no socket: PHP's sockop_read returns -1
+        if self._fd < 0:
+            return None  # no socket: PHP's sockop_read returns -1
+        return self._sock_read(size)
 
     def _op_write(self, data: memoryview) -> int:
         crypto = self._crypto
         if crypto is not None and crypto.active:
             return crypto.write(self, data)  # type: ignore[no-any-return]
-        return 0  # no socket: PHP's sockop_write returns 0
+        if self._fd < 0:
+            return 0  # no socket: PHP's sockop_write returns 0
+        return self._sock_write(data)
+
+    # The reference route of plain socket I/O (php_sockop_read/write), used when the
+    # fast paths are off; with them on, StreamCore does the same in C on direct_fd.
+
+    def _sock_read(self, size: int) -> bytes | None:
+        sock = self.sock
+        assert sock is not None
+        if self.is_blocked:
+            self.timed_out = False
+        for attempt in (1, 2):
+            try:
+                data = sock.recv(size, _MSG_DONTWAIT)
+            except OSError as exc:
+                if exc.errno not in _TRANSIENT:
+                    self.eof = True
+                    return None
+                if attempt == 2 or not self.is_blocked:
+                    return b""
+                if not self._wait(_POLLIN, self._timeout):
+                    self.timed_out = True
+                    return None
+                continue
+            if not data:
+                self.eof = True
+            return data
+        return b""  # pragma: no cover - the loop always returns
+
+    def _sock_write(self, data: memoryview) -> int:
+        sock = self.sock
+        assert sock is not None
+        while True:
+            try:
+                return sock.send(data, _MSG_DONTWAIT)
+            except OSError as exc:
+                err = exc.errno or 0
+                if err in _TRANSIENT:
+                    if not self.is_blocked:
+                        return 0
+                    self.timed_out = False
+                    if self._wait(select.POLLOUT, self._timeout):
+                        continue
+                    self.timed_out = True
+                self._send_failed(len(data), err)
+                return -1
 
     def _send_failed(self, count: int, err: int) -> None:
         """The E_NOTICE php_sockop_write raises (the C write path calls this)."""
@@ -388,7 +442,7 @@ class SocketStream(Stream):
         if crypto is not None:
             crypto.close(self)
             self._crypto = None
-            self.set_fast_reader(None, 0, 0)
+            self._attach_tls_reader(None, 0)
         sock = self._sock
         if sock is not None:
             sock.close()

@@ -45,7 +45,8 @@ from typing import Any
 
 from ._context import StreamContext
 from ._errors import E_WARNING, CryptoError, Note
-from ._native import EX_DATA_INDEX, HAS, TLS_READ_ADDRESS, ffi, lib
+from ._fastpaths import FAST_PATHS
+from ._native import EX_DATA_INDEX, HAS, ffi, lib
 from ._phpvalues import as_text, to_long
 from ._profiles import Profile
 from ._ssl_options import (
@@ -370,6 +371,8 @@ def _file_bytes(path: bytes) -> bytes | None:
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if not FAST_PATHS:
+        return  # the reference route: everything built per connection, as PHP does
     if key not in cache and len(cache) >= _CACHE_LIMIT:
         cache.pop(next(iter(cache)))
     cache[key] = value
@@ -439,6 +442,8 @@ class _DefaultPaths:
         self._snapshots: dict[bytes, tuple[bytes, Any]] = {}
 
     def load(self, ctx: Any) -> bool:
+        if not FAST_PATHS:
+            return bool(lib.SSL_CTX_set_default_verify_paths(ctx))
         path = ffi.string(lib.phpstreams_default_cert_file())
         content = _file_bytes(path)
         known = self._snapshots.get(path)
@@ -572,7 +577,9 @@ class TLSConnection:
         self.active = False
         self.state_set = False
         # ssl, PHP's carried errno and the fast-read stash, shared with C (fastio).
-        self._io: Any = ffi.new("phpstreams_tls_io *")
+        self._io: Any = ffi.gc(lib.phpstreams_tls_io_new(), lib.phpstreams_tls_io_free)
+        if self._io == ffi.NULL:
+            raise MemoryError("phpstreams_tls_io_new")
         self._callback_error: BaseException | None = None
         self.settings = SSLSettings()
         self._handle: Any = None
@@ -601,10 +608,11 @@ class TLSConnection:
         self._callback_error = exc
         self._io.callback_failed = exc is not None
 
-    def fast_reader(self) -> tuple[object, int, int]:
-        """``(owner, function, context)`` for ``StreamCore.set_fast_reader``: the C
-        first pass of :meth:`read` (see ``_native/_cdefs/fastio.py``)."""
-        return (self, TLS_READ_ADDRESS, int(ffi.cast("uintptr_t", self._io)))
+    @property
+    def read_handle(self) -> int:
+        """The handle under which the stream's C first pass of :meth:`read` finds this
+        connection (``_native/_cdefs/fastio.py``; validated in C, never a pointer)."""
+        return int(lib.phpstreams_tls_io_handle(self._io))
 
     # -- setup (php_openssl_setup_crypto) ------------------------------------------
 
@@ -650,7 +658,7 @@ class TLSConnection:
             notes.append(Note(E_WARNING, "SSL handle creation failure"))
             return False
         self.ssl = ffi.gc(ssl, lib.SSL_free)
-        self._io.ssl = self.ssl
+        lib.phpstreams_tls_io_set_ssl(self._io, self.ssl)
         lib.SSL_set_ex_data(self.ssl, EX_DATA_INDEX, self._handle)
         lib.SSL_set_fd(self.ssl, stream.fileno())
 

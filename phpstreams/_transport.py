@@ -38,6 +38,7 @@ from ._errors import (
     ResolveError,
     TransportError,
 )
+from ._fastpaths import FAST_PATHS
 from ._profiles import Profile
 from ._speedups import connect_fd
 from ._target import parse_inet_address
@@ -320,7 +321,7 @@ def connect_inet(
             local = None
         if local is not None:
             bindto, bindport = local.host, local.port
-    plain = bindto is None and not sockopts.so_broadcast and not sockopts.tcp_nodelay
+    plain = FAST_PATHS and bindto is None and not sockopts.so_broadcast and not sockopts.tcp_nodelay
 
     addresses = resolve(host, socktype, profile)
     deadline = _deadline(timeout)

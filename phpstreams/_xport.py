@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ._context import StreamContext, socket_options
 from ._errors import AddressError, ConnectError, Note, StreamError, TransportError
+from ._fastpaths import FAST_PATHS
 from ._profiles import Profile
 from ._speedups import connect_fd
 from ._stream import SocketStream, Stream
@@ -168,7 +169,10 @@ _direct_plans: dict[tuple[str, str], DirectConnect | None] = {}
 
 
 def direct_plan(spec: str, profile: Profile) -> DirectConnect | None:
-    """The DirectConnect for ``spec``, or None when its connect needs the full path."""
+    """The DirectConnect for ``spec``, or None when its connect needs the full path
+    (always, with the fast paths off)."""
+    if not FAST_PATHS:
+        return None
     key = (profile.version, spec)
     try:
         return _direct_plans[key]

@@ -28,12 +28,20 @@ import pytest
 
 import phpstreams
 from phpstreams import Ref, error_clear_last, stream_socket_client
+from phpstreams._fastpaths import FAST_PATHS
 from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import SocketStream
 from phpstreams.testing.plugin import Endpoint
 
 #: Upper bound for anything a test waits on; far above what loopback needs.
 WAIT = 5
+
+#: For the tests of a fast path itself (a cache, the C route): with
+#: PHPSTREAMS_NO_FAST_PATHS set there is nothing of it to test (``tox -e nofast``
+#: runs everything else over the reference route).
+requires_fast_paths = pytest.mark.skipif(
+    not FAST_PATHS, reason="tests a fast path itself; PHPSTREAMS_NO_FAST_PATHS is set"
+)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -12,7 +12,6 @@ import os
 import re
 import select
 import socket
-import sys
 import tempfile
 import termios
 import time
@@ -71,6 +70,7 @@ from phpstreams import (
     stream_socket_server,
     stream_socket_shutdown,
 )
+from phpstreams._fastpaths import FAST_PATHS
 from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import MemoryStream, SocketStream
 
@@ -552,75 +552,47 @@ class TestDirectConnect:
         out["direct_fd_set"] = stream.direct_fd == stream.fileno() >= 0
         return out
 
-    @staticmethod
-    def python_calls(fn: Callable[[], Any]) -> tuple[Any, set[str]]:
-        """Run ``fn``; the names of the Python functions it called."""
-        called: set[str] = set()
-
-        def profile(frame: Any, event: str, arg: Any) -> None:
-            if event == "call":
-                called.add(frame.f_code.co_name)
-
-        sys.setprofile(profile)
-        try:
-            result = fn()
-        finally:
-            sys.setprofile(None)
-        return result, called
-
     @pytest.mark.parametrize("scheme", ["tcp://", "", "udp://"])
     def test_same_stream_as_the_full_path(self, echo_server: EchoServer, scheme: str) -> None:
-        """The Python direct path (first connect: it plans the spec), the C fast path
-        (the next ones) and the full xport path build the same stream."""
+        """The planned path and the full xport path build the same stream (with the
+        fast paths off there is no plan and both calls take the full path)."""
         from phpstreams import _xport
 
         uri = scheme + echo_server.address
-        assert _xport.direct_plan(uri, RUNTIME.profile) is not None
+        assert (_xport.direct_plan(uri, RUNTIME.profile) is not None) == FAST_PATHS
         ctx = stream_context_create()
         errno, errstr = Ref("x"), Ref("x")
-        first = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, ctx)
-        fast, called = self.python_calls(
-            lambda: stream_socket_client(uri, errno, errstr, 7.25, STREAM_CLIENT_CONNECT, ctx)
-        )
-        assert called == {"<lambda>", "_client_defaults"}
+        planned = stream_socket_client(uri, errno, errstr, 7.25, STREAM_CLIENT_CONNECT, ctx)
         assert (errno.value, errstr.value) == (0, "")
         # A context with a "socket" section (even empty) takes the full path.
         full_ctx = stream_context_create({"socket": {}})
         full = stream_socket_client(uri, None, None, 7.25, STREAM_CLIENT_CONNECT, full_ctx)
-        assert isinstance(first, SocketStream) and isinstance(fast, SocketStream)
-        assert isinstance(full, SocketStream)
-        streams = [first, fast, full]
-        states = [self.state(s) for s in streams]
-        assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
-        assert states[0] == states[1] == states[2]
+        assert isinstance(planned, SocketStream) and isinstance(full, SocketStream)
+        states = [self.state(s) for s in (planned, full)]
+        assert [s.pop("context") for s in states] == [ctx, full_ctx]
+        assert states[0] == states[1]
         assert states[0]["connect_timeout"] == (7, 250000)
-        with socket.socket(fileno=os.dup(fast.fileno())) as dup:  # fast.sock would make one
-            names = {dup.getpeername()} | {s.sock.getpeername() for s in (first, full)}  # type: ignore[union-attr]
+        with socket.socket(fileno=os.dup(planned.fileno())) as dup:  # .sock would make one
+            names = {dup.getpeername()} | {full.sock.getpeername()}  # type: ignore[union-attr]
         assert len(names) == 1
-        _, called = self.python_calls(lambda: fclose(fast))
-        assert called == {"<lambda>"}  # fclose in C as well
-        for s in (first, full):
+        for s in (planned, full):
             fclose(s)
-        states = [self.state(s) for s in (first, fast, full)]
-        assert [s.pop("context") for s in states] == [ctx, ctx, full_ctx]
-        assert states[0] == states[1] == states[2]  # closed alike
+        states = [self.state(s) for s in (planned, full)]
+        assert [s.pop("context") for s in states] == [ctx, full_ctx]
+        assert states[0] == states[1]  # closed alike
 
     @pytest.mark.parametrize(
         "timeout",
         [None, 0, 0.0, -0.0, 0.0005, 1, 2.5, -1, -0.5, 1e9, 1e12, 1.8e13, 10**20],
     )
     def test_timeouts_convert_alike(self, echo_server: EchoServer, timeout: Any) -> None:
-        """PHP's timeval conversion, default for negative/huge values: C == Python."""
+        """PHP's timeval conversion, default for negative/huge values: planned == full."""
         uri = echo_server.uri
-        python = stream_socket_client(uri, None, None, timeout, STREAM_CLIENT_CONNECT, None)
-        python_full = stream_socket_client(
+        planned = stream_socket_client(uri, None, None, timeout, STREAM_CLIENT_CONNECT, None)
+        full = stream_socket_client(
             uri, None, None, timeout, STREAM_CLIENT_CONNECT, stream_context_create({"socket": {}})
         )
-        fast, called = self.python_calls(
-            lambda: stream_socket_client(uri, None, None, timeout, STREAM_CLIENT_CONNECT, None)
-        )
-        assert "_stream_socket_client_py" not in called
-        streams = [python, python_full, fast]
+        streams = [planned, full]
         assert all(isinstance(s, SocketStream) for s in streams)
         timeouts = {s.connect_timeout for s in streams if isinstance(s, SocketStream)}
         assert len(timeouts) == 1, timeouts
@@ -630,12 +602,8 @@ class TestDirectConnect:
     def test_ipv6_literal(self) -> None:
         with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
             uri = f"tcp://[::1]:{server.getsockname()[1]}"
-            planned = stream_socket_client(uri, None, None, WAIT)  # plans the spec
-            assert isinstance(planned, SocketStream)
-            fclose(planned)
-            server.accept()[0].close()
-            fast, called = self.python_calls(lambda: stream_socket_client(uri, None, None, WAIT))
-            assert isinstance(fast, SocketStream) and "_stream_socket_client_py" not in called
+            fast = stream_socket_client(uri, None, None, WAIT)
+            assert isinstance(fast, SocketStream)
             conn, peer = server.accept()
             with conn:
                 assert stream_socket_get_name(fast, False) == f"[::1]:{peer[1]}"
@@ -655,13 +623,13 @@ class TestDirectConnect:
         fclose(direct)
         fclose(full)
 
-    def test_fast_path_failure_is_reported_like_the_python_path(self, refused_port: int) -> None:
+    def test_planned_failure_is_reported_like_the_full_path(self, refused_port: int) -> None:
         uri = f"tcp://127.0.0.1:{refused_port}"
         results = []
-        for _ in range(2):  # the first call plans the spec, the second runs in C
+        for ctx in (None, stream_context_create({"socket": {}})):  # planned, then full
             errno, errstr = Ref(), Ref()
             with pytest.warns(PHPWarning) as record:
-                result = stream_socket_client(uri, errno, errstr, WAIT)
+                result = stream_socket_client(uri, errno, errstr, WAIT, STREAM_CLIENT_CONNECT, ctx)
             results.append((result, errno.value, errstr.value, [str(w.message) for w in record]))
         assert (
             results[0]
@@ -673,31 +641,6 @@ class TestDirectConnect:
                 [f"stream_socket_client(): Unable to connect to {uri} (Connection refused)"],
             )
         )
-
-    @pytest.mark.parametrize(
-        "args",
-        [
-            (Ref, 2.0, STREAM_CLIENT_CONNECT, None),  # a Ref subclass
-            (None, True, STREAM_CLIENT_CONNECT, None),  # bool timeout
-            (None, "2", STREAM_CLIENT_CONNECT, None),  # numeric string
-            (None, 2.0, STREAM_CLIENT_CONNECT | STREAM_CLIENT_PERSISTENT, None),
-            (None, 2.0, STREAM_CLIENT_CONNECT, {"socket": {"tcp_nodelay": True}}),
-        ],
-        ids=["ref-subclass", "bool-timeout", "string-timeout", "persistent", "socket-options"],
-    )
-    def test_other_arguments_take_the_python_path(
-        self, echo_server: EchoServer, args: tuple[Any, ...]
-    ) -> None:
-        ref_kind, timeout, flags, options = args
-        ref = type("MyRef", (Ref,), {})() if ref_kind is Ref else None
-        ctx = stream_context_create(options) if options else None
-        stream_socket_client(echo_server.uri, None, None, WAIT)  # plan it
-        stream, called = self.python_calls(
-            lambda: stream_socket_client(echo_server.uri, ref, None, timeout, flags, ctx)
-        )
-        assert isinstance(stream, SocketStream)
-        assert "_stream_socket_client_py" in called
-        fclose(stream)
 
     @pytest.mark.parametrize(
         "uri",
@@ -1377,13 +1320,21 @@ def test_errno_constants_match_linux() -> None:
 
 
 def test_c_functions_show_phps_signatures() -> None:
-    """The public functions implemented in C keep introspectable signatures."""
+    """The public functions whose bodies are C keep introspectable signatures and
+    docstrings."""
     import inspect
 
     import phpstreams
 
     assert str(inspect.signature(phpstreams.stream_socket_client)) == (
-        "(address, error_code=None, error_message=None, timeout=None, flags=4, context=None)"
+        "(address: 'str', error_code: 'Ref | None' = None, error_message: 'Ref | None' = None, "
+        "timeout: 'float | None' = None, flags: 'int' = 4, context: 'Any' = None) "
+        "-> 'SocketStream | bool'"
     )
-    assert str(inspect.signature(phpstreams.fclose)) == "(stream)"
+    assert str(inspect.signature(phpstreams.fclose)) == "(stream: 'Any') -> 'bool'"
     assert str(inspect.signature(phpstreams.fgets)) == "(stream, length=None)"
+    assert str(inspect.signature(phpstreams.fread)) == "(stream, length)"
+    assert str(inspect.signature(phpstreams.fwrite)) == "(stream, data, length=None)"
+    assert str(inspect.signature(phpstreams.fputs)) == "(stream, data, length=None)"
+    for func in (phpstreams.fread, phpstreams.fgets, phpstreams.fwrite, phpstreams.fputs):
+        assert func.__doc__ and "PHP's" in func.__doc__

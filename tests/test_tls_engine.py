@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import requires_fast_paths
 
 import phpstreams as ps
 from phpstreams import _tls
@@ -192,6 +193,7 @@ def test_callback_error_is_mirrored_for_the_c_reader() -> None:
     assert conn._io.callback_failed == 0 and conn.callback_error is None
 
 
+@requires_fast_paths
 def test_cafile_store_is_shared_while_the_file_content_is_the_same(
     server: TLSServer, ca: Authority, certificate_factory: CertificateFactory, tmp_path: Path
 ) -> None:
@@ -241,6 +243,7 @@ def test_cafile_that_fails_to_load_is_not_remembered(server: TLSServer, tmp_path
     assert str(path).encode() not in _tls.CAFILE_STORES._stores
 
 
+@requires_fast_paths
 def test_client_ssl_ctx_is_shared_between_equal_settings(server: TLSServer, cafile: str) -> None:
     """Equal client settings share one SSL_CTX; any difference gets another."""
     _tls.CLIENT_CONTEXTS.clear()
@@ -323,6 +326,7 @@ def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
     assert _tls._invalid_callback(5) == "Invalid callback, no array or string given"
 
 
+@requires_fast_paths
 def test_default_verify_paths_parse_the_bundle_once_per_content(
     server: TLSServer,
     ca: Authority,
@@ -362,6 +366,7 @@ def test_default_verify_paths_parse_the_bundle_once_per_content(
     ps.fclose(s)
 
 
+@requires_fast_paths
 def test_default_verify_paths_search_the_hash_directory_afresh(
     server: TLSServer,
     ca: Authority,

@@ -87,7 +87,6 @@ __all__ = [
     "linked_openssl_version",
     "linked_openssl_version_number",
     "EX_DATA_INDEX",
-    "TLS_READ_ADDRESS",
 ]
 
 ffi: Any = _ffi
@@ -152,10 +151,6 @@ compiled_openssl_version_number: int = int(_raw_lib.OPENSSL_VERSION_NUMBER)
 _linked_text = _raw_lib.OpenSSL_version(_raw_lib.OPENSSL_VERSION)
 linked_openssl_version: str = _ffi.string(_linked_text).decode("ascii")
 linked_openssl_version_number: int = int(_raw_lib.OpenSSL_version_num())
-
-#: The address of ``phpstreams_tls_read`` (``_cdefs/fastio.py``), the C reader the TLS
-#: engine hands to ``StreamCore.set_fast_reader``.
-TLS_READ_ADDRESS: int = int(_ffi.cast("uintptr_t", _ffi.addressof(_raw_lib, "phpstreams_tls_read")))
 
 
 def _new_ex_index() -> int:
