@@ -117,7 +117,9 @@ def run(source: str, filename: str) -> None:
     from phpstreams._php_runtime import RUNTIME
 
     profile = os.environ.get("PHPSTREAMS_PROFILE")
-    if profile:  # the PHP version the other side runs (the plugin's --php)
+    if profile and profile != RUNTIME.profile.version:
+        # The PHP version the other side runs (the plugin's --php). Only on a change:
+        # switching resets the emulated process (ini settings).
         phpstreams.use_profile(profile)
     _emit("__php", enc(RUNTIME.profile.version), None)
     namespace: dict[str, Any] = {"__name__": "__compat__"}
