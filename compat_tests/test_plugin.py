@@ -102,10 +102,17 @@ def test_php_runner_fixture(tmp_path: Path, php_binary: str) -> None:
         "    assert [(r['label'], r['value']) for r in records] == [('sum', 3), ('v', 8)]\n"
         "    assert php_runner.compare(\"rec('x', strtoupper('a'));\", \"rec('x', 'A')\") == []\n"
         "    assert php_runner.compare(\"rec('x', 1);\", \"rec('x', 2)\") != []\n"
+        "\n"
+        "def test_lookups_are_hermetic(php_runner):\n"
+        "    php = \"rec('nss', file_get_contents('/etc/nsswitch.conf'));\"\n"
+        "    py = \"import pathlib; rec('nss', pathlib.Path('/etc/nsswitch.conf').read_text())\"\n"
+        "    records = php_runner.records(php)\n"
+        "    assert 'hosts: files\\n' in records[0]['value']['s']\n"
+        "    assert php_runner.compare(php, py) == []\n"
     )
     proc = run_pytest(tmp_path, php_binary)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 passed" in proc.stdout
+    assert "2 passed" in proc.stdout
 
 
 def test_conftest_adds_peers_through_the_hook(tmp_path: Path, php_binary: str) -> None:

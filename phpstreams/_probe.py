@@ -259,10 +259,14 @@ def probe(
     budget = timeout * 8 + 30  # connect, at most 6 dialogue reads, the handshake
     with tempfile.TemporaryDirectory(prefix="phpstreams-probe-") as tmp:
         env = {**case_env({}), **env_extra}
-        py_side = run_python(PY_PROBE, {}, Path(tmp), timeout=budget, env=env)
+        # Real endpoints: the system's name lookups (hermetic=False).
+        py_side = run_python(PY_PROBE, {}, Path(tmp), timeout=budget, env=env, hermetic=False)
         php_records = None
         if php is not None:
-            php_records = run_php(PHP_PROBE, {}, Path(tmp), php, timeout=budget, env=env).records
+            php_side = run_php(
+                PHP_PROBE, {}, Path(tmp), php, timeout=budget, env=env, hermetic=False
+            )
+            php_records = php_side.records
     return py_side.records, php_records, py_side.stderr
 
 

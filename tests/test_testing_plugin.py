@@ -306,3 +306,26 @@ def test_imports_need_neither_cryptography_nor_pytest_until_used() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "certs need cryptography\n"
+
+
+def test_hermetic_namespace_sees_hosts_files_only(tmp_path: Path) -> None:
+    """Inside the wrapper /etc/nsswitch.conf answers host names from files only (checked
+    by reading it: no name is looked up); outside it is unchanged."""
+    import subprocess
+
+    from phpstreams.testing.hermetic import nsswitch_conf, wrap
+
+    inside = subprocess.run(
+        wrap(["cat", "/etc/nsswitch.conf"]), capture_output=True, text=True, timeout=30
+    )
+    assert inside.returncode == 0, inside.stderr
+    hosts = [line for line in inside.stdout.splitlines() if line.startswith("hosts:")]
+    assert hosts == ["hosts: files"]
+    with open("/etc/nsswitch.conf") as f:
+        assert f.read() != inside.stdout or "hosts: files\n" in inside.stdout
+
+    conf = tmp_path / "nsswitch.conf"
+    conf.write_text("passwd: files\nhosts:          files mdns4_minimal dns\nnetworks: files\n")
+    assert nsswitch_conf(str(conf)) == "passwd: files\nhosts: files\nnetworks: files\n"
+    conf.write_text("passwd: files\n")
+    assert nsswitch_conf(str(conf)) == "passwd: files\nhosts: files\n"

@@ -11,6 +11,9 @@ Both sides get the loopback peers in ``COMPAT_PEERS`` (JSON, ``$PEER``/``PEER`` 
 snippets) and print one JSON record per ``rec``/``step``. Records are compared field by
 field; a mismatch names the case, the step and the field.
 
+Both sides run with hermetic name lookups (:mod:`.hermetic`): only ``/etc/hosts``
+answers, so no case sends a DNS query and PHP and Python fail alike on other names.
+
 Layering rule: an application of the public API; it starts ``php`` and ``python``
 subprocesses and never imports pytest.
 """
@@ -26,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .hermetic import wrap
 
 __all__ = [
     "Case",
@@ -158,7 +163,11 @@ def _parse(stdout: str) -> list[Record]:
     return out
 
 
-def _run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float) -> Side:
+def _run(
+    cmd: list[str], env: dict[str, str], cwd: Path, timeout: float, hermetic: bool = True
+) -> Side:
+    if hermetic:
+        cmd = wrap(cmd)
     try:
         proc = subprocess.run(
             cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
@@ -196,13 +205,15 @@ def run_php(
     *,
     timeout: float = TIMEOUT,
     env: Mapping[str, str] | None = None,
+    hermetic: bool = True,
 ) -> Side:
     """Run a PHP snippet (no ``<?php``) with the prelude: ``rec``/``step``/``$PEER``.
-    ``env`` replaces the environment :func:`case_env` makes."""
+    ``env`` replaces the environment :func:`case_env` makes; ``hermetic``: name lookups
+    from /etc/hosts only (:mod:`.hermetic`)."""
     php_file = workdir / "case.php"
     php_file.write_text(f"<?php\nrequire {json.dumps(str(PHP_PRELUDE))};\n{code}", "utf-8")
     env = dict(env) if env is not None else case_env(peers_env)
-    return _run(php_command(php, php_file), env, workdir, timeout)
+    return _run(php_command(php, php_file), env, workdir, timeout, hermetic)
 
 
 def run_python(
@@ -213,13 +224,14 @@ def run_python(
     profile: str | None = None,
     timeout: float = TIMEOUT,
     env: Mapping[str, str] | None = None,
+    hermetic: bool = True,
 ) -> Side:
     """Run a Python port in a fresh interpreter with the prelude."""
     py_file = workdir / "case.py"
     py_file.write_text(code, "utf-8")
     cmd = [sys.executable, str(PY_PRELUDE), str(py_file)]
     env = dict(env) if env is not None else case_env(peers_env, profile)
-    return _run(cmd, env, workdir, timeout)
+    return _run(cmd, env, workdir, timeout, hermetic)
 
 
 def run_case(
@@ -230,10 +242,14 @@ def run_case(
     *,
     profile: str | None = None,
     timeout: float = TIMEOUT,
+    hermetic: bool = True,
 ) -> CaseResult:
-    """Both sides of ``case`` against the same peers, one after the other."""
-    php_side = run_php(case.php, peers_env, workdir, php, timeout=timeout)
-    py_side = run_python(case.py, peers_env, workdir, profile=profile, timeout=timeout)
+    """Both sides of ``case`` against the same peers, one after the other, each with
+    hermetic name lookups unless ``hermetic`` is false."""
+    php_side = run_php(case.php, peers_env, workdir, php, timeout=timeout, hermetic=hermetic)
+    py_side = run_python(
+        case.py, peers_env, workdir, profile=profile, timeout=timeout, hermetic=hermetic
+    )
     return CaseResult(php_side, py_side)
 
 

@@ -10,6 +10,8 @@ Options (command line, or the ini key in brackets):
     --phpstreams-profile=X.Y     [phpstreams_profile]   phpstreams profile for the Python
                                                         side (default: the PHP's X.Y)
     --phpstreams-registry=FILE   [phpstreams_registry]  the divergence registry
+    --phpstreams-lookups=MODE    [phpstreams_lookups]   hermetic (default: /etc/hosts
+                                                        only) or system name lookups
                                  [phpstreams_case_root] case ids are paths below it
                                                         (default: the rootdir)
 
@@ -98,10 +100,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help="divergence registry (a .py file defining XFAIL and NORMALISE)",
     )
+    group.addoption(
+        "--phpstreams-lookups",
+        dest="phpstreams_lookups",
+        choices=("hermetic", "system"),
+        help="name lookups of both sides: hermetic (/etc/hosts only, the default) or system",
+    )
     parser.addini("phpstreams_php", "PHP binary for the PHP side of *.case files", default="")
     parser.addini("phpstreams_profile", "phpstreams profile for the Python side", default="")
     parser.addini("phpstreams_registry", "divergence registry file (XFAIL, NORMALISE)", default="")
     parser.addini("phpstreams_case_root", "case ids are paths below this directory", default="")
+    parser.addini("phpstreams_lookups", "hermetic (default) or system name lookups", default="")
 
 
 # ---------------------------------------------------------------------------
@@ -146,6 +155,27 @@ class _State:
                 pytrace=False,
             )
         return profile
+
+    def hermetic(self) -> bool:
+        """Hermetic lookups unless asked otherwise; fails the test when they cannot be had."""
+        from .hermetic import HermeticUnavailable, wrap
+
+        mode = self.config.getoption("phpstreams_lookups") or self.config.getini(
+            "phpstreams_lookups"
+        )
+        if mode == "system":
+            return False
+        if mode not in ("", "hermetic"):
+            raise pytest.UsageError(f"phpstreams_lookups: {mode!r} (hermetic or system)")
+        try:
+            wrap([])
+        except HermeticUnavailable as exc:
+            pytest.fail(
+                f"hermetic name lookups are not available here ({exc}); "
+                "pass --phpstreams-lookups=system to use the system's resolver",
+                pytrace=False,
+            )
+        return True
 
     def peers(self) -> Peers:
         """The session's standard peer set, started on first use."""
@@ -241,8 +271,11 @@ class CaseItem(pytest.Item):
         profile = state.profile()
         peers_env = state.peers().env()
         rules = state.registry.normalise.get(self.case.id, [])
+        hermetic = state.hermetic()
         with tempfile.TemporaryDirectory(prefix="phpstreams-case-") as tmp:
-            result = run_case(self.case, peers_env, Path(tmp), php, profile=profile)
+            result = run_case(
+                self.case, peers_env, Path(tmp), php, profile=profile, hermetic=hermetic
+            )
         normalise(rules, result.php.records)
         normalise(rules, result.py.records)
         mismatches = compare(result.php.records, result.py.records)
@@ -291,15 +324,23 @@ def compat_peers(pytestconfig: pytest.Config) -> dict[str, Any]:
 class PHPRunner:
     """Runs inline PHP snippets (and Python ports) with the case preludes."""
 
-    def __init__(self, php: str, peers_env: Mapping[str, Any], workdir: Path, profile: str):
+    def __init__(
+        self,
+        php: str,
+        peers_env: Mapping[str, Any],
+        workdir: Path,
+        profile: str,
+        hermetic: bool = True,
+    ) -> None:
         self.php = php
         self.peers_env = peers_env
         self.workdir = workdir
         self.profile = profile
+        self.hermetic = hermetic
 
     def run(self, code: str) -> Side:
         """``code`` (no ``<?php``) in ``php -n``: ``rec()``, ``step()``, ``$PEER`` work."""
-        return run_php(code, self.peers_env, self.workdir, self.php)
+        return run_php(code, self.peers_env, self.workdir, self.php, hermetic=self.hermetic)
 
     def records(self, code: str) -> list[dict[str, Any]]:
         """The records of ``code`` without the ``__php``/``__end`` bookends."""
@@ -309,7 +350,9 @@ class PHPRunner:
     def compare(self, php_code: str, py_code: str) -> list[str]:
         """Both snippets against the same peers; the differences (empty: identical)."""
         php_side = self.run(php_code)
-        py_side = run_python(py_code, self.peers_env, self.workdir, profile=self.profile)
+        py_side = run_python(
+            py_code, self.peers_env, self.workdir, profile=self.profile, hermetic=self.hermetic
+        )
         return compare(php_side.records, py_side.records)
 
 
@@ -317,7 +360,8 @@ class PHPRunner:
 def php_runner(pytestconfig: pytest.Config, tmp_path: Path) -> PHPRunner:
     """Run inline PHP snippets (``runner.records("rec('x', 1);")``) against the peers."""
     state = pytestconfig.stash[_STATE]
-    return PHPRunner(state.require_php(), state.peers().env(), tmp_path, state.profile())
+    php, profile, hermetic = state.require_php(), state.profile(), state.hermetic()
+    return PHPRunner(php, state.peers().env(), tmp_path, profile, hermetic)
 
 
 @pytest.fixture
