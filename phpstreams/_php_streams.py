@@ -457,7 +457,7 @@ def stream_select(
     # result rules as below (the general route handles everything else, in PHP's order).
     valid_timeout = not usec if sec is None else sec >= 0 and (usec or 0) >= 0
     if FAST_PATHS and valid_timeout:
-        timeout_ms = -1 if sec is None else min(sec * 1000 + ((usec or 0) + 999) // 1000, _INT_MAX)
+        timeout_ms = _poll_timeout_ms(sec, usec)
         values = (
             None if refs[0] is None else refs[0].value,
             None if refs[1] is None else refs[1].value,
@@ -505,18 +505,13 @@ def stream_select(
                 f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
                 "($seconds) is null"
             )
-        timeout_ms = -1
-        if sec is not None:
-            if sec < 0:
-                raise ValueError(
-                    f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
-                )
-            u = usec or 0
-            if u < 0:
-                raise ValueError(
-                    f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
-                )
-            timeout_ms = min(sec * 1000 + (u + 999) // 1000, 2**31 - 1)
+        if sec is not None and sec < 0:
+            raise ValueError(f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0")
+        if sec is not None and (usec or 0) < 0:
+            raise ValueError(
+                f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+            )
+        timeout_ms = _poll_timeout_ms(sec, usec)
     except ValueError as exc:
         if errors:
             raise exc from TypeError(errors[-1])
@@ -526,6 +521,14 @@ def stream_select(
     if errors:
         raise TypeError(errors[-1])
     return result
+
+
+def _poll_timeout_ms(sec: int | None, usec: int | None) -> int:
+    """stream_select's timeout for poll(): microseconds rounded up, capped at INT_MAX,
+    -1 (forever) without seconds."""
+    if sec is None:
+        return -1
+    return min(sec * 1000 + ((usec or 0) + 999) // 1000, _INT_MAX)
 
 
 def _select_failed(func: str, exc: OSError, max_fd: int) -> bool:

@@ -41,7 +41,10 @@
  *   - Reads land at an *offset* in the buffer (or in a bytes object nobody else can
  *     see), and the destination pointer is derived again after every wait.
  *   - Writes hand Python a memoryview of the caller's object (reference-counted), never
- *     one over raw memory that could outlive the call.
+ *     one over raw memory that could outlive the call. The data a write sends is memory
+ *     pinned for the whole call: a buffer export held until the call returns (the
+ *     buffer protocol keeps it valid and unresizable) or the UTF-8 form of a str the
+ *     caller holds (immutable for the str's life); nothing else is read across a wait.
  *   - chunk_size accepts only what stream_set_chunk_size accepts (1 .. INT_MAX).
  *   - No C function pointer or raw address is accepted from Python.
  *

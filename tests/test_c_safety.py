@@ -63,6 +63,14 @@ PRELUDE = textwrap.dedent(
     main_ident = threading.get_ident()
     seen = {}
 
+    def interrupt_when_polling(handler):
+        # run handler as a signal handler once the main thread waits in poll()
+        signal.signal(signal.SIGUSR1, handler)
+        def watcher():
+            if wait_until_polling(main_tid):
+                signal.pthread_kill(main_ident, signal.SIGUSR1)
+        threading.Thread(target=watcher).start()
+
     def attempt(name, fn):
         try:
             seen[name] = repr(fn())
@@ -104,11 +112,7 @@ def test_signal_handler_reading_the_same_stream_gets_a_clean_error() -> None:
             attempt("inner_fgets", lambda: fgets(s))
             attempt("fclose", lambda: fclose(s))
 
-        signal.signal(signal.SIGUSR1, handler)
-        def watcher():
-            if wait_until_polling(main_tid):
-                signal.pthread_kill(main_ident, signal.SIGUSR1)
-        threading.Thread(target=watcher).start()
+        interrupt_when_polling(handler)
         got = fgets(s)
         print(json.dumps({"got": repr(got), "seen": seen, "after": repr(fwrite(s, "ok"))}))
         """
@@ -166,11 +170,7 @@ def test_blocking_write_is_guarded_too() -> None:
                 while total < len(payload):
                     total += len(conn.recv(1 << 20))
             threading.Thread(target=drain).start()
-        signal.signal(signal.SIGUSR1, handler)
-        def watcher():
-            if wait_until_polling(main_tid):
-                signal.pthread_kill(main_ident, signal.SIGUSR1)
-        threading.Thread(target=watcher).start()
+        interrupt_when_polling(handler)
         n = fwrite(s, payload)
         print(json.dumps({"n": n, "seen": seen}))
         """
@@ -191,11 +191,7 @@ def test_select_survives_a_handler_that_closes_and_appends() -> None:
             fclose(other)
             arr.append(bytearray(b"not a stream"))
             conn.sendall(b"ready\\n")
-        signal.signal(signal.SIGUSR1, handler)
-        def watcher():
-            if wait_until_polling(main_tid):
-                signal.pthread_kill(main_ident, signal.SIGUSR1)
-        threading.Thread(target=watcher).start()
+        interrupt_when_polling(handler)
         r = Ref(arr)
         try:
             n = stream_select(r, None, None, 10)
