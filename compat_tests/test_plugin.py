@@ -156,3 +156,12 @@ def test_demo_matches_php(php_binary: str) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "all scenarios identical to PHP" in proc.stdout
+
+
+def test_missing_php_fails_even_a_registered_case(tmp_path: Path) -> None:
+    """A registry entry excuses differing records only: without PHP both cases fail."""
+    make_project(tmp_path)
+    proc = run_pytest(tmp_path, str(tmp_path / "no-such-php"))
+    assert proc.returncode == 1, proc.stdout
+    assert "2 failed" in proc.stdout
+    assert "no-such-php was not found" in proc.stdout
