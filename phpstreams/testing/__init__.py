@@ -9,6 +9,7 @@ The parts, each usable without pytest:
   STARTTLS, misbehaving TLS peers, the compat suite's standard set;
 * :mod:`.certs` -- run-time certificates (needs ``cryptography``:
   ``pip install phpstreams[testing]``);
+* :mod:`.hermetic` -- hermetic name lookups for the runners (hosts from files only);
 * :mod:`.cases` -- the ``.case`` format, both runners, the record comparison and the
   divergence registry.
 
@@ -25,7 +26,16 @@ from typing import Any
 
 __all__: list[str] = []
 
-_SUBMODULES = {"cases", "certs", "peers", "plugin", "prelude", "tls_peers", "_hookspecs"}
+_SUBMODULES = {
+    "cases",
+    "certs",
+    "hermetic",
+    "peers",
+    "plugin",
+    "prelude",
+    "tls_peers",
+    "_hookspecs",
+}
 
 
 def _plugin() -> ModuleType:
