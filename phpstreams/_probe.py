@@ -270,6 +270,12 @@ def probe(
     return py_side.records, php_records, py_side.stderr
 
 
+def _php_label(php: str) -> str:
+    from phpstreams.testing.cases import php_version
+
+    return f"php -n {php_version(php)[1].split()[0]}"
+
+
 def _connected(records: list[dict[str, Any]]) -> bool:
     return any(r["label"] == "connected" and r.get("value") is True for r in records)
 
@@ -280,7 +286,9 @@ def _parser() -> argparse.ArgumentParser:
         description="What PHP's stream_socket_client() gives for URL (phpstreams' answer; "
         "with --php, next to the local PHP's).",
     )
-    p.add_argument("url", help="tcp://host:port, ssl://..., tls://..., tlsv1.2://..., unix://...")
+    p.add_argument(
+        "url", nargs="?", help="tcp://host:port, ssl://..., tls://..., tlsv1.2://..., unix://..."
+    )
     p.add_argument("--starttls", choices=STARTTLS, help="plaintext dialogue, then enable crypto")
     p.add_argument(
         "--context",
@@ -303,6 +311,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.url is None and args.php is not None and "://" in args.php:
+        args.url, args.php = args.php, "php"  # "probe --php URL": the flag took the URL
+    if args.url is None:
+        parser.error("the URL is required")
     try:
         context = json.loads(args.context)
     except json.JSONDecodeError as exc:
@@ -326,11 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"probe {args.url}" + (f" (STARTTLS {args.starttls})" if args.starttls else ""))
     if context:
         print(f"context {json.dumps(context)}")
-    php_label = ""
-    if php is not None:
-        from phpstreams.testing.cases import php_version
-
-        php_label = f"php -n {php_version(php)[1].split()[0]}"
+    php_label = _php_label(php) if php is not None else ""
     ours_rows = rows(ours)
     theirs_rows = rows(theirs) if theirs is not None else None
     for line in _render(ours_rows, theirs_rows, php_label):

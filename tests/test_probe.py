@@ -148,3 +148,20 @@ def test_starttls_refused_by_a_plain_peer_exits_1(
     assert table["starttls.0"] == '"S: <timed out>"'
     assert table["stream_socket_enable_crypto"] == "false"
     assert table["connected"] == "false"
+
+
+def test_php_flag_before_the_url_does_not_swallow_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``probe --php URL``: the optional PATH of --php is not the URL."""
+    seen: dict[str, object] = {}
+
+    def fake_probe(url: str, **kwargs: object) -> tuple[list[dict[str, object]], None, str]:
+        seen.update(url=url, php=kwargs["php"])
+        return [{"label": "connected", "value": False}], None, ""
+
+    monkeypatch.setattr("phpstreams._probe.probe", fake_probe)
+    monkeypatch.setattr("phpstreams._probe.shutil.which", lambda name: f"/bin/{name}")
+    monkeypatch.setattr("phpstreams._probe._php_label", lambda php: "php -n 8.2.0")
+    assert main(["--php", "tcp://127.0.0.1:1"]) == 1
+    assert seen == {"url": "tcp://127.0.0.1:1", "php": "/bin/php"}
