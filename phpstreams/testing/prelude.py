@@ -17,7 +17,7 @@ from typing import Any
 import phpstreams
 from phpstreams import PHPDiagnostic
 
-PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
+PEER: dict[str, Any] = json.loads(os.environ.get("COMPAT_PEERS", "{}"))
 _pending: list[list[Any]] = []
 
 
