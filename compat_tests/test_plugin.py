@@ -109,10 +109,20 @@ def test_php_runner_fixture(tmp_path: Path, php_binary: str) -> None:
         "    records = php_runner.records(php)\n"
         "    assert 'hosts: files\\n' in records[0]['value']['s']\n"
         "    assert php_runner.compare(php, py) == []\n"
+        "\n"
+        "def test_unknown_names_fail_locally(php_runner):\n"
+        "    php = ('$fp = fsockopen(\"phpstreams-hermetic.invalid\", 80, $e, $s, 1);'\n"
+        "           \"rec('fp', $fp); rec('s', $s);\")\n"
+        "    py = ('e, s = Ref(), Ref()\\n'\n"
+        "          'fp = fsockopen(\"phpstreams-hermetic.invalid\", 80, e, s, 1)\\n'\n"
+        "          \"rec('fp', fp); rec('s', s.value)\")\n"
+        "    records = php_runner.records(php)\n"
+        "    assert records[1]['value']['s'].endswith('failed: Name or service not known')\n"
+        "    assert php_runner.compare(php, py) == []\n"
     )
     proc = run_pytest(tmp_path, php_binary)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "2 passed" in proc.stdout
+    assert "3 passed" in proc.stdout
 
 
 def test_conftest_adds_peers_through_the_hook(tmp_path: Path, php_binary: str) -> None:

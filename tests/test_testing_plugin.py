@@ -308,23 +308,21 @@ def test_imports_need_neither_cryptography_nor_pytest_until_used() -> None:
     assert proc.stdout == "certs need cryptography\n"
 
 
-def test_hermetic_namespace_sees_hosts_files_only(tmp_path: Path) -> None:
-    """Inside the wrapper /etc/nsswitch.conf is the system's with host names from files
-    only (checked by reading it: no name is looked up)."""
+def test_hermetic_namespace_sees_hosts_files_only() -> None:
+    """Inside the wrapper /etc/nsswitch.conf looks host names up in files only (checked
+    by reading it: no name is looked up); the machine's file is unchanged."""
     import subprocess
 
-    from phpstreams.testing.hermetic import nsswitch_conf, wrap
+    from phpstreams.testing.hermetic import NSSWITCH, hermetic_argv, verify
 
+    verify()  # raises HermeticError when the namespace does not work
+    before = NSSWITCH.read_bytes()
     inside = subprocess.run(
-        wrap(["cat", "/etc/nsswitch.conf"]), capture_output=True, text=True, timeout=30
+        hermetic_argv(["cat", str(NSSWITCH)]), capture_output=True, text=True, timeout=30
     )
     assert inside.returncode == 0, inside.stderr
     hosts = [line for line in inside.stdout.splitlines() if line.startswith("hosts:")]
     assert hosts == ["hosts: files"]
-    assert inside.stdout == nsswitch_conf()  # the system's file, hosts line replaced
-
-    conf = tmp_path / "nsswitch.conf"
-    conf.write_text("passwd: files\nhosts:          files mdns4_minimal dns\nnetworks: files\n")
-    assert nsswitch_conf(str(conf)) == "passwd: files\nhosts: files\nnetworks: files\n"
-    conf.write_text("passwd: files\n")
-    assert nsswitch_conf(str(conf)) == "passwd: files\nhosts: files\n"
+    others = [line for line in before.decode().splitlines() if not line.startswith("hosts:")]
+    assert [line for line in inside.stdout.splitlines() if line != "hosts: files"] == others
+    assert NSSWITCH.read_bytes() == before

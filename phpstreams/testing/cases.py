@@ -12,7 +12,8 @@ snippets) and print one JSON record per ``rec``/``step``. Records are compared f
 field; a mismatch names the case, the step and the field.
 
 Both sides run with hermetic name lookups (:mod:`.hermetic`): only ``/etc/hosts``
-answers, so no case sends a DNS query and PHP and Python fail alike on other names.
+answers, so no case sends a DNS query and PHP and Python fail alike on other names
+(:class:`~.hermetic.HermeticError` when that cannot be arranged; never a silent fallback).
 
 Layering rule: an application of the public API; it starts ``php`` and ``python``
 subprocesses and never imports pytest.
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .hermetic import wrap
+from .hermetic import hermetic_argv
 
 __all__ = [
     "Case",
@@ -167,7 +168,7 @@ def _run(
     cmd: list[str], env: dict[str, str], cwd: Path, timeout: float, hermetic: bool = True
 ) -> Side:
     if hermetic:
-        cmd = wrap(cmd)
+        cmd = hermetic_argv(cmd)
     try:
         proc = subprocess.run(
             cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False

@@ -159,7 +159,7 @@ class _State:
 
     def hermetic(self) -> bool:
         """Hermetic lookups unless asked otherwise; fails the test when they cannot be had."""
-        from .hermetic import HermeticUnavailable, wrap
+        from .hermetic import HermeticError, verify
 
         mode = self.config.getoption("phpstreams_lookups") or self.config.getini(
             "phpstreams_lookups"
@@ -169,8 +169,8 @@ class _State:
         if mode not in ("", "hermetic"):
             raise pytest.UsageError(f"phpstreams_lookups: {mode!r} (hermetic or system)")
         try:
-            wrap([])
-        except HermeticUnavailable as exc:
+            verify()  # once per process: lookups inside really are files-only
+        except HermeticError as exc:
             pytest.fail(
                 f"hermetic name lookups are not available here ({exc}); "
                 "pass --phpstreams-lookups=system to use the system's resolver",
