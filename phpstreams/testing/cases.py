@@ -254,21 +254,16 @@ def run_case(
     return CaseResult(php_side, py_side)
 
 
+_VERSION_SCRIPT = (
+    "echo PHP_MAJOR_VERSION, '.', PHP_MINOR_VERSION, ' ', PHP_VERSION, ' ', "
+    "defined('OPENSSL_VERSION_TEXT') ? OPENSSL_VERSION_TEXT : 'no openssl';"
+)
+
+
 def php_version(php: str) -> tuple[str, str]:
     """``("8.2", "8.2.36 OpenSSL 3.0.x ...")`` for the binary ``php``."""
-    out = subprocess.run(
-        [
-            php,
-            "-n",
-            "-r",
-            "echo PHP_MAJOR_VERSION, '.', PHP_MINOR_VERSION, ' ', "
-            "PHP_VERSION, ' ', defined('OPENSSL_VERSION_TEXT') ? OPENSSL_VERSION_TEXT : 'no openssl';",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
+    cmd = [php, "-n", "-r", _VERSION_SCRIPT]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=True)
     short, _, full = out.stdout.strip().partition(" ")
     return short, full
 
