@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -49,6 +49,9 @@ from .cases import (
     show_records,
 )
 from .peers import Handler, Peers
+
+if TYPE_CHECKING:  # certs needs cryptography: imported where a certificate is made
+    from .certs import Authority, CertificateFactory, Credential
 
 __all__ = [
     "CaseFile",
@@ -378,7 +381,7 @@ def loopback_peers() -> Iterator[Peers]:
 
 
 @pytest.fixture(scope="session")
-def certificate_factory(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def certificate_factory(tmp_path_factory: pytest.TempPathFactory) -> CertificateFactory:
     """A :class:`phpstreams.testing.certs.CertificateFactory` writing to a session
     temp directory (needs ``cryptography``: ``pip install phpstreams[testing]``)."""
     from .certs import CertificateFactory
@@ -387,7 +390,7 @@ def certificate_factory(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @pytest.fixture(scope="session")
-def loopback_ca(certificate_factory: Any) -> Any:
+def loopback_ca(certificate_factory: CertificateFactory) -> Authority:
     """A root CA: ``loopback_ca.cafile``, ``loopback_ca.issue("localhost", ...)``."""
     return certificate_factory.ca("loopback_ca")
 
@@ -397,12 +400,12 @@ class LoopbackCerts:
     """The default server and client credentials from :func:`loopback_ca`."""
 
     cafile: str
-    server: Any  # Credential for localhost, 127.0.0.1, ::1
-    client: Any  # Credential for client@phpstreams.test
+    server: Credential  # localhost, 127.0.0.1, ::1
+    client: Credential  # client@phpstreams.test
 
 
 @pytest.fixture(scope="session")
-def loopback_certs(loopback_ca: Any) -> LoopbackCerts:
+def loopback_certs(loopback_ca: Authority) -> LoopbackCerts:
     server = loopback_ca.issue("localhost", "127.0.0.1", "::1", name="server")
     client = loopback_ca.issue("client@phpstreams.test", name="client")
     return LoopbackCerts(loopback_ca.cafile, server, client)
