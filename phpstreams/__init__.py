@@ -29,6 +29,13 @@ from ._context import StreamContext
 from ._php_args import Ref
 from ._php_contexts import *  # noqa: F403
 from ._php_crypto import stream_socket_enable_crypto
+from ._php_error_control import (
+    error_reporting,
+    restore_error_handler,
+    set_error_handler,
+    silence,
+    silenced,
+)
 from ._php_errors import (
     PHPDeprecated,
     PHPDiagnostic,
@@ -38,7 +45,7 @@ from ._php_errors import (
     error_get_last,
 )
 from ._php_openssl import *  # noqa: F403
-from ._php_runtime import ini_get, ini_set, use_profile
+from ._php_runtime import ini_get, ini_get_all, ini_restore, ini_set, use_profile
 from ._php_sockets import *  # noqa: F403
 from ._php_streams import *  # noqa: F403
 from ._stream import Stream
@@ -55,8 +62,15 @@ __all__ = [
     "StreamContext",
     "error_get_last",
     "error_clear_last",
+    "error_reporting",
+    "set_error_handler",
+    "restore_error_handler",
+    "silence",
+    "silenced",
     "ini_get",
     "ini_set",
+    "ini_get_all",
+    "ini_restore",
     "use_profile",
     "__version__",
     "stream_socket_enable_crypto",

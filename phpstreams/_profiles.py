@@ -21,8 +21,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
-__all__ = ["PHP_8_2", "PROFILES", "Profile", "get_profile"]
+__all__ = ["PHP_8_2", "PROFILES", "IniEntry", "Profile", "get_profile"]
+
+#: ``PHP_INI_USER``: the access bit that lets ``ini_set`` change an entry.
+INI_USER = 1
+
+
+class IniEntry(NamedTuple):
+    """One ini entry as ``ini_get_all()`` describes it in ``php -n``: the default
+    (None is PHP's NULL: ``ini_get`` says ``""``), the ``access`` bits
+    (PHP_INI_USER 1, PHP_INI_PERDIR 2, PHP_INI_SYSTEM 4) and the owning extension."""
+
+    default: str | None
+    access: int
+    extension: str
+
+    @property
+    def changeable(self) -> bool:
+        """Whether ``ini_set`` may change it at run time."""
+        return bool(self.access & INI_USER)
 
 
 def _frozen(d: dict[str, object]) -> Mapping[str, object]:
@@ -45,8 +64,9 @@ class Profile:
     string_constants: Mapping[str, str]
     #: Message templates, ``str.format`` style with named fields.
     messages: Mapping[str, str]
-    #: ini entries: ``name -> (default, changeable_by_ini_set)``.
-    ini_defaults: Mapping[str, tuple[str, bool]]
+    #: ini entries ``php -n`` reports for Core, standard and openssl, in
+    #: ``ini_get_all()`` order.
+    ini_defaults: Mapping[str, IniEntry]
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
@@ -241,13 +261,121 @@ _MESSAGES_8_2: dict[str, str] = {
     "ssl_already_setup": "SSL/TLS already set-up for this stream",
 }
 
-_INI_8_2: dict[str, tuple[str, bool]] = {
-    "default_socket_timeout": ("60", True),
-    "openssl.cafile": ("", False),
-    "openssl.capath": ("", False),
-    "auto_detect_line_endings": ("0", True),
-    "allow_url_fopen": ("1", False),
-    "user_agent": ("", True),
+# The ini entries of Core, ext/standard and ext/openssl as ``php -n`` 8.2.36 reports them
+# (``ini_get_all(null, true)``). Extensions phpstreams does not stand in for (session,
+# date, pcre, filter, zlib) are left out: to ``ini_get`` they are unknown, as in a PHP
+# built without them. Only a few have an effect here; see the README's ini section.
+_INI_8_2: dict[str, IniEntry] = {
+    "allow_url_fopen": IniEntry("1", 4, "Core"),
+    "allow_url_include": IniEntry("0", 4, "Core"),
+    "arg_separator.input": IniEntry("&", 6, "Core"),
+    "arg_separator.output": IniEntry("&", 7, "Core"),
+    "assert.active": IniEntry("1", 7, "standard"),
+    "assert.bail": IniEntry("0", 7, "standard"),
+    "assert.callback": IniEntry(None, 7, "standard"),
+    "assert.exception": IniEntry("1", 7, "standard"),
+    "assert.warning": IniEntry("1", 7, "standard"),
+    "auto_append_file": IniEntry(None, 6, "Core"),
+    "auto_detect_line_endings": IniEntry("0", 7, "standard"),
+    "auto_globals_jit": IniEntry("1", 6, "Core"),
+    "auto_prepend_file": IniEntry(None, 6, "Core"),
+    "browscap": IniEntry(None, 4, "Core"),
+    "default_charset": IniEntry("UTF-8", 7, "Core"),
+    "default_mimetype": IniEntry("text/html", 7, "Core"),
+    "default_socket_timeout": IniEntry("60", 7, "standard"),
+    "disable_classes": IniEntry("", 4, "Core"),
+    "disable_functions": IniEntry("", 4, "Core"),
+    "display_errors": IniEntry("1", 7, "Core"),
+    "display_startup_errors": IniEntry("1", 7, "Core"),
+    "doc_root": IniEntry(None, 4, "Core"),
+    "docref_ext": IniEntry("", 7, "Core"),
+    "docref_root": IniEntry("", 7, "Core"),
+    "enable_dl": IniEntry("1", 4, "Core"),
+    "enable_post_data_reading": IniEntry("1", 6, "Core"),
+    "error_append_string": IniEntry(None, 7, "Core"),
+    "error_log": IniEntry(None, 7, "Core"),
+    "error_log_mode": IniEntry("0644", 7, "Core"),
+    "error_prepend_string": IniEntry(None, 7, "Core"),
+    "error_reporting": IniEntry(None, 7, "Core"),
+    "expose_php": IniEntry("1", 4, "Core"),
+    "extension_dir": IniEntry("/usr/lib/php/20220829", 4, "Core"),
+    "fiber.stack_size": IniEntry(None, 7, "Core"),
+    "file_uploads": IniEntry("1", 4, "Core"),
+    "from": IniEntry(None, 7, "standard"),
+    "hard_timeout": IniEntry("2", 4, "Core"),
+    "highlight.comment": IniEntry("#FF8000", 7, "Core"),
+    "highlight.default": IniEntry("#0000BB", 7, "Core"),
+    "highlight.html": IniEntry("#000000", 7, "Core"),
+    "highlight.keyword": IniEntry("#007700", 7, "Core"),
+    "highlight.string": IniEntry("#DD0000", 7, "Core"),
+    "html_errors": IniEntry("0", 7, "Core"),
+    "ignore_repeated_errors": IniEntry("0", 7, "Core"),
+    "ignore_repeated_source": IniEntry("0", 7, "Core"),
+    "ignore_user_abort": IniEntry("0", 7, "Core"),
+    "implicit_flush": IniEntry("1", 7, "Core"),
+    "include_path": IniEntry(".:/usr/share/php", 7, "Core"),
+    "input_encoding": IniEntry(None, 7, "Core"),
+    "internal_encoding": IniEntry(None, 7, "Core"),
+    "log_errors": IniEntry("0", 7, "Core"),
+    "mail.add_x_header": IniEntry("0", 6, "Core"),
+    "mail.force_extra_parameters": IniEntry(None, 6, "Core"),
+    "mail.log": IniEntry(None, 6, "Core"),
+    "mail.mixed_lf_and_crlf": IniEntry("0", 6, "Core"),
+    "max_execution_time": IniEntry("0", 7, "Core"),
+    "max_file_uploads": IniEntry("20", 6, "Core"),
+    "max_input_nesting_level": IniEntry("64", 6, "Core"),
+    "max_input_time": IniEntry("-1", 6, "Core"),
+    "max_input_vars": IniEntry("1000", 6, "Core"),
+    "max_multipart_body_parts": IniEntry("-1", 6, "Core"),
+    "memory_hard_limit_percent": IniEntry(None, 7, "Core"),
+    "memory_limit": IniEntry("128M", 7, "Core"),
+    "open_basedir": IniEntry(None, 7, "Core"),
+    "openssl.cafile": IniEntry(None, 2, "openssl"),
+    "openssl.capath": IniEntry(None, 2, "openssl"),
+    "output_buffering": IniEntry("0", 6, "Core"),
+    "output_encoding": IniEntry(None, 7, "Core"),
+    "output_handler": IniEntry(None, 6, "Core"),
+    "post_max_size": IniEntry("8M", 6, "Core"),
+    "precision": IniEntry("14", 7, "Core"),
+    "realpath_cache_size": IniEntry("4096K", 4, "Core"),
+    "realpath_cache_ttl": IniEntry("120", 4, "Core"),
+    "register_argc_argv": IniEntry("1", 6, "Core"),
+    "report_memleaks": IniEntry("1", 7, "Core"),
+    "report_zend_debug": IniEntry("0", 7, "Core"),
+    "request_order": IniEntry(None, 6, "Core"),
+    "sendmail_from": IniEntry(None, 7, "Core"),
+    "sendmail_path": IniEntry("/usr/sbin/sendmail -t -i", 4, "Core"),
+    "serialize_precision": IniEntry("-1", 7, "Core"),
+    "session.trans_sid_hosts": IniEntry("", 7, "standard"),
+    "session.trans_sid_tags": IniEntry("a=href,area=href,frame=src,form=", 7, "standard"),
+    "short_open_tag": IniEntry("1", 6, "Core"),
+    "SMTP": IniEntry("localhost", 7, "Core"),
+    "smtp_port": IniEntry("25", 7, "Core"),
+    "sys_temp_dir": IniEntry(None, 4, "Core"),
+    "syslog.facility": IniEntry("LOG_USER", 4, "Core"),
+    "syslog.filter": IniEntry("no-ctrl", 7, "Core"),
+    "syslog.ident": IniEntry("php", 4, "Core"),
+    "unserialize_callback_func": IniEntry(None, 7, "Core"),
+    "unserialize_max_depth": IniEntry("4096", 7, "standard"),
+    "upload_max_filesize": IniEntry("2M", 6, "Core"),
+    "upload_tmp_dir": IniEntry(None, 4, "Core"),
+    "url_rewriter.hosts": IniEntry("", 7, "standard"),
+    "url_rewriter.tags": IniEntry("form=", 7, "standard"),
+    "user_agent": IniEntry(None, 7, "standard"),
+    "user_dir": IniEntry(None, 4, "Core"),
+    "user_ini.cache_ttl": IniEntry("300", 4, "Core"),
+    "user_ini.filename": IniEntry(".user.ini", 4, "Core"),
+    "variables_order": IniEntry("EGPCS", 6, "Core"),
+    "xmlrpc_error_number": IniEntry("0", 7, "Core"),
+    "xmlrpc_errors": IniEntry("0", 4, "Core"),
+    "zend.assertions": IniEntry("1", 7, "Core"),
+    "zend.detect_unicode": IniEntry("1", 7, "Core"),
+    "zend.enable_gc": IniEntry("1", 7, "Core"),
+    "zend.exception_ignore_args": IniEntry("0", 7, "Core"),
+    "zend.exception_string_param_max_len": IniEntry("15", 7, "Core"),
+    "zend.multibyte": IniEntry("0", 2, "Core"),
+    "zend.script_encoding": IniEntry(None, 7, "Core"),
+    "zend.signal_check": IniEntry("0", 4, "Core"),
 }
 
 PHP_8_2 = Profile(

@@ -30,6 +30,7 @@ import pytest
 
 import phpstreams
 from phpstreams import Ref, error_clear_last, stream_socket_client
+from phpstreams._php_errors import STATE
 from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import SocketStream
 
@@ -53,6 +54,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def php_runtime() -> Iterator[None]:
     """Run the test against a pristine emulated PHP process and restore it after."""
     saved_ini = dict(RUNTIME.ini)
+    saved_errors = (STATE.handler, list(STATE.stack), STATE.reporting)
     saved_default = RUNTIME.default_context
     RUNTIME.default_context = None
     error_clear_last()
@@ -65,6 +67,7 @@ def php_runtime() -> Iterator[None]:
         RUNTIME.ini.clear()
         RUNTIME.ini.update(saved_ini)
         RUNTIME.default_context = saved_default
+        STATE.handler, STATE.stack[:], STATE.reporting = saved_errors
         error_clear_last()
 
 
