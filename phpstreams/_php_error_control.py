@@ -70,7 +70,7 @@ def _adapt(handler: Callable[..., Any]) -> Callable[[int, str, str, int], Any]:
     return lambda errno, errstr, errfile, errline: handler(*(errno, errstr, errfile, errline)[:n])
 
 
-def set_error_handler(callback: ErrorHandler | object | None, error_levels: int = E_ALL) -> Any:
+def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) -> Any:
     """PHP: ``set_error_handler(?callable $callback, int $error_levels = E_ALL): ?callable``
 
     Pushes the current handler on PHP's handler stack and installs ``callback`` for the
@@ -107,7 +107,10 @@ def set_error_handler(callback: ErrorHandler | object | None, error_levels: int 
     state = STATE
     previous = state.handler
     state.stack.append(previous)
-    state.handler = None if callback is None else (callback, _adapt(callback), levels)
+    if callback is None:
+        state.handler = None
+    else:
+        state.handler = (callback, _adapt(callback), levels)
     return None if previous is None else previous[0]
 
 
