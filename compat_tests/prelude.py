@@ -40,6 +40,8 @@ def _show(
 
 warnings.simplefilter("always")
 warnings.showwarning = _show
+phpstreams.ini_set("display_errors", "0")  # as prelude.php (no effect here)
+phpstreams.ini_set("log_errors", "0")
 phpstreams.set_error_handler(_record)
 
 

@@ -15,8 +15,8 @@ from ._context import StreamContext
 from ._errors import E_DEPRECATED, E_WARNING
 from ._php_args import arg_bool, arg_string
 from ._php_errors import E_ALL, STATE, emit
-from ._phpvalues import php_type_name, strtol_prefix, to_bool, to_php_string
-from ._profiles import PHP_8_2, Profile, get_profile
+from ._phpvalues import strtol_prefix, to_bool, to_php_string
+from ._profiles import INI_EXTENSIONS_WITHOUT_ENTRIES, PHP_8_2, Profile, get_profile
 from ._stream import Stream
 
 __all__ = [
@@ -95,9 +95,9 @@ def ini_get(option: str) -> str | bool:
     """PHP: ``ini_get(string $option): string|false``
 
     The current value of an ini entry as a string (``""`` for an entry whose value is
-    NULL), or False for an entry PHP 8.2 ``-n`` does not know. The entries are those
-    of PHP's Core, standard and openssl extensions (see the README for which ones
-    have an effect in phpstreams).
+    NULL), or False for an entry PHP 8.2 ``-n`` does not know. The entries are
+    those ``php -n`` reports (see the README for the few that have an effect in
+    phpstreams).
     """
     name = _arg_option("ini_get", option)
     if name not in RUNTIME.ini:
@@ -118,8 +118,8 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
     spec = RUNTIME.profile.ini_defaults.get(name)
     if not isinstance(value, str | bytes | int | float | bool | type(None)):
         raise TypeError(
-            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null, "
-            f"{php_type_name(value)} given"
+            # PHP 8.2's own text here names no given type
+            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null"
         )
     if spec is None or not spec.changeable:
         return False
@@ -150,23 +150,25 @@ def ini_restore(option: str) -> None:
 def ini_get_all(extension: str | None = None, details: bool = True) -> dict[str, Any] | bool:
     """PHP: ``ini_get_all(?string $extension = null, bool $details = true): array|false``
 
-    All known entries (or those of ``"core"``, ``"standard"``, ``"openssl"``), sorted
-    by name as PHP sorts them. With ``details`` each value is a dict with
+    All entries ``php -n`` knows, or those an extension registers (lower-case names:
+    ``"standard"``, ``"openssl"``, ``"session"`` ...; ``"core"`` lists all, as in
+    PHP), sorted by name as PHP sorts them. With ``details`` each value is a dict with
     ``global_value`` (the default), ``local_value`` (the current value) and
     ``access``; without, the current value. NULL values are None. An unknown
-    extension: PHP's warning and False (phpstreams knows only those three).
+    extension: PHP's warning and False.
     """
     ext = arg_string("ini_get_all", 1, "extension", extension, nullable=True)
     want_details = arg_bool("ini_get_all", 2, "details", details)
     entries = RUNTIME.profile.ini_defaults
-    if ext is not None:
-        wanted = ext.lower()
-        if wanted not in {e.extension.lower() for e in entries.values()}:
+    if ext is None or ext == "core":  # PHP's Core module matches every entry
+        names = list(entries)
+    elif ext in INI_EXTENSIONS_WITHOUT_ENTRIES:
+        names = []
+    else:
+        names = [n for n, e in entries.items() if e.extension == ext]
+        if not names:
             emit(E_WARNING, f'Extension "{ext}" cannot be found', "ini_get_all")
             return False
-        names = [n for n, e in entries.items() if e.extension.lower() == wanted]
-    else:
-        names = list(entries)
     names.sort(key=str.lower)
     if not want_details:
         return {n: RUNTIME.ini[n] for n in names}
