@@ -22,7 +22,7 @@ conventions).
 
 from __future__ import annotations
 
-from . import _php_contexts, _php_openssl, _php_sockets, _php_streams
+from . import _php_contexts, _php_files, _php_openssl, _php_sockets, _php_streams
 from ._constants import *  # noqa: F403
 from ._constants import __all__ as _constant_names
 from ._context import StreamContext
@@ -44,6 +44,7 @@ from ._php_errors import (
     error_clear_last,
     error_get_last,
 )
+from ._php_files import *  # noqa: F403
 from ._php_openssl import *  # noqa: F403
 from ._php_runtime import ini_get, ini_get_all, ini_restore, ini_set, use_profile
 from ._php_sockets import *  # noqa: F403
@@ -80,3 +81,4 @@ __all__ += _php_contexts.__all__  # stream_context_* ...
 __all__ += _php_openssl.__all__  # OpenSSLCertificate, openssl_x509_* ...
 __all__ += _php_sockets.__all__  # fsockopen, stream_socket_* ...
 __all__ += _php_streams.__all__  # fread, fgets, stream_select ...
+__all__ += _php_files.__all__  # fstat, ftruncate, stream_copy_to_stream ...

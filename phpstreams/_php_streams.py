@@ -354,7 +354,11 @@ def stream_set_read_buffer(stream: Any, size: int) -> int:
 def stream_set_write_buffer(stream: Any, size: int) -> int:
     """PHP's ``stream_set_write_buffer()``: socket and memory streams have no write
     buffer to configure, so PHP answers -1 (EOF)."""
-    func = "stream_set_write_buffer"
+    return set_write_buffer("stream_set_write_buffer", stream, size)
+
+
+def set_write_buffer(func: str, stream: Any, size: int) -> int:
+    """stream_set_write_buffer under the name it was called by (``set_file_buffer``)."""
     res = arg_resource(func, 1, "stream", stream)
     arg_int(func, 2, "size", size)
     arg_stream(func, 1, "stream", res)

@@ -535,3 +535,23 @@ class MemoryStream(Stream):
         if self.stream_type == "TEMP":
             return {}
         return {"timed_out": False, "blocked": True, "eof": self.eof}
+
+    # -- ftruncate / fstat (php_stream_memory_set_option, php_stream_memory_stat) ----
+
+    def truncate(self, size: int) -> bool:
+        """TRUNCATE_SET_SIZE: grow with NUL bytes or cut; the data offset is pulled
+        back to the new end (the stream position is not: ``ftell`` keeps it)."""
+        if self.read_only:
+            return False
+        if size <= len(self._data):
+            del self._data[size:]
+            self._fpos = min(self._fpos, size)
+        else:
+            self._data.extend(bytes(size - len(self._data)))
+        return True
+
+    def stat_fields(self) -> tuple[int, ...]:
+        """The 13 ``stat`` fields PHP reports: st_dev 0xC, a regular file 0666 (0444
+        read-only), rdev/blksize/blocks -1, times 0."""
+        mode = 0o100444 if self.read_only else 0o100666
+        return (12, 0, mode, 1, 0, 0, -1, len(self._data), 0, 0, 0, -1, -1)
