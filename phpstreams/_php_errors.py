@@ -88,6 +88,17 @@ HandlerEntry = tuple[Any, Any, int]
 
 
 @dataclass(slots=True)
+class StrictFrame:
+    """What a ``phpstreams.strict`` call saw: every diagnostic raised during it
+    (``raised``), and those the standard handling would have issued with
+    ``warnings.warn`` (``deferred``: issued after the call if it succeeds, carried by
+    the exception if it fails)."""
+
+    raised: list[tuple[int, str]] = field(default_factory=list)
+    deferred: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class ErrorState:
     """``EG(user_error_handler)``, its mask and stack, ``EG(error_reporting)``."""
 
@@ -97,15 +108,15 @@ class ErrorState:
     #: True while a user handler runs: diagnostics raised inside it get the standard
     #: handling (PHP unsets the handler for the duration of the call).
     in_handler: bool = False
-    #: Collectors (``phpstreams.strict``): every diagnostic raised is appended to each
-    #: list here, before any handling.
-    collectors: list[list[tuple[int, str]]] = field(default_factory=list)
+    #: One frame per ``phpstreams.strict`` call in progress (innermost last).
+    strict: list[StrictFrame] = field(default_factory=list)
 
     def reset(self) -> None:
         self.handler = None
         self.stack.clear()
         self.reporting = E_ALL
         self.in_handler = False
+        self.strict.clear()
 
 
 STATE = ErrorState()
@@ -132,8 +143,8 @@ def emit(level: int, message: str, func: str | None = None) -> None:
     text = f"{func}(): {message}" if func else message
     stacklevel, filename, lineno = _caller()
     state = STATE
-    for collected in state.collectors:
-        collected.append((level, text))
+    if state.strict:
+        state.strict[-1].raised.append((level, text))
     entry = state.handler
     if entry is not None and entry[2] & level and not state.in_handler:
         state.in_handler = True
@@ -145,7 +156,16 @@ def emit(level: int, message: str, func: str | None = None) -> None:
             return
     _last_error = {"type": level, "message": text, "file": filename, "line": lineno}
     if state.reporting & level:
-        warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel)
+        if state.strict:
+            state.strict[-1].deferred.append((level, text))
+        else:
+            warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel)
+
+
+def warn_deferred(diagnostics: Iterable[tuple[int, str]], stacklevel: int) -> None:
+    """Issue diagnostics whose display a strict call held back."""
+    for level, text in diagnostics:
+        warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel + 1)
 
 
 def emit_notes(notes: Iterable[Note], func: str | None) -> None:
@@ -154,11 +174,21 @@ def emit_notes(notes: Iterable[Note], func: str | None) -> None:
 
 
 def error_get_last() -> dict[str, Any] | None:
-    """PHP's ``error_get_last()``: ``type``, ``message``, ``file``, ``line`` or None."""
+    """PHP: ``error_get_last(): ?array``
+
+    The last diagnostic that reached PHP's standard handling, as a dict with ``type``
+    (``E_*``), ``message``, ``file`` and ``line``; None if there was none (or after
+    :func:`error_clear_last`). Diagnostics a user error handler took (returned anything
+    but False) are not recorded, as in PHP; those silenced with :func:`silence` are.
+    ``file``/``line`` name the Python caller outside phpstreams.
+    """
     return None if _last_error is None else dict(_last_error)
 
 
 def error_clear_last() -> None:
-    """PHP's ``error_clear_last()``."""
+    """PHP: ``error_clear_last(): void``
+
+    Forgets the last error: :func:`error_get_last` answers None until the next one.
+    """
     global _last_error
     _last_error = None

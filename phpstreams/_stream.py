@@ -36,7 +36,8 @@ import errno as errno_mod
 import os
 import select
 import socket
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 from ._errors import E_NOTICE, Note
 from ._speedups import StreamCore
@@ -136,6 +137,23 @@ class Stream(StreamCore):
         if self.closed:
             return "<resource (closed)>"
         return f"<{self.resource_type} resource {self.stream_type}>"
+
+    # -- Python's with statement: leaving the block is fclose() ---------------------
+
+    #: The PHP-facing layer's ``fclose``, installed by ``_php_streams`` (this layer
+    #: does not know PHP's conventions: persistent registry, warnings).
+    fclose_hook: ClassVar[Callable[[Any], object] | None] = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.closed:
+            hook = Stream.fclose_hook
+            if hook is None:
+                self.close()
+            else:
+                hook(self)
 
     def __del__(self) -> None:
         # PHP frees (and closes) a stream when its last reference goes away.
