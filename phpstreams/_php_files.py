@@ -149,15 +149,20 @@ def flock(stream: Any, operation: int, would_block: Ref | None = None) -> bool:
 
 
 def stream_supports_lock(stream: Any) -> bool:
-    """PHP: ``stream_supports_lock(resource $stream): bool`` -- False for socket and
-    memory streams (only plain files lock)."""
+    """PHP: ``stream_supports_lock(resource $stream): bool``
+
+    False for socket and memory streams (only plain files lock).
+    """
     _stream("stream_supports_lock", stream)
     return False
 
 
 def stream_isatty(stream: Any) -> bool:
-    """PHP: ``stream_isatty(resource $stream): bool`` -- ``isatty()`` of the
-    stream's descriptor; False for sockets and for memory streams (no descriptor)."""
+    """PHP: ``stream_isatty(resource $stream): bool``
+
+    ``isatty()`` of the stream's descriptor: False for sockets, and for memory
+    streams (no descriptor).
+    """
     s = _stream("stream_isatty", stream)
     if isinstance(s, SocketStream) and s.fileno() >= 0:
         return os.isatty(s.fileno())
@@ -172,20 +177,27 @@ def _sync(func: str, stream: Any) -> bool:
 
 
 def fsync(stream: Any) -> bool:
-    """PHP: ``fsync(resource $stream): bool`` -- socket and memory streams cannot be
-    synced: PHP's warning "Can't fsync this stream!" and False."""
+    """PHP: ``fsync(resource $stream): bool``
+
+    Socket and memory streams cannot be synced: PHP's warning "Can't fsync this
+    stream!" and False.
+    """
     return _sync("fsync", stream)
 
 
 def fdatasync(stream: Any) -> bool:
-    """PHP: ``fdatasync(resource $stream): bool`` -- as :func:`fsync` (PHP's warning
-    text also says "fsync")."""
+    """PHP: ``fdatasync(resource $stream): bool``
+
+    As :func:`fsync` (PHP's warning text also says "fsync").
+    """
     return _sync("fdatasync", stream)
 
 
 def set_file_buffer(stream: Any, size: int) -> int:
-    """PHP: ``set_file_buffer(resource $stream, int $size): int`` -- alias of
-    ``stream_set_write_buffer``: -1 for socket and memory streams."""
+    """PHP: ``set_file_buffer(resource $stream, int $size): int``
+
+    Alias of ``stream_set_write_buffer``: -1 for socket and memory streams.
+    """
     return set_write_buffer("set_file_buffer", stream, size)
 
 

@@ -33,10 +33,40 @@ from typing import Any, TypeVar
 
 import phpstreams as _plain
 
-from . import *  # noqa: F403
 from . import __all__ as _plain_names
-from ._php_args import Ref
-from ._php_errors import STATE, StrictFrame, warn_deferred
+
+# Every name of phpstreams, re-exported (``X as X`` marks an explicit re-export);
+# the functions whose false means failure are replaced at the bottom.
+from ._constants import *  # noqa: F403
+from ._context import StreamContext as StreamContext
+from ._php_args import Ref as Ref
+from ._php_contexts import *  # noqa: F403
+from ._php_error_control import error_reporting as error_reporting
+from ._php_error_control import restore_error_handler as restore_error_handler
+from ._php_error_control import set_error_handler as set_error_handler
+from ._php_error_control import silence as silence
+from ._php_error_control import silenced as silenced
+from ._php_errors import (
+    STATE,
+    StrictFrame,
+    warn_deferred,
+)
+from ._php_errors import PHPDeprecated as PHPDeprecated
+from ._php_errors import PHPDiagnostic as PHPDiagnostic
+from ._php_errors import PHPNotice as PHPNotice
+from ._php_errors import PHPWarning as PHPWarning
+from ._php_errors import error_clear_last as error_clear_last
+from ._php_errors import error_get_last as error_get_last
+from ._php_files import *  # noqa: F403
+from ._php_openssl import *  # noqa: F403
+from ._php_runtime import ini_get as ini_get
+from ._php_runtime import ini_get_all as ini_get_all
+from ._php_runtime import ini_restore as ini_restore
+from ._php_runtime import use_profile as use_profile
+from ._php_sockets import *  # noqa: F403
+from ._php_streams import *  # noqa: F403
+from ._stream import Stream as Stream
+from ._version import __version__ as __version__
 
 __all__ = ["PHPError", *_plain_names]
 
@@ -50,7 +80,7 @@ class PHPError(OSError):
     openers (0 and None elsewhere, or when PHP left them unset); ``function`` is the
     PHP function's name; ``warnings`` lists every PHP diagnostic the call raised, as
     ``(E_* level, text)`` pairs in order -- the lines PHP would have printed.
-    ``strerror`` is ``errstr``, or the last diagnostic's text when there is none.
+    ``strerror`` is ``errstr``, or the last diagnostic's text (None if neither).
     """
 
     def __init__(
@@ -61,12 +91,14 @@ class PHPError(OSError):
         warnings: list[tuple[int, str]],
     ) -> None:
         text = errstr if errstr is not None else (warnings[-1][1] if warnings else None)
-        super().__init__(errno, text if text is not None else f"{function}() failed")
+        super().__init__(errno, text)
         self.function = function
         self.errstr = errstr
         self.warnings = warnings
 
     def __str__(self) -> str:
+        if self.strerror is None:
+            return f"{self.function}() failed"
         return f"{self.function}() failed: {self.strerror}"
 
 
