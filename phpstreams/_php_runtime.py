@@ -83,8 +83,8 @@ def _on_auto_detect_line_endings(value: str | None) -> None:
 
 
 #: Entries whose change PHP acts on at once (its ``on_modify`` handlers). The others
-#: are read where they matter (``default_socket_timeout``, ``openssl.*``,
-#: ``user_agent``) or have no effect here.
+#: are read where they matter (``default_socket_timeout``, ``openssl.cafile``,
+#: ``openssl.capath``) or are stored and reported only.
 _ON_MODIFY: dict[str, Callable[[str | None], None]] = {
     "error_reporting": _on_error_reporting,
     "auto_detect_line_endings": _on_auto_detect_line_endings,
