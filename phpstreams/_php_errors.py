@@ -87,7 +87,7 @@ E_ALL = 32767
 HandlerEntry = tuple[Any, Any, int]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: frames are removed by it
 class StrictFrame:
     """What a ``phpstreams.strict`` call saw: every diagnostic raised during it
     (``raised``), and those the standard handling would have issued with

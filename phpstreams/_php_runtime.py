@@ -61,7 +61,8 @@ RUNTIME = Runtime(PHP_8_2)
 
 
 def use_profile(version: str) -> None:
-    """Switch the emulated PHP version (``"8.2"``). Resets ini and registries."""
+    """Switch the emulated PHP version (``"8.2"``). Resets ini, registries, the error
+    handler stack and ``error_reporting``, as a fresh PHP process would have them."""
     global RUNTIME
     RUNTIME.__init__(get_profile(version))  # type: ignore[misc]
 

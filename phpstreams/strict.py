@@ -138,8 +138,14 @@ def _strict(func: F, failure: object = False) -> F:
         STATE.strict.append(frame)
         try:
             result = func(*arglist, **kwargs)
-        finally:
+        except BaseException:
+            # PHP's TypeError/ValueError (or a handler's exception): what was held
+            # back before it is issued, as the plain API would have done.
             STATE.strict.remove(frame)
+            if frame.deferred:
+                warn_deferred(frame.deferred, stacklevel=2)
+            raise
+        STATE.strict.remove(frame)
         if result is failure or (type(result) is type(failure) and result == failure):
             errno = getattr(errno_ref, "value", None)
             errstr = getattr(errstr_ref, "value", None)

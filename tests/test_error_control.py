@@ -304,6 +304,13 @@ class TestStrict:
         with pytest.raises(strict_api.PHPError, match="Can't fsync this stream!"):
             strict_api.fsync(m)
 
+    def test_deprecation_before_type_error_is_issued(self) -> None:
+        """A diagnostic held back during a call that then raises is still issued."""
+        m = strict_api.fopen("php://memory", "w+")
+        with pytest.warns(PHPDeprecated, match="Passing null to parameter #2"):
+            with pytest.raises(TypeError, match="Argument #3"):
+                strict_api.stream_set_timeout(m, None, [])  # type: ignore[arg-type]
+
     def test_false_as_an_answer_passes(self) -> None:
         m = strict_api.fopen("php://memory", "w+")
         assert strict_api.fgets(m) is False  # end of data, not a failure
