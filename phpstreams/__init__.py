@@ -11,7 +11,14 @@ PHP conventions carried over:
   :class:`PHPNotice` or :class:`PHPDeprecated`, text exactly PHP's, and is recorded for
   :func:`error_get_last`;
 * PHP ``TypeError`` / ``ValueError`` are Python ``TypeError`` / ``ValueError`` with
-  PHP's message.
+  PHP's message;
+* ``set_error_handler`` / ``restore_error_handler`` / ``error_reporting`` work as in
+  PHP 8.2, and PHP's ``@`` is :class:`silence` (a block) or :func:`silenced` (a call).
+
+Opt-in Python conveniences that leave the PHP-named API alone: streams are context
+managers (leaving ``with`` is ``fclose``), and :mod:`phpstreams.strict` offers the same
+API with :class:`phpstreams.strict.PHPError` raised where PHP returns false.
+docs/migration.md is the porting guide.
 
 Everything in a ``_module`` is private; this module's ``__all__`` is the public API.
 Modules in data-flow order: ``_target`` (address parsing) -> ``_context`` (options)
