@@ -10,7 +10,21 @@ makes non-deterministic.
 
 from __future__ import annotations
 
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    "ini/ini_set_quantity_warning": (
+        "ini_set stores values without running PHP's per-entry validators: the "
+        "zend_ini_parse_quantity warnings of integer entries are not emitted (the value "
+        "a stream then uses, the leading digits, is the same)"
+    ),
+    "files/seek_socket_warns": (
+        "fseek/rewind on a socket return -1/false without _php_stream_seek's \"Stream does "
+        'not support seeking" warning (existing functions, left to their owner)'
+    ),
+    "ini/auto_detect_line_endings_fgets": (
+        "PHP_STREAM_FLAG_DETECT_EOL is not emulated: with auto_detect_line_endings on, PHP's "
+        "fgets also ends lines at a lone \\r; phpstreams only emits the deprecation"
+    ),
+}
 
 NORMALISE: dict[str, list[tuple[str, str, str]]] = {}
 

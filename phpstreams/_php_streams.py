@@ -110,7 +110,10 @@ def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
 
 
 def fgetc(stream: Any) -> bytes | bool:
-    """PHP's ``fgetc()``."""
+    """PHP: ``fgetc(resource $stream): string|false``
+
+    One byte (as ``bytes`` of length 1), or False at EOF.
+    """
     s = _stream("fgetc", stream)
     data = s.getc()
     _drain(s, "fgetc")
@@ -118,7 +121,11 @@ def fgetc(stream: Any) -> bytes | bool:
 
 
 def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes | bool:
-    """PHP's ``stream_get_line()``: like fgets but the delimiter is not returned."""
+    """PHP: ``stream_get_line(resource $stream, int $length, string $ending = ""): string|false``
+
+    Reads up to ``length`` bytes (0 means 8192) or up to the delimiter ``ending``,
+    which is consumed but not returned; False when nothing was read.
+    """
     func = "stream_get_line"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "length", length)
@@ -135,7 +142,13 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
 
 
 def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
-    """PHP's ``stream_get_contents()``: read until EOF (or ``length`` bytes)."""
+    """PHP: ``stream_get_contents(resource $stream, ?int $length = null,
+    int $offset = -1): string|false``
+
+    Reads until EOF (or ``length`` bytes; -1/None is all), after seeking to ``offset``
+    if it is >= 0 (a failed seek: PHP's warning and False). On a socket this blocks
+    until the peer closes, ``length`` bytes arrived, or a read times out.
+    """
     func = "stream_get_contents"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "length", length, nullable=True)
@@ -158,8 +171,11 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
 
 
 def feof(stream: Any) -> bool:
-    """PHP's ``feof()``: buffered data is not EOF; otherwise a zero-timeout liveness
-    probe decides (a peer that closed with nothing pending is EOF)."""
+    """PHP: ``feof(resource $stream): bool``
+
+    True at end of stream. Buffered data is not EOF; otherwise a zero-timeout liveness
+    probe decides (a peer that closed with nothing pending is EOF).
+    """
     s = _stream("feof", stream)
     return s.at_eof()
 
@@ -186,7 +202,10 @@ def _fwrite_args(
 
 
 def fflush(stream: Any) -> bool:
-    """PHP's ``fflush()``: socket writes are unbuffered, so this only validates."""
+    """PHP: ``fflush(resource $stream): bool``
+
+    True: socket and memory writes are unbuffered, so there is nothing to flush.
+    """
     _stream("fflush", stream)
     return True
 
@@ -196,10 +215,13 @@ def fflush(stream: Any) -> bool:
 
 
 def fclose(stream: Any) -> bool:
-    """PHP's ``fclose()``; a persistent stream is really closed and forgotten.
+    """PHP: ``fclose(resource $stream): bool``
 
-    Raises ``StreamBusyError`` (a RuntimeError) when called from a signal handler or
-    another thread while a blocking call on the same stream is in progress."""
+    Closes the stream (a TLS stream sends its close_notify first) and returns True; a
+    persistent stream is really closed and forgotten. Leaving a ``with stream:`` block
+    does the same. Raises ``StreamBusyError`` (a RuntimeError) when called from a
+    signal handler or another thread while a blocking call on the same stream runs.
+    """
     s = _stream("fclose", stream)
     if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
         del RUNTIME.persistent[s.persistent_key]
@@ -209,20 +231,32 @@ def fclose(stream: Any) -> bool:
 
 
 def get_resource_type(resource: Any) -> str:
-    """PHP's ``get_resource_type()``; ``"Unknown"`` once closed."""
+    """PHP: ``get_resource_type(resource $resource): string``
+
+    ``"stream"``, ``"stream-context"`` ..., or ``"Unknown"`` once closed.
+    """
     res = arg_resource("get_resource_type", 1, "resource", resource)
     rtype = getattr(res, "resource_type", "Unknown")
     return rtype if isinstance(rtype, str) else "Unknown"
 
 
 def is_resource(value: Any) -> bool:
-    """PHP's ``is_resource()``: False for a closed resource."""
+    """PHP: ``is_resource(mixed $value): bool``
+
+    True for an open stream or context resource; False for anything else, including
+    a closed stream.
+    """
     rtype = getattr(value, "resource_type", None)
     return isinstance(rtype, str) and rtype != "Unknown"
 
 
 def stream_get_meta_data(stream: Any) -> dict[str, Any]:
-    """PHP's ``stream_get_meta_data()`` with PHP's key order."""
+    """PHP: ``stream_get_meta_data(resource $stream): array``
+
+    The stream's meta data with PHP's keys and key order (``timed_out``, ``blocked``,
+    ``eof``, ``crypto`` for TLS, ``stream_type``, ``mode``, ``unread_bytes``,
+    ``seekable`` ...).
+    """
     return _meta_data("stream_get_meta_data", stream)
 
 
@@ -241,7 +275,10 @@ def _meta_data(func: str, stream: Any) -> dict[str, Any]:
 
 
 def socket_get_status(stream: Any) -> dict[str, Any]:
-    """Alias of :func:`stream_get_meta_data` (errors carry the alias's name, as in PHP)."""
+    """PHP: ``socket_get_status(resource $stream): array``
+
+    Alias of ``stream_get_meta_data`` (errors carry the alias's name, as in PHP).
+    """
     return _meta_data("socket_get_status", stream)
 
 
@@ -250,7 +287,12 @@ _LOCAL_WRAPPERS = {"php", "file", "glob", "compress.zlib"}
 
 
 def stream_is_local(stream: Any) -> bool:
-    """PHP's ``stream_is_local()`` for a stream or a URL."""
+    """PHP: ``stream_is_local(resource|string $stream): bool``
+
+    For a stream: False for sockets, True for memory streams. For a URL: False for
+    network wrappers (``http://``, ``ftp://``, ``data:`` ...), True otherwise (with PHP's
+    warning for an unknown wrapper).
+    """
     func = "stream_is_local"
     if isinstance(getattr(stream, "resource_type", None), str):
         s = _stream(func, stream)
@@ -281,7 +323,10 @@ def stream_is_local(stream: Any) -> bool:
 
 
 def stream_set_blocking(stream: Any, enable: bool) -> bool:
-    """PHP's ``stream_set_blocking()``."""
+    """PHP: ``stream_set_blocking(resource $stream, bool $enable): bool``
+
+    Switches a socket stream between blocking and non-blocking mode; True.
+    """
     func = "stream_set_blocking"
     res = arg_resource(func, 1, "stream", stream)
     flag = arg_bool(func, 2, "enable", enable)
@@ -292,13 +337,21 @@ def stream_set_blocking(stream: Any, enable: bool) -> bool:
 
 
 def socket_set_blocking(stream: Any, enable: bool) -> bool:
-    """Alias of :func:`stream_set_blocking`."""
+    """PHP: ``socket_set_blocking(resource $stream, bool $enable): bool``
+
+    Alias of ``stream_set_blocking``.
+    """
     return stream_set_blocking(stream, enable)
 
 
-def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
-    """PHP's ``stream_set_timeout()``: sets the read/write timeout and clears
-    ``timed_out``; False for streams without timeouts (memory)."""
+def stream_set_timeout(stream: Any, seconds: float, microseconds: float | None = None) -> bool:
+    """PHP: ``stream_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Sets the read/write timeout of a socket stream and clears ``timed_out``; False
+    for streams without timeouts (memory). ``seconds`` may be a float, as PHP code
+    passes one: PHP converts it to int (a fractional value with PHP's "Implicit
+    conversion ... loses precision" deprecation); use ``microseconds`` for fractions.
+    """
     func = "stream_set_timeout"
     res = arg_resource(func, 1, "stream", stream)
     sec = arg_int(func, 2, "seconds", seconds)
@@ -318,14 +371,20 @@ def stream_set_timeout(stream: Any, seconds: int, microseconds: int | None = Non
     return True
 
 
-def socket_set_timeout(stream: Any, seconds: int, microseconds: int | None = None) -> bool:
-    """Alias of :func:`stream_set_timeout`."""
+def socket_set_timeout(stream: Any, seconds: float, microseconds: float | None = None) -> bool:
+    """PHP: ``socket_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Alias of ``stream_set_timeout``.
+    """
     return stream_set_timeout(stream, seconds, microseconds)
 
 
 def stream_set_read_buffer(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_read_buffer()``: 0 switches buffering off (reads go straight
-    to the socket with the caller's size); returns 0."""
+    """PHP: ``stream_set_read_buffer(resource $stream, int $size): int``
+
+    0 switches read buffering off (reads go straight to the socket with the caller's
+    size); returns 0.
+    """
     func = "stream_set_read_buffer"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "size", size)
@@ -335,9 +394,15 @@ def stream_set_read_buffer(stream: Any, size: int) -> int:
 
 
 def stream_set_write_buffer(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_write_buffer()``: socket and memory streams have no write
-    buffer to configure, so PHP answers -1 (EOF)."""
-    func = "stream_set_write_buffer"
+    """PHP: ``stream_set_write_buffer(resource $stream, int $size): int``
+
+    -1: socket and memory streams have no write buffer to configure (PHP's answer).
+    """
+    return set_write_buffer("stream_set_write_buffer", stream, size)
+
+
+def set_write_buffer(func: str, stream: Any, size: int) -> int:
+    """stream_set_write_buffer under the name it was called by (``set_file_buffer``)."""
     res = arg_resource(func, 1, "stream", stream)
     arg_int(func, 2, "size", size)
     arg_stream(func, 1, "stream", res)
@@ -345,7 +410,11 @@ def stream_set_write_buffer(stream: Any, size: int) -> int:
 
 
 def stream_set_chunk_size(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
+    """PHP: ``stream_set_chunk_size(resource $stream, int $size): int``
+
+    Sets the stream's chunk size (how much one buffer fill asks the socket for) and
+    returns the previous one; ``size`` must be > 0.
+    """
     func = "stream_set_chunk_size"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "size", size)
@@ -431,11 +500,15 @@ def stream_select(
     seconds: int | None,
     microseconds: int | None = None,
 ) -> int | bool:
-    """PHP's ``stream_select()``. The arrays are ``Ref``s holding a list or a dict; a
-    dict keeps its keys (as PHP arrays do), a list keeps the selected streams in order.
+    """PHP: ``stream_select(?array &$read, ?array &$write, ?array &$except,
+    ?int $seconds, ?int $microseconds = null): int|false``
 
-    Streams with data already in their read buffer make the call return at once with
-    only those streams readable and the other arrays emptied (PHP's shortcut).
+    Waits until streams are readable/writable. The arrays are :class:`Ref` objects
+    holding a list or a dict (a dict keeps its keys, as PHP arrays do); on return each
+    holds only the ready streams. Returns how many are ready (0 on timeout), or False
+    with PHP's warning. Streams with data already in their read buffer make the call
+    return at once with only those streams readable and the other arrays emptied
+    (PHP's shortcut). ``seconds`` None waits forever.
     """
     func = "stream_select"
     refs: list[Ref | None] = []
@@ -614,10 +687,12 @@ _MEMORY_RE = re.compile(r"php://(memory|temp(/maxmemory:\d+)?)\Z", re.IGNORECASE
 
 
 def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any = None) -> Any:
-    """PHP's ``fopen()`` for ``php://memory`` and ``php://temp`` only.
+    """PHP: ``fopen(string $filename, string $mode, bool $use_include_path = false,
+    ?resource $context = null): resource|false``
 
-    phpstreams emulates PHP's *socket* layer; file and URL wrappers are out of scope
-    and raise ``NotImplementedError`` rather than pretend.
+    Opens ``php://memory`` or ``php://temp`` (``php://temp/maxmemory:N``) with PHP's
+    mode rules. Differs from PHP: phpstreams emulates PHP's *socket* layer; file and
+    URL wrappers are out of scope and raise ``NotImplementedError`` rather than pretend.
     """
     func = "fopen"
     name = arg_string(func, 1, "filename", filename)
@@ -633,11 +708,20 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
 
 
 def rewind(stream: Any) -> bool:
+    """PHP: ``rewind(resource $stream): bool``
+
+    Seeks a memory stream to 0; False for a socket (not seekable). Differs from PHP
+    8.2: the "Stream does not support seeking" warning is not emitted for sockets.
+    """
     s = _stream("rewind", stream)
     return isinstance(s, MemoryStream) and s.seek(0, 0)
 
 
 def ftell(stream: Any) -> int | bool:
+    """PHP: ``ftell(resource $stream): int|false``
+
+    The position in a memory stream; False for sockets and after a failed seek.
+    """
     s = _stream("ftell", stream)
     if not isinstance(s, MemoryStream) or s.tell() < 0:
         return False
@@ -645,6 +729,12 @@ def ftell(stream: Any) -> int | bool:
 
 
 def fseek(stream: Any, offset: int, whence: int = 0) -> int:
+    """PHP: ``fseek(resource $stream, int $offset, int $whence = SEEK_SET): int``
+
+    0 on success, -1 on failure (sockets are not seekable; memory streams only within
+    their data). Differs from PHP 8.2: the "Stream does not support seeking" warning
+    is not emitted for sockets.
+    """
     func = "fseek"
     res = arg_resource(func, 1, "stream", stream)
     off = arg_int(func, 2, "offset", offset)
@@ -662,3 +752,4 @@ fread = _speedups.fread
 fgets = _speedups.fgets
 fwrite = _speedups.fwrite
 fputs = _speedups.fputs
+Stream.fclose_hook = fclose  # ``with stream:`` closes as fclose() does

@@ -1766,24 +1766,29 @@ fail:
 static PyMethodDef module_methods[] = {
     {"fread", (PyCFunction)(void (*)(void))php_fread, METH_FASTCALL | METH_KEYWORDS,
      "fread($module, stream, length)\n--\n\n"
-     "PHP's fread(): up to length bytes (> 0). On a socket it copies what is buffered\n"
-     "and fills the buffer at most once, so a short read is normal; b'' at EOF or when a\n"
-     "non-blocking socket has nothing; False on a read timeout or error. Memory streams\n"
-     "read until length or the end. Errors as PHP's TypeError/ValueError."},
+     "PHP: ``fread(resource $stream, int $length): string|false``\n\n"
+     "Up to ``length`` bytes. On a socket this is at most one fill of the read buffer:\n"
+     "short reads are normal (loop or use stream_get_contents for an exact amount).\n"
+     "b\"\" at EOF or when a non-blocking socket has nothing; False on a timeout or\n"
+     "error. ``length`` must be > 0 (PHP's ValueError). Memory streams read until\n"
+     "``length`` or the end."},
     {"fgets", (PyCFunction)(void (*)(void))php_fgets, METH_FASTCALL | METH_KEYWORDS,
      "fgets($module, stream, length=None)\n--\n\n"
-     "PHP's fgets(): one line including its b'\\n', at most length - 1 bytes when a\n"
-     "length is given; the partial line at EOF or on a timeout; False when nothing was\n"
-     "read."},
+     "PHP: ``fgets(resource $stream, ?int $length = null): string|false``\n\n"
+     "One line including its ``\\n`` (at most ``length - 1`` bytes); the partial line\n"
+     "at EOF or on a timeout; False when nothing was read (end of data). Returns bytes."},
     {"fwrite", (PyCFunction)(void (*)(void))php_fwrite, METH_FASTCALL | METH_KEYWORDS,
      "fwrite($module, stream, data, length=None)\n--\n\n"
-     "PHP's fwrite(): data is bytes or str (UTF-8); at most length bytes are written.\n"
-     "Returns the bytes written (a partial count if a later send fails), 0 when a\n"
-     "non-blocking socket would block or there is nothing to write, False on failure\n"
-     "(with PHP's 'Send of N bytes failed' notice)."},
+     "PHP: ``fwrite(resource $stream, string $data, ?int $length = null): int|false``\n\n"
+     "Writes ``data`` (bytes; a str is encoded as UTF-8), at most ``length`` bytes of\n"
+     "it; returns the number written (a partial count if a later send fails, 0 when a\n"
+     "non-blocking socket would block or there is nothing to write), or False on\n"
+     "failure (with PHP's notice, e.g. \"Send of N bytes failed with errno=32 Broken\n"
+     "pipe\")."},
     {"fputs", (PyCFunction)(void (*)(void))php_fputs, METH_FASTCALL | METH_KEYWORDS,
      "fputs($module, stream, data, length=None)\n--\n\n"
-     "PHP's fputs(), the alias of fwrite() (its diagnostics name fputs)."},
+     "PHP: ``fputs(resource $stream, string $data, ?int $length = null): int|false``\n\n"
+     "Alias of fwrite (PHP reports errors under the name ``fputs``)."},
     {"connect_fd", (PyCFunction)(void (*)(void))connect_fd, METH_FASTCALL,
      "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},

@@ -21,17 +21,28 @@ PEER: dict[str, Any] = json.loads(os.environ.get("COMPAT_PEERS", "{}"))
 _pending: list[list[Any]] = []
 
 
+def _record(errno: int, errstr: str, errfile: str, errline: int) -> bool:
+    """The bottom error handler, as prelude.php's: record, then let the standard
+    handling run (so error_get_last() works and the warning is issued)."""
+    _pending.append([errno, errstr])
+    return False
+
+
 def _show(
     message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
 ) -> None:
-    if isinstance(category, type) and issubclass(category, PHPDiagnostic):
-        _pending.append([category.level, str(message)])
-    else:  # a Python warning that is not PHP's: keep it visible in the record
+    # PHP's diagnostics are recorded by the handler above (which also sees them under
+    # silence(), like prelude.php's handler under @); a Python warning that is not
+    # PHP's is kept visible in the record.
+    if not (isinstance(category, type) and issubclass(category, PHPDiagnostic)):
         _pending.append([0, f"{category.__name__}: {message}"])
 
 
 warnings.simplefilter("always")
 warnings.showwarning = _show
+phpstreams.ini_set("display_errors", "0")  # as prelude.php (no effect here)
+phpstreams.ini_set("log_errors", "0")
+phpstreams.set_error_handler(_record)
 
 
 def _text(b: bytes) -> dict[str, str]:
