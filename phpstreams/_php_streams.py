@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 import select
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from . import _speedups
 from ._errors import E_WARNING
@@ -62,6 +62,7 @@ __all__ = [
 ]
 
 _INT_MAX = 2**31 - 1
+_Entry = TypeVar("_Entry")
 
 
 def _stream(func: str, value: object, name: str = "stream") -> Stream:
@@ -542,13 +543,10 @@ def stream_select(
             return _select_failed(func, exc, max(s.direct_fd for v in values if v for s in v))
         if polled is not None:
             total = 0
-            for r, mask, got in zip(refs, masks, polled, strict=True):
+            for r, got in zip(refs, polled, strict=True):
                 if r is not None and got is not None:
-                    items, fds, revents = got
-                    kept, count = _keep_ready(
-                        zip(enumerate(items), fds, revents, strict=True), mask
-                    )
-                    r.value = [v for _, v in kept]
+                    items, fds, ready_at = got
+                    r.value, count = _keep_ready(items, fds, ready_at)
                     total += count
             return total
 
@@ -647,36 +645,26 @@ def _select_run(
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
         if arr is None:
             continue
-        kept, count = _keep_ready(
-            (
-                (entry, fd, ready.get(fd, 0))
-                for entry in arr.streams(errors)
-                # A socket's second cast would change nothing (its TLS pending bytes
-                # were pulled by the first); other streams are cast again for PHP's
-                # warnings.
-                for fd in (socket_fds.get(id(entry[1]), None),)
-                for fd in ((_select_fd(func, entry[1]) if fd is None else fd),)
-            ),
-            mask,
-        )
+        entries = arr.streams(errors)
+        # A socket's second cast would change nothing (its TLS pending bytes were pulled
+        # by the first); other streams are cast again, for PHP's warnings.
+        fds = [socket_fds.get(id(s), -2) for _, s in entries]
+        fds = [
+            _select_fd(func, s) if fd == -2 else fd for fd, (_, s) in zip(fds, entries, strict=True)
+        ]
+        ready_at = [i for i, fd in enumerate(fds) if fd >= 0 and ready.get(fd, 0) & mask]
+        kept, count = _keep_ready(entries, fds, ready_at)
         arr.replace(kept)
         total += count
     return total
 
 
 def _keep_ready(
-    entries: Iterable[tuple[tuple[Any, Stream], int, int]], mask: int
-) -> tuple[list[tuple[Any, Stream]], int]:
-    """``stream_array_from_fd_set``: of ``((key, stream), fd, revents)`` keep the
-    entries whose descriptor is ready for the array's events; each ready descriptor
-    counts once per array."""
-    kept = []
-    counted: set[int] = set()
-    for entry, fd, revents in entries:
-        if fd >= 0 and revents & mask:
-            kept.append(entry)
-            counted.add(fd)
-    return kept, len(counted)
+    entries: Sequence[_Entry], fds: Sequence[int], ready_at: Sequence[int]
+) -> tuple[list[_Entry], int]:
+    """``stream_array_from_fd_set``: keep the entries at the positions whose descriptor
+    is ready for the array's events; each ready descriptor counts once per array."""
+    return [entries[i] for i in ready_at], len({fds[i] for i in ready_at})
 
 
 # ---------------------------------------------------------------------------

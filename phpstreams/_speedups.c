@@ -1600,9 +1600,9 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
  * when every item is an open instance of exactly the installed socket class doing plain
  * I/O here (direct_fd >= 0) and no stream of the first list has buffered data; anything
  * else returns None before polling (the caller's general route runs). Otherwise the
- * result is a 3-tuple of None or (items, fds, revents): the items as they were when
- * the descriptors were taken, and per item its descriptor and poll() revents; poll()
- * failing raises OSError.
+ * result is a 3-tuple of None or (items, fds, ready): the items as they were when the
+ * descriptors were taken, each item's descriptor, and the positions of the items
+ * whose descriptor reported one of the list's events; poll() failing raises OSError.
  *
  * Safety: the descriptors are copied into C memory while the GIL is held; after the
  * wait (GIL released, EINTR retried with the time left, signal handlers run between)
@@ -1724,28 +1724,31 @@ poll_streams(PyObject *mod, PyObject *args)
             PyTuple_SET_ITEM(out, a, Py_NewRef(Py_None));
             continue;
         }
-        PyObject *fd_list = PyList_New(counts[a]), *rev_list = PyList_New(counts[a]);
-        PyObject *pair =
-            (fd_list && rev_list) ? PyTuple_Pack(3, items[a], fd_list, rev_list) : NULL;
+        PyObject *fd_list = PyList_New(counts[a]), *ready = PyList_New(0);
+        PyObject *triple = (fd_list && ready) ? PyTuple_Pack(3, items[a], fd_list, ready) : NULL;
         Py_XDECREF(fd_list);
-        Py_XDECREF(rev_list);
-        if (pair == NULL) {
+        Py_XDECREF(ready);
+        if (triple == NULL) {
             Py_DECREF(out);
             goto fail;
         }
-        PyTuple_SET_ITEM(out, a, pair);
+        PyTuple_SET_ITEM(out, a, triple);
         for (Py_ssize_t i = 0; i < counts[a]; i++, n++) {
             PyObject *fd_obj = PyLong_FromLong(item_fd[n]);
-            PyObject *rev_obj =
-                PyLong_FromLong(fds[find_fd(fds, uniq, item_fd[n])].revents & 0xffff);
-            if (fd_obj == NULL || rev_obj == NULL) {
-                Py_XDECREF(fd_obj);
-                Py_XDECREF(rev_obj);
+            if (fd_obj == NULL) {
                 Py_DECREF(out);
                 goto fail;
             }
             PyList_SET_ITEM(fd_list, i, fd_obj);
-            PyList_SET_ITEM(rev_list, i, rev_obj);
+            if (!(fds[find_fd(fds, uniq, item_fd[n])].revents & masks[a]))
+                continue;
+            PyObject *pos = PyLong_FromSsize_t(i);
+            if (pos == NULL || PyList_Append(ready, pos) < 0) {
+                Py_XDECREF(pos);
+                Py_DECREF(out);
+                goto fail;
+            }
+            Py_DECREF(pos);
         }
     }
     for (int a = 0; a < 3; a++)
@@ -1794,7 +1797,7 @@ static PyMethodDef module_methods[] = {
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
     {"poll_streams", poll_streams, METH_VARARGS,
      "poll_streams(lists, events, timeout_ms): one poll() over plain socket streams ->\n"
-     "per list (fds, revents), or None when not applicable; see the source."},
+     "per list (items, fds, ready positions), or None when not applicable; see the source."},
     {"install", install, METH_VARARGS,
      "install(socket_type, fread_args, fgets_args, fwrite_args, drain, fast): the Python\n"
      "coercion helpers of fread/fgets/fwrite+fputs, the notes drain, and whether the plain\n"

@@ -47,7 +47,7 @@ def connect_fd(
 ) -> tuple[int, int]: ...
 def poll_streams(
     lists: tuple[Any, Any, Any], events: tuple[int, int, int], timeout_ms: int
-) -> tuple[tuple[list[Any], list[int], list[int]] | None, ...] | None: ...
+) -> tuple[tuple[list[Any], list[int], list[int]] | None, ...] | None: ...  # items, fds, ready
 def install(
     socket_type: type,
     fread_args: Callable[..., Any],
