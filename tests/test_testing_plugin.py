@@ -289,7 +289,7 @@ def test_imports_need_neither_cryptography_nor_pytest_until_used() -> None:
         "import phpstreams.testing, phpstreams.testing.peers, phpstreams.testing.tls_peers\n"
         "assert 'pytest' not in sys.modules, 'pytest imported'\n"
         "import phpstreams.testing.plugin\n"
-        "assert 'php_runner' in dir(phpstreams.testing)\n"
+        "assert 'php_runner' in dir(phpstreams.testing.plugin)\n"
         "try:\n"
         "    import phpstreams.testing.certs\n"
         "except ImportError:\n"
