@@ -3,7 +3,7 @@ PHPMailer's ``SMTP`` class: error handler pushed around socket calls, ``@fgets``
 ``stream_socket_enable_crypto``), using only phpstreams' public API, against a
 loopback SMTP peer. docs/migration.md walks through the same port.
 
-The peer is a stdlib server on 127.0.0.1:0 with a trustme certificate for
+The peer is a stdlib server on 127.0.0.1:0 with a run-time certificate for
 "localhost"; every socket has a timeout and every loop a bound.
 """
 
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 
 from phpstreams import (
     E_WARNING,
@@ -40,6 +39,7 @@ from phpstreams import (
     stream_socket_client,
     stream_socket_enable_crypto,
 )
+from phpstreams.testing.certs import Authority, CertificateFactory
 
 pytestmark = pytest.mark.usefixtures("php_runtime")
 
@@ -183,21 +183,25 @@ class SMTPPeer:
 
 
 @pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
+def factory(tmp_path_factory: pytest.TempPathFactory) -> CertificateFactory:
+    return CertificateFactory(tmp_path_factory.mktemp("smtp"))
 
 
 @pytest.fixture(scope="module")
-def cafile(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path: Path = tmp_path_factory.mktemp("smtp") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
+def ca(factory: CertificateFactory) -> Authority:
+    return factory.ca()
+
+
+@pytest.fixture(scope="module")
+def cafile(ca: Authority) -> str:
+    return ca.cafile
 
 
 @pytest.fixture
-def peer(ca: trustme.CA) -> Iterator[SMTPPeer]:
+def peer(ca: Authority) -> Iterator[SMTPPeer]:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("localhost").configure_cert(ctx)
+    leaf = ca.issue("localhost")
+    ctx.load_cert_chain(leaf.chain, leaf.key)
     p = SMTPPeer(ctx)
     yield p
     p.thread.join(10)
@@ -226,8 +230,7 @@ def test_starttls_session(peer: SMTPPeer, cafile: str) -> None:
 def test_untrusted_certificate(peer: SMTPPeer, tmp_path: Path) -> None:
     """A CA that did not sign the peer: enable_crypto fails, and the error handler
     (not a Python warning) receives PHP's texts, as in PHPMailer."""
-    other = tmp_path / "other-ca.pem"
-    trustme.CA().cert_pem.write_to_path(str(other))
+    other = CertificateFactory(tmp_path).ca().cafile
     smtp = SMTP()
     assert smtp.connect("tcp://127.0.0.1", peer.port, 5, {"ssl": {"cafile": str(other)}})
     assert smtp.hello("client.test")
