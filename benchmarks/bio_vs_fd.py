@@ -18,19 +18,18 @@ import argparse
 import multiprocessing
 import select
 import socket
-import ssl
 import statistics
+import tempfile
 import time
 from typing import Any
 
-import trustme
-
 from phpstreams._native import ffi, lib
+from phpstreams.testing.certs import CertificateFactory
+from phpstreams.testing.tls_peers import server_context
 
 
 def _server(port_q: Any, certfile: str, total: int) -> None:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(certfile)
+    ctx = server_context(certfile)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -145,9 +144,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     total = args.mib * 1024 * 1024
-    ca = trustme.CA()
-    leaf = ca.issue_cert("127.0.0.1")
-    with leaf.private_key_and_cert_chain_pem.tempfile() as certfile:
+    with tempfile.TemporaryDirectory(prefix="phpstreams-bio-") as tmp:
+        certfile = CertificateFactory(tmp).ca().issue("127.0.0.1").pem
         q: Any = multiprocessing.Queue()
         server = multiprocessing.Process(target=_server, args=(q, certfile, total), daemon=True)
         server.start()

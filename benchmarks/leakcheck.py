@@ -4,40 +4,29 @@ descriptors, live TLS connections and RSS. They must stay flat.
 
     python benchmarks/leakcheck.py [--count 10000]
 
-Loopback only: a threaded stdlib ``ssl`` server on 127.0.0.1:0 with a run-time CA.
+Loopback only: the shared peers of ``phpstreams.testing`` (threaded stdlib ``ssl``
+server on 127.0.0.1:0, run-time CA).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import socket
 import ssl
-import threading
+import tempfile
 import warnings
-
-import trustme
 
 import phpstreams as ps
 from phpstreams import _tls
+from phpstreams.testing.certs import CertificateFactory
+from phpstreams.testing.peers import Peers
+from phpstreams.testing.tls_peers import server_context, tls_handler
 
 
-def _serve(listener: socket.socket, ctx: ssl.SSLContext) -> None:
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-
-        def run(c: socket.socket = conn) -> None:
-            with contextlib.suppress(OSError, ssl.SSLError), c:
-                c.settimeout(5)
-                with ctx.wrap_socket(c, server_side=True) as tls:
-                    tls.sendall(b"hello\n")
-
-        threading.Thread(target=run, daemon=True).start()
+def _hello(tls: ssl.SSLSocket) -> None:
+    tls.sendall(b"hello\n")
 
 
 def _rss_kib() -> int:
@@ -58,16 +47,10 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     args = parser.parse_args()
 
-    ca = trustme.CA()
-    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(server_ctx)
-    with ca.cert_pem.tempfile() as cafile:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
-        port = listener.getsockname()[1]
-        threading.Thread(target=_serve, args=(listener, server_ctx), daemon=True).start()
-        good = ps.stream_context_create({"ssl": {"cafile": cafile}})
+    with tempfile.TemporaryDirectory(prefix="phpstreams-leak-") as tmp, Peers() as peers:
+        ca = CertificateFactory(tmp).ca()
+        port = peers.tcp("tls", tls_handler(server_context(ca.issue("127.0.0.1").pem), _hello))
+        good = ps.stream_context_create({"ssl": {"cafile": ca.cafile}})
         ok = failed = 0
         print(
             f"{'handshakes':>10} {'ok':>6} {'failed':>6} {'open fds':>8} {'live TLS':>8} {'RSS KiB':>8}"
@@ -87,30 +70,21 @@ def main() -> int:
             if (i + 1) % (args.count // 10) == 0:
                 fds = len(os.listdir("/proc/self/fd"))
                 print(f"{i + 1:>10} {ok:>6} {failed:>6} {fds:>8} {_live():>8} {_rss_kib():>8}")
-        listener.close()
     _plain_connects(args.count)
     return 0
 
 
-def _accept_and_close(listener: socket.socket) -> None:
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-        conn.close()
+def _close_at_once(conn: socket.socket) -> None:
+    """Accept and close (the peers close the connection when the handler returns)."""
 
 
 def _plain_connects(count: int) -> None:
     """Connect + fclose through the C stream_socket_client/fclose, alternating with
     refused connects (a bound port that does not listen)."""
-    with socket.socket() as listener, socket.socket() as refusing:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
-        refusing.bind(("127.0.0.1", 0))
-        threading.Thread(target=_accept_and_close, args=(listener,), daemon=True).start()
-        good = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
-        bad = f"tcp://127.0.0.1:{refusing.getsockname()[1]}"
+    with Peers() as peers:
+        good = f"tcp://127.0.0.1:{peers.tcp('accept_close', _close_at_once)}"
+        peers.closed_port("refusing")
+        bad = f"tcp://127.0.0.1:{peers.info['refusing']}"
         ok = failed = 0
         print(f"{'connects':>10} {'ok':>6} {'refused':>7} {'open fds':>8} {'RSS KiB':>8}")
         for i in range(count):

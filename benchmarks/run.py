@@ -135,13 +135,11 @@ def _peer_main(certfile: str, ports_q: Any) -> None:
     each on a fresh destination port and 110-140 us right after another 5 000 to the
     same port. Each connect/handshake run therefore gets its own listener.
     """
+    from phpstreams.testing.tls_peers import server_context
+
     contexts: dict[str, ssl.SSLContext | None] = {"tcp": None}
-    for name, version in (("tls12", ssl.TLSVersion.TLSv1_2), ("tls13", ssl.TLSVersion.TLSv1_3)):
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(certfile)
-        ctx.minimum_version = version
-        ctx.maximum_version = version
-        contexts[name] = ctx
+    for name, version in (("tls12", "1.2"), ("tls13", "1.3")):
+        contexts[name] = server_context(certfile, versions=version)
     ports = {}
     for name, server_ctx in contexts.items():
         for quiet in (False, True):
@@ -170,14 +168,12 @@ def fresh_port(env: dict[str, Any], key: str) -> int:
 
 @contextlib.contextmanager
 def peer() -> Iterator[dict[str, Any]]:
-    import trustme
+    from phpstreams.testing.certs import CertificateFactory
 
-    ca = trustme.CA()
     tmp = tempfile.mkdtemp(prefix="phpstreams-bench-")
-    certfile = os.path.join(tmp, "leaf.pem")
-    cafile = os.path.join(tmp, "ca.pem")
-    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(certfile)
-    ca.cert_pem.write_to_path(cafile)
+    ca = CertificateFactory(tmp).ca("ca")
+    certfile = ca.issue("127.0.0.1", name="leaf").pem
+    cafile = ca.cafile
     # A "system" trust store for the default-verify-paths workload: this machine's CA
     # bundle plus the test CA (clients point SSL_CERT_FILE at it, SSL_CERT_DIR at an
     # empty directory).
@@ -189,7 +185,8 @@ def peer() -> Iterator[dict[str, Any]]:
         if default and os.path.exists(default):
             with open(default, "rb") as f:
                 out.write(f.read())
-        out.write(ca.cert_pem.bytes())
+        with open(cafile, "rb") as f:
+            out.write(f.read())
     q: Any = multiprocessing.Queue()
     proc = multiprocessing.Process(target=_peer_main, args=(certfile, q), daemon=True)
     proc.start()

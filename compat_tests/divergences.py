@@ -10,7 +10,12 @@ makes non-deterministic.
 
 from __future__ import annotations
 
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    "ini/auto_detect_line_endings_fgets": (
+        "PHP_STREAM_FLAG_DETECT_EOL is not emulated: with auto_detect_line_endings on, PHP's "
+        "fgets also ends lines at a lone \\r; phpstreams only emits the deprecation"
+    ),
+}
 
 NORMALISE: dict[str, list[tuple[str, str, str]]] = {}
 

@@ -1,10 +1,10 @@
-"""The compat suite's lookups are files-only (:mod:`compat_tests.hermetic`)."""
+"""The compat suite's lookups are files-only (:mod:`phpstreams.testing.hermetic`)."""
 
 from __future__ import annotations
 
 import subprocess
 
-from compat_tests.hermetic import NSSWITCH, hermetic_argv
+from phpstreams.testing.hermetic import NSSWITCH, hermetic_argv
 
 
 def test_unknown_names_fail_locally_in_php(php_binary: str) -> None:

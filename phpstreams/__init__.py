@@ -11,7 +11,14 @@ PHP conventions carried over:
   :class:`PHPNotice` or :class:`PHPDeprecated`, text exactly PHP's, and is recorded for
   :func:`error_get_last`;
 * PHP ``TypeError`` / ``ValueError`` are Python ``TypeError`` / ``ValueError`` with
-  PHP's message.
+  PHP's message;
+* ``set_error_handler`` / ``restore_error_handler`` / ``error_reporting`` work as in
+  PHP 8.2, and PHP's ``@`` is :class:`silence` (a block) or :func:`silenced` (a call).
+
+Opt-in Python conveniences that leave the PHP-named API alone: streams are context
+managers (leaving ``with`` is ``fclose``), and :mod:`phpstreams.strict` offers the same
+API with :class:`phpstreams.strict.PHPError` raised where PHP returns false.
+docs/migration.md is the porting guide.
 
 Everything in a ``_module`` is private; this module's ``__all__`` is the public API.
 Modules in data-flow order: ``_target`` (address parsing) -> ``_context`` (options)
@@ -22,13 +29,20 @@ conventions).
 
 from __future__ import annotations
 
-from . import _php_contexts, _php_openssl, _php_sockets, _php_streams
+from . import _php_contexts, _php_files, _php_openssl, _php_sockets, _php_streams
 from ._constants import *  # noqa: F403
 from ._constants import __all__ as _constant_names
 from ._context import StreamContext
 from ._php_args import Ref
 from ._php_contexts import *  # noqa: F403
 from ._php_crypto import stream_socket_enable_crypto
+from ._php_error_control import (
+    error_reporting,
+    restore_error_handler,
+    set_error_handler,
+    silence,
+    silenced,
+)
 from ._php_errors import (
     PHPDeprecated,
     PHPDiagnostic,
@@ -37,8 +51,9 @@ from ._php_errors import (
     error_clear_last,
     error_get_last,
 )
+from ._php_files import *  # noqa: F403
 from ._php_openssl import *  # noqa: F403
-from ._php_runtime import ini_get, ini_set, use_profile
+from ._php_runtime import ini_get, ini_get_all, ini_restore, ini_set, use_profile
 from ._php_sockets import *  # noqa: F403
 from ._php_streams import *  # noqa: F403
 from ._stream import Stream
@@ -55,8 +70,15 @@ __all__ = [
     "StreamContext",
     "error_get_last",
     "error_clear_last",
+    "error_reporting",
+    "set_error_handler",
+    "restore_error_handler",
+    "silence",
+    "silenced",
     "ini_get",
     "ini_set",
+    "ini_get_all",
+    "ini_restore",
     "use_profile",
     "__version__",
     "stream_socket_enable_crypto",
@@ -66,3 +88,4 @@ __all__ += _php_contexts.__all__  # stream_context_* ...
 __all__ += _php_openssl.__all__  # OpenSSLCertificate, openssl_x509_* ...
 __all__ += _php_sockets.__all__  # fsockopen, stream_socket_* ...
 __all__ += _php_streams.__all__  # fread, fgets, stream_select ...
+__all__ += _php_files.__all__  # fstat, ftruncate, stream_copy_to_stream ...

@@ -1,5 +1,6 @@
 """Command line: ``phpstreams demo`` (the seed scenarios on embedded loopback peers,
-compared with ``php -n`` when PHP is installed) and ``phpstreams debug``."""
+compared with ``php -n`` when PHP is installed), ``phpstreams probe URL`` and
+``phpstreams debug``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import sys
 
 __all__ = ["main"]
 
-USAGE = """usage: phpstreams demo     run the seed scenarios on loopback peers (vs php -n if present)
-       phpstreams debug    versions: phpstreams, cffi, OpenSSL (compiled/linked), Python, php"""
+USAGE = """usage: phpstreams demo       run the seed scenarios on loopback peers (vs php -n if present)
+       phpstreams probe URL  what PHP's calls give for URL [--starttls P] [--context JSON] [--php]
+       phpstreams debug      versions: phpstreams, cffi, OpenSSL (compiled/linked), Python, php"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         from ._demo import main as demo
 
         return demo(args[1:])
+    if args[:1] == ["probe"]:
+        from ._probe import main as probe
+
+        return probe(args[1:])
     if args[:1] == ["debug"]:
         from .debug import main as debug
 

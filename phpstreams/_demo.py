@@ -2,7 +2,8 @@
 next to what ``php -n`` prints for the same PHP code when PHP is installed.
 
 Layering rule: an application of the public API (``from phpstreams import *``); it
-starts its own peers on 127.0.0.1 (ports bound to 0) and stops them on exit.
+starts the shared peers of :mod:`phpstreams.testing` on 127.0.0.1 (ports bound to 0)
+and stops them on exit. It needs neither pytest nor ``cryptography``.
 """
 
 from __future__ import annotations
@@ -11,11 +12,8 @@ import contextlib
 import json
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import tempfile
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +21,8 @@ from importlib import resources
 from typing import Any
 
 import phpstreams as ps
+from phpstreams.testing.peers import Peers, greet_wait
+from phpstreams.testing.tls_peers import server_context, smtp_starttls
 
 __all__ = ["main"]
 
@@ -30,79 +30,20 @@ _CERT = "demo_localhost.pem"
 
 
 # ---------------------------------------------------------------------------
-# embedded peers
-
-
-def _serve(listener: socket.socket, handler: Callable[[socket.socket], None]) -> None:
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-
-        def run(c: socket.socket = conn) -> None:
-            with contextlib.suppress(OSError), c:
-                c.settimeout(10)
-                handler(c)
-
-        threading.Thread(target=run, daemon=True).start()
-
-
-def _smtp(tls_ctx: ssl.SSLContext | None) -> Callable[[socket.socket], None]:
-    """A submission-port greeter; with ``tls_ctx`` it also offers STARTTLS."""
-
-    def handler(conn: socket.socket) -> None:
-        conn.sendall(b"220 demo.local ESMTP\r\n")
-        reader = conn.makefile("rb")
-        for line in reader:
-            cmd = line.strip().upper()
-            if cmd.startswith(b"EHLO"):
-                conn.sendall(b"250-demo.local\r\n250 STARTTLS\r\n")
-            elif cmd == b"STARTTLS" and tls_ctx is not None:
-                conn.sendall(b"220 Ready to start TLS\r\n")
-                with tls_ctx.wrap_socket(conn, server_side=True) as tls:
-                    tf = tls.makefile("rb")
-                    for tline in tf:
-                        if tline.strip().upper() == b"QUIT":
-                            tls.sendall(b"221 bye\r\n")
-                            return
-                        tls.sendall(b"250 ok\r\n")
-                return
-            elif cmd == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                return
-            else:
-                conn.sendall(b"250 ok\r\n")
-
-    return handler
+# embedded peers (the shared ones of phpstreams.testing)
 
 
 @contextlib.contextmanager
 def peers() -> Iterator[dict[str, Any]]:
-    """Start the demo peers; yields their ports and the CA file path."""
-    sockets: list[socket.socket] = []
-    with resources.as_file(resources.files("phpstreams") / _CERT) as cert:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(str(cert))
-        info: dict[str, Any] = {"cafile": str(cert)}
+    """Start the demo peers; yields their ports and the CA file path.
 
-        def listen(name: str, handler: Callable[[socket.socket], None] | None) -> None:
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-            info[name] = s.getsockname()[1]
-            if handler is not None:
-                s.listen(16)
-                threading.Thread(target=_serve, args=(s, handler), daemon=True).start()
-
-        listen("smtp", _smtp(None))
-        listen("submission", _smtp(ctx))
-        listen("closed", None)  # bound, never listening: connects are refused
-        try:
-            yield info
-        finally:
-            for s in sockets:
-                s.close()
+    ``smtp`` greets in plaintext and answers every line; ``submission`` is SMTP with
+    STARTTLS (the shipped localhost certificate); ``closed`` refuses connects."""
+    with resources.as_file(resources.files("phpstreams") / _CERT) as cert, Peers() as p:
+        p.tcp("smtp", greet_wait)
+        p.tcp("submission", smtp_starttls(server_context(str(cert))))
+        p.closed_port("closed")
+        yield {**p.env(), "cafile": str(cert)}
 
 
 # ---------------------------------------------------------------------------

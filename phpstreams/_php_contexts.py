@@ -118,7 +118,11 @@ def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
 def stream_context_create(
     options: Mapping[str, Mapping[str, Any]] | None = None, params: Mapping[str, Any] | None = None
 ) -> StreamContext:
-    """PHP's ``stream_context_create()``."""
+    """PHP: ``stream_context_create(?array $options = null, ?array $params = null): resource``
+
+    A new stream context; ``options`` is ``{"wrapper": {"option": value}}`` (``socket``,
+    ``ssl`` ...), ``params`` may hold ``notification`` and ``options``.
+    """
     func = "stream_context_create"
     opts = _array_arg(func, 1, "options", options, True)
     prms = _array_arg(func, 2, "params", params, True)
@@ -134,7 +138,14 @@ def stream_context_create(
 def stream_context_set_option(
     context: Any, wrapper_or_options: Any, option_name: Any = None, value: Any = _UNSET
 ) -> bool:
-    """PHP's ``stream_context_set_option()``, both the array and the string form."""
+    """PHP: ``stream_context_set_option(resource $stream_or_context,
+    array|string $wrapper_or_options, ?string $option_name = null,
+    mixed $value = null): bool``
+
+    Sets one option (``wrapper, option_name, value``) or merges an options array into
+    a context (or a stream's context). True, or PHP's ValueError/TypeError for a wrong
+    shape.
+    """
     func = "stream_context_set_option"
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
@@ -186,7 +197,10 @@ def _copy_options(ctx: StreamContext) -> dict[str, dict[str, Any]]:
 
 @php_function
 def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, Any]]:
-    """PHP's ``stream_context_get_options()``."""
+    """PHP: ``stream_context_get_options(resource $stream_or_context): array``
+
+    The options of a context, or of a stream's context, as a nested dict.
+    """
     func = "stream_context_get_options"
     if not isinstance(getattr(stream_or_context, "resource_type", None), str):
         raise type_error(func, 1, "stream_or_context", "resource", stream_or_context)
@@ -195,7 +209,10 @@ def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, An
 
 @php_function
 def stream_context_get_params(context: Any) -> dict[str, Any]:
-    """PHP's ``stream_context_get_params()``: ``notification`` (if set) and ``options``."""
+    """PHP: ``stream_context_get_params(resource $context): array``
+
+    ``{"notification": ...}`` (if set) and ``{"options": ...}``.
+    """
     func = "stream_context_get_params"
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
@@ -209,7 +226,10 @@ def stream_context_get_params(context: Any) -> dict[str, Any]:
 
 @php_function
 def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
-    """PHP's ``stream_context_set_params()``."""
+    """PHP: ``stream_context_set_params(resource $context, array $params): bool``
+
+    Sets ``notification`` and/or merges ``options``; True.
+    """
     func = "stream_context_set_params"
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
@@ -222,7 +242,11 @@ def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
 def stream_context_get_default(
     options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> StreamContext:
-    """PHP's ``stream_context_get_default()``: the process-wide default context."""
+    """PHP: ``stream_context_get_default(?array $options = null): resource``
+
+    The process-wide default context (used by ``stream_socket_client`` without a
+    context), after merging ``options`` into it.
+    """
     opts = _array_arg("stream_context_get_default", 1, "options", options, True)
     ctx = RUNTIME.get_default_context()
     if opts is not None:
@@ -232,7 +256,10 @@ def stream_context_get_default(
 
 @php_function
 def stream_context_set_default(options: Mapping[str, Mapping[str, Any]]) -> StreamContext:
-    """PHP's ``stream_context_set_default()``: merges ``options`` into the default."""
+    """PHP: ``stream_context_set_default(array $options): resource``
+
+    Merges ``options`` into the default context and returns it.
+    """
     opts = _array_arg("stream_context_set_default", 1, "options", options, False)
     ctx = RUNTIME.get_default_context()
     _parse_options(ctx, opts)

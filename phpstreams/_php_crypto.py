@@ -28,7 +28,15 @@ __all__ = ["stream_socket_enable_crypto"]
 def stream_socket_enable_crypto(
     stream: Any, enable: bool, crypto_method: int | None = None, session_stream: Any = None
 ) -> bool | int:
-    """PHP's ``stream_socket_enable_crypto()``."""
+    """PHP: ``stream_socket_enable_crypto(resource $stream, bool $enable,
+    ?int $crypto_method = null, ?resource $session_stream = null): int|bool``
+
+    Starts (or, with ``enable`` False, shuts down) TLS on a connected socket stream,
+    with the stream's context's ``ssl`` options. True on success, False on failure
+    (with PHP's warnings, OpenSSL error lines included), 0 when a non-blocking
+    handshake needs more I/O (call again). ``crypto_method`` is required when enabling
+    unless the context sets ``crypto_method``.
+    """
     func = "stream_socket_enable_crypto"
     profile = RUNTIME.profile
     res = arg_resource(func, 1, "stream", stream)

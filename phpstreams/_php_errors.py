@@ -3,10 +3,24 @@
 
 Layering rule: part of the PHP-facing layer; only ``_php_*`` modules call :func:`emit`.
 
-Every diagnostic is recorded as the "last error" *before* ``warnings.warn`` runs, so
-``error_get_last()`` sees it even when a filter silences the warning -- and when a
-filter turns it into an exception (``warnings.simplefilter("error")``), the
-exception propagates like an error handler that throws in PHP.
+The path of one diagnostic is PHP 8.2's ``zend_error``:
+
+1. if a user error handler is installed (``set_error_handler``), its level mask
+   covers the level, and no handler is already running, the handler is called with
+   ``(errno, errstr, errfile, errline)`` -- whatever ``error_reporting()`` says (under
+   ``@`` too). Unless it returns exactly ``False`` that is the end of it.
+2. otherwise PHP's standard handling (``php_error_cb``): the diagnostic becomes the
+   "last error" (``error_get_last()``), whatever ``error_reporting()`` says, and then,
+   if ``error_reporting()`` includes the level, PHP displays it -- here
+   ``warnings.warn``.
+
+The last error is recorded *before* ``warnings.warn`` runs, so ``error_get_last()``
+sees it even when a filter silences the warning -- and when a filter turns it into an
+exception (``warnings.simplefilter("error")``), the exception propagates like an
+error handler that throws in PHP.
+
+The handler stack and the ``error_reporting`` level live in :data:`STATE`; the
+PHP-facing functions that change them are in ``_php_error_control``.
 """
 
 from __future__ import annotations
@@ -14,6 +28,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -63,6 +78,50 @@ _CATEGORY: dict[int, type[PHPDiagnostic]] = {
     E_DEPRECATED: PHPDeprecated,
 }
 
+#: ``E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR |
+#: E_RECOVERABLE_ERROR``: what ``@`` leaves of ``error_reporting`` (PHP 8).
+E_FATAL_ERRORS = 4437
+E_ALL = 32767
+
+#: A handler as PHP stores it: what the user passed (returned by the next
+#: ``set_error_handler``), the adapted callable, and its level mask.
+HandlerEntry = tuple[Any, Any, int]
+
+
+@dataclass(slots=True, eq=False)  # compared by identity: frames are removed by it
+class StrictFrame:
+    """What a ``phpstreams.strict`` call saw: every diagnostic raised during it
+    (``raised``), and those the standard handling would have issued with
+    ``warnings.warn`` (``deferred``: issued after the call if it succeeds, carried by
+    the exception if it fails)."""
+
+    raised: list[tuple[int, str]] = field(default_factory=list)
+    deferred: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ErrorState:
+    """``EG(user_error_handler)``, its mask and stack, ``EG(error_reporting)``."""
+
+    handler: HandlerEntry | None = None
+    stack: list[HandlerEntry | None] = field(default_factory=list)
+    reporting: int = E_ALL
+    #: True while a user handler runs: diagnostics raised inside it get the standard
+    #: handling (PHP unsets the handler for the duration of the call).
+    in_handler: bool = False
+    #: One frame per ``phpstreams.strict`` call in progress (innermost last).
+    strict: list[StrictFrame] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.handler = None
+        self.stack.clear()
+        self.reporting = E_ALL
+        self.in_handler = False
+        self.strict.clear()
+
+
+STATE = ErrorState()
+
 _last_error: dict[str, Any] | None = None
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0] + "/"
 
@@ -84,8 +143,30 @@ def emit(level: int, message: str, func: str | None = None) -> None:
     global _last_error
     text = f"{func}(): {message}" if func else message
     stacklevel, filename, lineno = _caller()
+    state = STATE
+    if state.strict:
+        state.strict[-1].raised.append((level, text))
+    entry = state.handler
+    if entry is not None and entry[2] & level and not state.in_handler:
+        state.in_handler = True
+        try:
+            result = entry[1](level, text, filename, lineno)
+        finally:
+            state.in_handler = False
+        if result is not False:
+            return
     _last_error = {"type": level, "message": text, "file": filename, "line": lineno}
-    warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel)
+    if state.reporting & level:
+        if state.strict:
+            state.strict[-1].deferred.append((level, text))
+        else:
+            warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel)
+
+
+def warn_deferred(diagnostics: Iterable[tuple[int, str]], stacklevel: int) -> None:
+    """Issue diagnostics whose display a strict call held back."""
+    for level, text in diagnostics:
+        warnings.warn(text, _CATEGORY[level], stacklevel=stacklevel + 1)
 
 
 def emit_notes(notes: Iterable[Note], func: str | None) -> None:
@@ -102,11 +183,21 @@ def raise_queued(notes: Iterable[Note]) -> None:
 
 
 def error_get_last() -> dict[str, Any] | None:
-    """PHP's ``error_get_last()``: ``type``, ``message``, ``file``, ``line`` or None."""
+    """PHP: ``error_get_last(): ?array``
+
+    The last diagnostic that reached PHP's standard handling, as a dict with ``type``
+    (``E_*``), ``message``, ``file`` and ``line``; None if there was none (or after
+    :func:`error_clear_last`). Diagnostics a user error handler took (returned anything
+    but False) are not recorded, as in PHP; those silenced with :func:`silence` are.
+    ``file``/``line`` name the Python caller outside phpstreams.
+    """
     return None if _last_error is None else dict(_last_error)
 
 
 def error_clear_last() -> None:
-    """PHP's ``error_clear_last()``."""
+    """PHP: ``error_clear_last(): void``
+
+    Forgets the last error: :func:`error_get_last` answers None until the next one.
+    """
     global _last_error
     _last_error = None

@@ -44,7 +44,11 @@ def _certificate(func: str, argnum: int, value: Any) -> OpenSSLCertificate | Non
 
 @php_function
 def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
-    """PHP's ``openssl_x509_read()``."""
+    """PHP: ``openssl_x509_read(OpenSSLCertificate|string $certificate): OpenSSLCertificate|false``
+
+    Parses a PEM string (or ``"file://path"``) into a certificate object, or False with
+    PHP's warning.
+    """
     func = "openssl_x509_read"
     cert = _certificate(func, 1, certificate)
     if cert is None:
@@ -57,7 +61,12 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
 def openssl_x509_fingerprint(
     certificate: Any, digest_algo: str = "sha1", binary: bool = False
 ) -> str | bytes | bool:
-    """PHP's ``openssl_x509_fingerprint()``: lower-case hex (or raw bytes)."""
+    """PHP: ``openssl_x509_fingerprint(OpenSSLCertificate|string $certificate,
+    string $digest_algo = "sha1", bool $binary = false): string|false``
+
+    The certificate's digest as lower-case hex (``str``), or raw ``bytes`` with
+    ``binary``; False for an unknown algorithm (with PHP's warning).
+    """
     func = "openssl_x509_fingerprint"
     cert = _certificate(func, 1, certificate)
     algo = arg_string(func, 2, "digest_algo", digest_algo)
@@ -76,8 +85,12 @@ def openssl_x509_fingerprint(
 
 @php_function
 def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = True) -> bool:
-    """PHP's ``openssl_x509_export()``: the PEM, after OpenSSL's text dump unless
-    ``no_text``."""
+    """PHP: ``openssl_x509_export(OpenSSLCertificate|string $certificate, string &$output,
+    bool $no_text = true): bool``
+
+    Writes the PEM (after OpenSSL's text dump unless ``no_text``) into ``output`` (a
+    :class:`Ref`); True, or False with PHP's warning.
+    """
     func = "openssl_x509_export"
     cert = _certificate(func, 1, certificate)
     out = arg_ref(func, 2, "output", output)
@@ -93,7 +106,11 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
 
 @php_function
 def openssl_x509_parse(certificate: Any, short_names: bool = True) -> dict[str, Any] | bool:
-    """PHP's ``openssl_x509_parse()``: the same keys, order and values as PHP 8.2."""
+    """PHP: ``openssl_x509_parse(OpenSSLCertificate|string $certificate,
+    bool $short_names = true): array|false``
+
+    The certificate's fields as a dict with PHP 8.2's keys, order and values, or False.
+    """
     from ._x509 import parse
 
     func = "openssl_x509_parse"

@@ -8,22 +8,34 @@ lower layers receive what they need (profile, timeouts) as arguments.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from ._context import StreamContext
-from ._errors import E_WARNING
-from ._php_args import php_function
-from ._php_errors import emit
-from ._phpvalues import parse_quantity, php_type_name, to_php_string
-from ._profiles import PHP_8_2, Profile, get_profile
+from ._errors import E_DEPRECATED, E_WARNING
+from ._php_args import arg_bool, arg_string, php_function
+from ._php_errors import E_ALL, STATE, emit
+from ._phpvalues import parse_quantity, strtol_prefix, to_bool, to_php_string
+from ._profiles import INI_EXTENSIONS_WITHOUT_ENTRIES, PHP_8_2, Profile, get_profile
 from ._stream import Stream
 
-__all__ = ["Runtime", "RUNTIME", "ini_get", "ini_set", "use_profile"]
+__all__ = [
+    "Runtime",
+    "RUNTIME",
+    "ini_get",
+    "ini_get_all",
+    "ini_restore",
+    "ini_set",
+    "use_profile",
+]
 
 
 class Runtime:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
-        self.ini: dict[str, str] = {k: v for k, (v, _) in profile.ini_defaults.items()}
+        #: name -> current value; None is PHP's NULL (``ini_get`` answers "").
+        self.ini: dict[str, str | None] = {k: e.default for k, e in profile.ini_defaults.items()}
+        STATE.reset()
         self.default_context: StreamContext | None = None
         #: persistent id -> stream ("persistent stream" resources survive fclose()
         #: only in PHP's SAPI sense; in one Python process they live until closed).
@@ -36,7 +48,7 @@ class Runtime:
 
     def default_socket_timeout(self) -> int:
         """``FG(default_socket_timeout)``: the ini value as a C long."""
-        return _ini_long(self.ini["default_socket_timeout"])
+        return _ini_long(self.ini["default_socket_timeout"] or "")
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,40 +62,144 @@ RUNTIME = Runtime(PHP_8_2)
 
 
 def use_profile(version: str) -> None:
-    """Switch the emulated PHP version (``"8.2"``). Resets ini and registries."""
+    """Switch the emulated PHP version (``"8.2"``). Resets ini, registries, the error
+    handler stack and ``error_reporting``, as a fresh PHP process would have them."""
     global RUNTIME
     RUNTIME.__init__(get_profile(version))  # type: ignore[misc]
 
 
-@php_function
-def ini_get(option: str) -> str | bool:
-    """PHP's ``ini_get``: the value as a string, or False for an unknown entry."""
-    value = RUNTIME.ini.get(option)
-    return False if value is None else value
+def _arg_option(func: str, option: object) -> str:
+    name = arg_string(func, 1, "option", option)
+    assert name is not None
+    return name
 
 
-@php_function
-def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
-    """PHP's ``ini_set``: the old value, or False when the entry is unknown or cannot be
-    changed at run time (``openssl.cafile`` is PHP_INI_PERDIR)."""
-    spec = RUNTIME.profile.ini_defaults.get(option)
-    if spec is None or not spec[1]:
-        return False
-    if not isinstance(value, str | bytes | int | float | bool | type(None)):
-        raise TypeError(
-            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null, "
-            f"{php_type_name(value)} given"
-        )
-    old = RUNTIME.ini[option]
-    text = to_php_string(value)
-    if option in RUNTIME.profile.ini_quantities:
-        _, problem = parse_quantity(text)
+def _on_error_reporting(value: str | None) -> None:
+    """``OnSetErrorReporting``: the mask is ``atoi`` of the text; NULL is E_ALL."""
+    STATE.reporting = E_ALL if value is None else strtol_prefix(value)
+
+
+def _on_auto_detect_line_endings(value: str | None) -> None:
+    if value is not None and to_bool(value):
+        emit(E_DEPRECATED, "auto_detect_line_endings is deprecated")
+
+
+def _on_quantity(name: str) -> Callable[[str | None], None]:
+    """``OnUpdateLong``: ``zend_ini_parse_quantity_warn`` warns about a malformed
+    quantity (8.2)."""
+
+    def check(value: str | None) -> None:
+        _, problem = parse_quantity(value or "")
         if problem is not None:
             key, fields = problem
             text_of = RUNTIME.profile.msg
             emit(
-                E_WARNING,
-                text_of("ini_invalid_setting", name=option, problem=text_of(key, **fields)),
+                E_WARNING, text_of("ini_invalid_setting", name=name, problem=text_of(key, **fields))
             )
-    RUNTIME.ini[option] = text
-    return old
+
+    return check
+
+
+#: Entries whose change PHP acts on at once (its ``on_modify`` handlers). The others
+#: are read where they matter (``default_socket_timeout``, ``openssl.cafile``,
+#: ``openssl.capath``) or are stored and reported only.
+_ON_MODIFY: dict[str, Callable[[str | None], None]] = {
+    "error_reporting": _on_error_reporting,
+    "auto_detect_line_endings": _on_auto_detect_line_endings,
+    "default_socket_timeout": _on_quantity("default_socket_timeout"),
+}
+
+
+@php_function
+def ini_get(option: str) -> str | bool:
+    """PHP: ``ini_get(string $option): string|false``
+
+    The current value of an ini entry as a string (``""`` for an entry whose value is
+    NULL), or False for an entry PHP 8.2 ``-n`` does not know. The entries are
+    those ``php -n`` reports (see the README for the few that have an effect in
+    phpstreams).
+    """
+    name = _arg_option("ini_get", option)
+    if name not in RUNTIME.ini:
+        return False
+    value = RUNTIME.ini[name]
+    return "" if value is None else value
+
+
+@php_function
+def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
+    """PHP: ``ini_set(string $option, string|int|float|bool|null $value): string|false``
+
+    Sets an entry and returns its old value as a string, or False when the entry is
+    unknown or cannot be changed at run time (not PHP_INI_USER: ``openssl.cafile``,
+    ``allow_url_fopen`` ...). Values are stored as PHP's string conversion of
+    ``value`` (True -> "1", None and False -> "").
+    """
+    name = _arg_option("ini_set", option)
+    spec = RUNTIME.profile.ini_defaults.get(name)
+    if not isinstance(value, str | bytes | int | float | bool | type(None)):
+        raise TypeError(
+            # PHP 8.2's own text here names no given type
+            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null"
+        )
+    if spec is None or not spec.changeable:
+        return False
+    old = RUNTIME.ini[name]
+    text = to_php_string(value)
+    hook = _ON_MODIFY.get(name)
+    if hook is not None:
+        hook(text)
+    RUNTIME.ini[name] = text
+    return "" if old is None else old
+
+
+@php_function
+def ini_restore(option: str) -> None:
+    """PHP: ``ini_restore(string $option): void``
+
+    Puts an entry back to its default (unknown entries are ignored, as in PHP).
+    """
+    name = _arg_option("ini_restore", option)
+    spec = RUNTIME.profile.ini_defaults.get(name)
+    if spec is None or not spec.changeable:
+        return
+    hook = _ON_MODIFY.get(name)
+    if hook is not None and RUNTIME.ini[name] != spec.default:
+        hook(spec.default)
+    RUNTIME.ini[name] = spec.default
+
+
+@php_function
+def ini_get_all(extension: str | None = None, details: bool = True) -> dict[str, Any] | bool:
+    """PHP: ``ini_get_all(?string $extension = null, bool $details = true): array|false``
+
+    All entries ``php -n`` knows, or those an extension registers (lower-case names:
+    ``"standard"``, ``"openssl"``, ``"session"`` ...; ``"core"`` lists all, as in
+    PHP), sorted by name as PHP sorts them. With ``details`` each value is a dict with
+    ``global_value`` (the default), ``local_value`` (the current value) and
+    ``access``; without, the current value. NULL values are None. An unknown
+    extension: PHP's warning and False.
+    """
+    ext = arg_string("ini_get_all", 1, "extension", extension, nullable=True)
+    want_details = arg_bool("ini_get_all", 2, "details", details)
+    entries = RUNTIME.profile.ini_defaults
+    if ext is None or ext == "core":  # PHP's Core module matches every entry
+        names = list(entries)
+    elif ext in INI_EXTENSIONS_WITHOUT_ENTRIES:
+        names = []
+    else:
+        names = [n for n, e in entries.items() if e.extension == ext]
+        if not names:
+            emit(E_WARNING, f'Extension "{ext}" cannot be found', "ini_get_all")
+            return False
+    names.sort(key=str.lower)
+    if not want_details:
+        return {n: RUNTIME.ini[n] for n in names}
+    return {
+        n: {
+            "global_value": entries[n].default,
+            "local_value": RUNTIME.ini[n],
+            "access": entries[n].access,
+        }
+        for n in names
+    }

@@ -225,7 +225,15 @@ def fsockopen(
     error_message: Ref | None = None,
     timeout: float | None = None,
 ) -> SocketStream | bool:
-    """PHP's ``fsockopen()``. Never uses a stream context, not even the default one."""
+    """PHP: ``fsockopen(string $hostname, int $port = -1, int &$error_code = null,
+    string &$error_message = null, ?float $timeout = null): resource|false``
+
+    Opens a client socket stream (``tcp://`` by default, ``udp://``, ``unix://``,
+    ``udg://``, ``ssl://``/``tls://``...) to ``hostname:port`` and returns it, or False
+    with PHP's warning; ``error_code``/``error_message`` are :class:`Ref` objects
+    written as PHP writes ``$errno``/``$errstr``. ``timeout`` (seconds) defaults to
+    ``default_socket_timeout``. Never uses a stream context, not even the default one.
+    """
     return _fsockopen("fsockopen", False, hostname, port, error_code, error_message, timeout)
 
 
@@ -237,7 +245,13 @@ def pfsockopen(
     error_message: Ref | None = None,
     timeout: float | None = None,
 ) -> SocketStream | bool:
-    """PHP's ``pfsockopen()``: persistent key ``"pfsockopen__{hostname}:{port}"``."""
+    """PHP: ``pfsockopen(string $hostname, int $port = -1, int &$error_code = null,
+    string &$error_message = null, ?float $timeout = null): resource|false``
+
+    :func:`fsockopen`, persistent: a live stream opened before under the same key
+    (``"pfsockopen__{hostname}:{port}"``) is returned again. Differs from PHP only in
+    scope: "persistent" means this Python process (until ``fclose``), not a SAPI worker.
+    """
     return _fsockopen("pfsockopen", True, hostname, port, error_code, error_message, timeout)
 
 
@@ -254,7 +268,20 @@ def stream_socket_client(
     flags: int = _CLIENT_CONNECT,
     context: Any = None,
 ) -> SocketStream | bool:
-    """PHP's ``stream_socket_client()``."""
+    """PHP: ``stream_socket_client(string $address, int &$error_code = null,
+    string &$error_message = null, ?float $timeout = null,
+    int $flags = STREAM_CLIENT_CONNECT, ?resource $context = null): resource|false``
+
+    Connects to ``address`` (``"tcp://host:port"``, ``"unix:///path"``,
+    ``"ssl://host:port"``, ...) and returns the stream, or False with PHP's warning
+    ("Unable to connect to ... (reason)"); ``error_code``/``error_message`` are
+    :class:`Ref` objects written as PHP writes ``$errno``/``$errstr``. ``timeout`` is
+    the connect timeout in seconds (``default_socket_timeout`` when None); ``flags``
+    combine ``STREAM_CLIENT_CONNECT``, ``STREAM_CLIENT_ASYNC_CONNECT`` and
+    ``STREAM_CLIENT_PERSISTENT``; ``context`` (or the default context) supplies
+    ``socket``/``ssl`` options. The result is usable as a context manager
+    (``with stream_socket_client(...) as fp:`` closes like ``fclose``).
+    """
     func = "stream_socket_client"
     profile = RUNTIME.profile
     # The common argument types are recognised inline (this runs once per connect);
@@ -355,7 +382,14 @@ def stream_socket_server(
     flags: int = _SERVER_BIND | _SERVER_LISTEN,
     context: Any = None,
 ) -> SocketStream | bool:
-    """PHP's ``stream_socket_server()``. Bind/listen errors leave errno at 0."""
+    """PHP: ``stream_socket_server(string $address, int &$error_code = null,
+    string &$error_message = null,
+    int $flags = STREAM_SERVER_BIND | STREAM_SERVER_LISTEN,
+    ?resource $context = null): resource|false``
+
+    Creates a listening (or, for ``udp://``/``udg://``, bound) server socket stream, or
+    returns False with PHP's warning. Bind/listen errors leave ``$errno`` at 0, as PHP.
+    """
     func = "stream_socket_server"
     spec = arg_string(func, 1, "address", address)
     assert spec is not None
@@ -399,7 +433,14 @@ def stream_socket_server(
 def stream_socket_accept(
     socket: Any, timeout: float | None = None, peer_name: Ref | None = None
 ) -> SocketStream | bool:
-    """PHP's ``stream_socket_accept()``. ``peer_name`` is written only on success."""
+    """PHP: ``stream_socket_accept(resource $socket, ?float $timeout = null,
+    string &$peer_name = null): resource|false``
+
+    Waits up to ``timeout`` seconds (``default_socket_timeout`` when None; negative
+    waits forever) for a connection on a server stream and returns its stream, or False
+    with PHP's warning ("Accept failed: ..."). ``peer_name`` (a :class:`Ref`) is
+    written only on success. A TLS server context makes the accepted stream handshake.
+    """
     func = "stream_socket_accept"
     profile = RUNTIME.profile
     res = arg_resource(func, 1, "socket", socket)
@@ -435,7 +476,12 @@ def stream_socket_accept(
 
 @php_function
 def stream_socket_get_name(socket: Any, remote: bool) -> str | bool:
-    """PHP's ``stream_socket_get_name()``: False when unnamed (or an abstract name)."""
+    """PHP: ``stream_socket_get_name(resource $socket, bool $remote): string|false``
+
+    The local (or, with ``remote``, the peer's) address as PHP formats it
+    (``"127.0.0.1:80"``, ``"[::1]:80"``, a unix path); False when unnamed (or an
+    abstract unix name).
+    """
     from ._php_args import arg_bool
 
     func = "stream_socket_get_name"
@@ -452,7 +498,12 @@ def stream_socket_get_name(socket: Any, remote: bool) -> str | bool:
 
 @php_function
 def stream_socket_shutdown(stream: Any, mode: int) -> bool:
-    """PHP's ``stream_socket_shutdown()``."""
+    """PHP: ``stream_socket_shutdown(resource $stream, int $mode): bool``
+
+    ``shutdown()`` of the socket with ``STREAM_SHUT_RD``, ``STREAM_SHUT_WR`` or
+    ``STREAM_SHUT_RDWR``; another mode is PHP's ValueError. False (with PHP's warning
+    where PHP has one) when the socket refuses.
+    """
     func = "stream_socket_shutdown"
     res = arg_resource(func, 1, "stream", stream)
     how = arg_int(func, 2, "mode", mode)
@@ -466,7 +517,11 @@ def stream_socket_shutdown(stream: Any, mode: int) -> bool:
 
 @php_function
 def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStream] | bool:
-    """PHP's ``stream_socket_pair()``."""
+    """PHP: ``stream_socket_pair(int $domain, int $type, int $protocol): array|false``
+
+    A list of two connected socket streams (``socketpair()``), or False with PHP's
+    warning "Failed to create sockets: [errno]: reason".
+    """
     func = "stream_socket_pair"
     fam = arg_int(func, 1, "domain", domain)
     typ = arg_int(func, 2, "type", type)
@@ -490,7 +545,13 @@ def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStre
 def stream_socket_recvfrom(
     socket: Any, length: int, flags: int = 0, address: Ref | None = None
 ) -> bytes | bool:
-    """PHP's ``stream_socket_recvfrom()``: bypasses the read buffer."""
+    """PHP: ``stream_socket_recvfrom(resource $socket, int $length, int $flags = 0,
+    string &$address = null): string|false``
+
+    One ``recvfrom()`` of at most ``length`` bytes (``STREAM_OOB``, ``STREAM_PEEK``),
+    bypassing the read buffer; ``address`` (a :class:`Ref`) receives the sender's
+    address. Returns the bytes, or False.
+    """
     func = "stream_socket_recvfrom"
     res = arg_resource(func, 1, "socket", socket)
     n = arg_int(func, 2, "length", length)
@@ -522,7 +583,12 @@ def stream_socket_recvfrom(
 def stream_socket_sendto(
     socket: Any, data: bytes | str, flags: int = 0, address: str = ""
 ) -> int | bool:
-    """PHP's ``stream_socket_sendto()``: bytes sent, or -1 (an int, not false)."""
+    """PHP: ``stream_socket_sendto(resource $socket, string $data, int $flags = 0,
+    string $address = ""): int|false``
+
+    One ``sendto()`` (to ``address`` if given) bypassing the write path; returns the
+    bytes sent, or -1 (an int, as PHP 8.2 does, not False) with PHP's warning.
+    """
 
     func = "stream_socket_sendto"
     profile = RUNTIME.profile
@@ -607,7 +673,11 @@ def _parse_network_address(text: str, func: str) -> object:
 
 @php_function
 def stream_get_transports() -> list[str]:
-    """PHP's ``stream_get_transports()``: registry names in registration order."""
+    """PHP: ``stream_get_transports(): array``
+
+    The registered socket transports in PHP's registration order (``tcp``, ``udp``,
+    ``unix``, ``udg``, ``ssl``, ``tls``, ``tlsv1.0`` ...).
+    """
     return list(TRANSPORTS)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import re
 import select
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from . import _speedups
 from ._errors import E_WARNING
@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 _INT_MAX = 2**31 - 1
+_Entry = TypeVar("_Entry")
 
 
 def _stream(func: str, value: object, name: str = "stream") -> Stream:
@@ -115,7 +116,10 @@ def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
 
 @php_function
 def fgetc(stream: Any) -> bytes | bool:
-    """PHP's ``fgetc()``."""
+    """PHP: ``fgetc(resource $stream): string|false``
+
+    One byte (as ``bytes`` of length 1), or False at EOF.
+    """
     s = _stream("fgetc", stream)
     data = s.getc()
     _drain(s, "fgetc")
@@ -124,7 +128,11 @@ def fgetc(stream: Any) -> bytes | bool:
 
 @php_function
 def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes | bool:
-    """PHP's ``stream_get_line()``: like fgets but the delimiter is not returned."""
+    """PHP: ``stream_get_line(resource $stream, int $length, string $ending = ""): string|false``
+
+    Reads up to ``length`` bytes (0 means 8192) or up to the delimiter ``ending``,
+    which is consumed but not returned; False when nothing was read.
+    """
     func = "stream_get_line"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "length", length)
@@ -142,7 +150,13 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
 
 @php_function
 def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
-    """PHP's ``stream_get_contents()``: read until EOF (or ``length`` bytes)."""
+    """PHP: ``stream_get_contents(resource $stream, ?int $length = null,
+    int $offset = -1): string|false``
+
+    Reads until EOF (or ``length`` bytes; -1/None is all), after seeking to ``offset``
+    if it is >= 0 (a failed seek: PHP's warning and False). On a socket this blocks
+    until the peer closes, ``length`` bytes arrived, or a read times out.
+    """
     func = "stream_get_contents"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "length", length, nullable=True)
@@ -173,8 +187,11 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
 
 @php_function
 def feof(stream: Any) -> bool:
-    """PHP's ``feof()``: buffered data is not EOF; otherwise a zero-timeout liveness
-    probe decides (a peer that closed with nothing pending is EOF)."""
+    """PHP: ``feof(resource $stream): bool``
+
+    True at end of stream. Buffered data is not EOF; otherwise a zero-timeout liveness
+    probe decides (a peer that closed with nothing pending is EOF).
+    """
     s = _stream("feof", stream)
     return s.at_eof()
 
@@ -203,7 +220,10 @@ def _fwrite_args(
 
 @php_function
 def fflush(stream: Any) -> bool:
-    """PHP's ``fflush()``: socket writes are unbuffered, so this only validates."""
+    """PHP: ``fflush(resource $stream): bool``
+
+    True: socket and memory writes are unbuffered, so there is nothing to flush.
+    """
     _stream("fflush", stream)
     return True
 
@@ -214,10 +234,13 @@ def fflush(stream: Any) -> bool:
 
 @php_function
 def fclose(stream: Any) -> bool:
-    """PHP's ``fclose()``; a persistent stream is really closed and forgotten.
+    """PHP: ``fclose(resource $stream): bool``
 
-    Raises ``StreamBusyError`` (a RuntimeError) when called from a signal handler or
-    another thread while a blocking call on the same stream is in progress."""
+    Closes the stream (a TLS stream sends its close_notify first) and returns True; a
+    persistent stream is really closed and forgotten. Leaving a ``with stream:`` block
+    does the same. Raises ``StreamBusyError`` (a RuntimeError) when called from a
+    signal handler or another thread while a blocking call on the same stream runs.
+    """
     s = _stream("fclose", stream)
     if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
         del RUNTIME.persistent[s.persistent_key]
@@ -228,7 +251,10 @@ def fclose(stream: Any) -> bool:
 
 @php_function
 def get_resource_type(resource: Any) -> str:
-    """PHP's ``get_resource_type()``; ``"Unknown"`` once closed."""
+    """PHP: ``get_resource_type(resource $resource): string``
+
+    ``"stream"``, ``"stream-context"`` ..., or ``"Unknown"`` once closed.
+    """
     res = arg_resource("get_resource_type", 1, "resource", resource)
     rtype = getattr(res, "resource_type", "Unknown")
     return rtype if isinstance(rtype, str) else "Unknown"
@@ -236,14 +262,23 @@ def get_resource_type(resource: Any) -> str:
 
 @php_function
 def is_resource(value: Any) -> bool:
-    """PHP's ``is_resource()``: False for a closed resource."""
+    """PHP: ``is_resource(mixed $value): bool``
+
+    True for an open stream or context resource; False for anything else, including
+    a closed stream.
+    """
     rtype = getattr(value, "resource_type", None)
     return isinstance(rtype, str) and rtype != "Unknown"
 
 
 @php_function
 def stream_get_meta_data(stream: Any) -> dict[str, Any]:
-    """PHP's ``stream_get_meta_data()`` with PHP's key order."""
+    """PHP: ``stream_get_meta_data(resource $stream): array``
+
+    The stream's meta data with PHP's keys and key order (``timed_out``, ``blocked``,
+    ``eof``, ``crypto`` for TLS, ``stream_type``, ``mode``, ``unread_bytes``,
+    ``seekable`` ...).
+    """
     return _meta_data("stream_get_meta_data", stream)
 
 
@@ -263,7 +298,10 @@ def _meta_data(func: str, stream: Any) -> dict[str, Any]:
 
 @php_function
 def socket_get_status(stream: Any) -> dict[str, Any]:
-    """Alias of :func:`stream_get_meta_data` (errors carry the alias's name, as in PHP)."""
+    """PHP: ``socket_get_status(resource $stream): array``
+
+    Alias of ``stream_get_meta_data`` (errors carry the alias's name, as in PHP).
+    """
     return _meta_data("socket_get_status", stream)
 
 
@@ -273,7 +311,12 @@ _LOCAL_WRAPPERS = {"php", "file", "glob", "compress.zlib"}
 
 @php_function
 def stream_is_local(stream: Any) -> bool:
-    """PHP's ``stream_is_local()`` for a stream or a URL."""
+    """PHP: ``stream_is_local(resource|string $stream): bool``
+
+    For a stream: False for sockets, True for memory streams. For a URL: False for
+    network wrappers (``http://``, ``ftp://``, ``data:`` ...), True otherwise (with PHP's
+    warning for an unknown wrapper).
+    """
     func = "stream_is_local"
     if isinstance(getattr(stream, "resource_type", None), str):
         s = _stream(func, stream)
@@ -312,7 +355,10 @@ def stream_is_local(stream: Any) -> bool:
 
 @php_function
 def stream_set_blocking(stream: Any, enable: bool) -> bool:
-    """PHP's ``stream_set_blocking()``."""
+    """PHP: ``stream_set_blocking(resource $stream, bool $enable): bool``
+
+    Switches a socket stream between blocking and non-blocking mode; True.
+    """
     func = "stream_set_blocking"
     res = arg_resource(func, 1, "stream", stream)
     flag = arg_bool(func, 2, "enable", enable)
@@ -324,15 +370,23 @@ def stream_set_blocking(stream: Any, enable: bool) -> bool:
 
 @php_function
 def socket_set_blocking(stream: Any, enable: bool) -> bool:
-    """Alias of :func:`stream_set_blocking`."""
+    """PHP: ``socket_set_blocking(resource $stream, bool $enable): bool``
+
+    Alias of ``stream_set_blocking``.
+    """
     return stream_set_blocking(stream, enable)
 
 
 @php_function
-def stream_set_timeout(stream: Any, seconds: int, microseconds: int = 0) -> bool:
-    """PHP's ``stream_set_timeout()``: sets the read/write timeout and clears
-    ``timed_out``; False for streams without timeouts (memory). ``microseconds`` is a
-    plain int: null is deprecated (and 0)."""
+def stream_set_timeout(stream: Any, seconds: float, microseconds: float = 0) -> bool:
+    """PHP: ``stream_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Sets the read/write timeout of a socket stream and clears ``timed_out``; False
+    for streams without timeouts (memory). ``seconds`` may be a float, as PHP code
+    passes one: PHP converts it to int (a fractional value with PHP's "Implicit
+    conversion ... loses precision" deprecation); use ``microseconds`` for fractions.
+    ``microseconds`` is a plain int in PHP: null is deprecated (and 0).
+    """
     return _set_timeout("stream_set_timeout", stream, seconds, microseconds)
 
 
@@ -356,15 +410,21 @@ def _set_timeout(func: str, stream: Any, seconds: Any, microseconds: Any) -> boo
 
 
 @php_function
-def socket_set_timeout(stream: Any, seconds: int, microseconds: int = 0) -> bool:
-    """Alias of :func:`stream_set_timeout` (PHP reports errors under this name)."""
+def socket_set_timeout(stream: Any, seconds: float, microseconds: float = 0) -> bool:
+    """PHP: ``socket_set_timeout(resource $stream, int $seconds, int $microseconds = 0): bool``
+
+    Alias of ``stream_set_timeout`` (PHP reports errors under this name).
+    """
     return _set_timeout("socket_set_timeout", stream, seconds, microseconds)
 
 
 @php_function
 def stream_set_read_buffer(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_read_buffer()``: 0 switches buffering off (reads go straight
-    to the socket with the caller's size); returns 0."""
+    """PHP: ``stream_set_read_buffer(resource $stream, int $size): int``
+
+    0 switches read buffering off (reads go straight to the socket with the caller's
+    size); returns 0.
+    """
     func = "stream_set_read_buffer"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "size", size)
@@ -375,9 +435,15 @@ def stream_set_read_buffer(stream: Any, size: int) -> int:
 
 @php_function
 def stream_set_write_buffer(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_write_buffer()``: socket and memory streams have no write
-    buffer to configure, so PHP answers -1 (EOF)."""
-    func = "stream_set_write_buffer"
+    """PHP: ``stream_set_write_buffer(resource $stream, int $size): int``
+
+    -1: socket and memory streams have no write buffer to configure (PHP's answer).
+    """
+    return set_write_buffer("stream_set_write_buffer", stream, size)
+
+
+def set_write_buffer(func: str, stream: Any, size: int) -> int:
+    """stream_set_write_buffer under the name it was called by (``set_file_buffer``)."""
     res = arg_resource(func, 1, "stream", stream)
     arg_int(func, 2, "size", size)
     arg_stream(func, 1, "stream", res)
@@ -386,7 +452,11 @@ def stream_set_write_buffer(stream: Any, size: int) -> int:
 
 @php_function
 def stream_set_chunk_size(stream: Any, size: int) -> int:
-    """PHP's ``stream_set_chunk_size()``: returns the previous chunk size."""
+    """PHP: ``stream_set_chunk_size(resource $stream, int $size): int``
+
+    Sets the stream's chunk size (how much one buffer fill asks the socket for) and
+    returns the previous one; ``size`` must be > 0.
+    """
     func = "stream_set_chunk_size"
     res = arg_resource(func, 1, "stream", stream)
     n = arg_int(func, 2, "size", size)
@@ -473,11 +543,15 @@ def stream_select(
     seconds: int | None,
     microseconds: int | None = None,
 ) -> int | bool:
-    """PHP's ``stream_select()``. The arrays are ``Ref``s holding a list or a dict; a
-    dict keeps its keys (as PHP arrays do), a list keeps the selected streams in order.
+    """PHP: ``stream_select(?array &$read, ?array &$write, ?array &$except,
+    ?int $seconds, ?int $microseconds = null): int|false``
 
-    Streams with data already in their read buffer make the call return at once with
-    only those streams readable and the other arrays emptied (PHP's shortcut).
+    Waits until streams are readable/writable. The arrays are :class:`Ref` objects
+    holding a list or a dict (a dict keeps its keys, as PHP arrays do); on return each
+    holds only the ready streams. Returns how many are ready (0 on timeout), or False
+    with PHP's warning. Streams with data already in their read buffer make the call
+    return at once with only those streams readable and the other arrays emptied
+    (PHP's shortcut). ``seconds`` None waits forever.
     """
     func = "stream_select"
     refs: list[Ref | None] = []
@@ -494,6 +568,29 @@ def stream_select(
     sec = arg_int(func, 4, "seconds", seconds, nullable=True)
     usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
+
+    # Plain socket streams in lists and a valid timeout: one poll() in C, then the same
+    # result rules as below (the general route handles everything else, in PHP's order).
+    valid_timeout = not usec if sec is None else sec >= 0 and (usec or 0) >= 0
+    if FAST_PATHS and valid_timeout:
+        timeout_ms = _poll_timeout_ms(sec, usec)
+        values = (
+            None if refs[0] is None else refs[0].value,
+            None if refs[1] is None else refs[1].value,
+            None if refs[2] is None else refs[2].value,
+        )
+        try:
+            polled = _speedups.poll_streams(values, masks, timeout_ms)
+        except OSError as exc:
+            return _select_failed(func, exc, max(s.direct_fd for v in values if v for s in v))
+        if polled is not None:
+            total = 0
+            for r, got in zip(refs, polled, strict=True):
+                if r is not None and got is not None:
+                    items, fds, ready_at = got
+                    r.value, count = _keep_ready(items, fds, ready_at)
+                    total += count
+            return total
 
     arrays = [None if r is None else _SelectArray(r, func) for r in refs]
 
@@ -521,18 +618,13 @@ def stream_select(
                 f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
                 "($seconds) is null"
             )
-        timeout_ms = -1
-        if sec is not None:
-            if sec < 0:
-                raise ValueError(
-                    f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
-                )
-            u = usec or 0
-            if u < 0:
-                raise ValueError(
-                    f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
-                )
-            timeout_ms = min(sec * 1000 + (u + 999) // 1000, 2**31 - 1)
+        if sec is not None and sec < 0:
+            raise ValueError(f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0")
+        if sec is not None and (usec or 0) < 0:
+            raise ValueError(
+                f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+            )
+        timeout_ms = _poll_timeout_ms(sec, usec)
     except ValueError as exc:
         if errors and str(exc).startswith(f"{func}(): Argument #"):
             # zend_argument_value_error does nothing while the TypeError of a bad
@@ -546,6 +638,14 @@ def stream_select(
     if errors:
         raise TypeError(errors[-1])
     return result
+
+
+def _poll_timeout_ms(sec: int | None, usec: int | None) -> int:
+    """stream_select's timeout for poll(): microseconds rounded up, capped at INT_MAX,
+    -1 (forever) without seconds."""
+    if sec is None:
+        return -1
+    return min(sec * 1000 + ((usec or 0) + 999) // 1000, _INT_MAX)
 
 
 def _select_failed(func: str, exc: OSError, max_fd: int) -> bool:
@@ -591,20 +691,26 @@ def _select_run(
     for arr, mask in zip(arrays, masks, strict=True):  # stream_array_from_fd_set
         if arr is None:
             continue
-        kept = []
-        counted: set[int] = set()
-        for key, s in arr.streams(errors):
-            # A socket's second cast would change nothing (its TLS pending bytes were
-            # pulled by the first); other streams are cast again for PHP's warnings.
-            cast = socket_fds.get(id(s))
-            fd = _select_fd(func, s) if cast is None else cast
-            if fd >= 0 and ready.get(fd, 0) & mask:
-                kept.append((key, s))
-                if fd not in counted:
-                    counted.add(fd)
-                    total += 1
+        entries = arr.streams(errors)
+        # A socket's second cast would change nothing (its TLS pending bytes were pulled
+        # by the first); other streams are cast again, for PHP's warnings.
+        fds = [socket_fds.get(id(s), -2) for _, s in entries]
+        fds = [
+            _select_fd(func, s) if fd == -2 else fd for fd, (_, s) in zip(fds, entries, strict=True)
+        ]
+        ready_at = [i for i, fd in enumerate(fds) if fd >= 0 and ready.get(fd, 0) & mask]
+        kept, count = _keep_ready(entries, fds, ready_at)
         arr.replace(kept)
+        total += count
     return total
+
+
+def _keep_ready(
+    entries: Sequence[_Entry], fds: Sequence[int], ready_at: Sequence[int]
+) -> tuple[list[_Entry], int]:
+    """``stream_array_from_fd_set``: keep the entries at the positions whose descriptor
+    is ready for the array's events; each ready descriptor counts once per array."""
+    return [entries[i] for i in ready_at], len({fds[i] for i in ready_at})
 
 
 # ---------------------------------------------------------------------------
@@ -616,10 +722,12 @@ _MEMORY_RE = re.compile(r"php://(memory|temp(/maxmemory:\d+)?)\Z", re.IGNORECASE
 
 @php_function
 def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any = None) -> Any:
-    """PHP's ``fopen()`` for ``php://memory`` and ``php://temp`` only.
+    """PHP: ``fopen(string $filename, string $mode, bool $use_include_path = false,
+    ?resource $context = null): resource|false``
 
-    phpstreams emulates PHP's *socket* layer; file and URL wrappers are out of scope
-    and raise ``NotImplementedError`` rather than pretend.
+    Opens ``php://memory`` or ``php://temp`` (``php://temp/maxmemory:N``) with PHP's
+    mode rules. Differs from PHP: phpstreams emulates PHP's *socket* layer; file and
+    URL wrappers are out of scope and raise ``NotImplementedError`` rather than pretend.
     """
     func = "fopen"
     name = arg_string(func, 1, "filename", filename)
@@ -678,21 +786,34 @@ def _seek(func: str, s: Stream, offset: int, whence: int) -> int:
 
 @php_function
 def rewind(stream: Any) -> bool:
-    """PHP's ``rewind()``: False (with a warning) on a socket stream."""
+    """PHP: ``rewind(resource $stream): bool``
+
+    Seeks to 0: memory streams move; a socket cannot go back (PHP's "Stream does not
+    support seeking" warning and False).
+    """
     s = _stream("rewind", stream)
     return _seek("rewind", s, 0, _SEEK_SET) == 0
 
 
 @php_function
 def ftell(stream: Any) -> int | bool:
-    """PHP's ``ftell()``: the stream position (sockets count reads and writes)."""
+    """PHP: ``ftell(resource $stream): int|false``
+
+    The stream position: in a memory stream, or on a socket the bytes read plus the
+    bytes written; False after a failed seek.
+    """
     position = _position(_stream("ftell", stream))
     return False if position < 0 else position
 
 
 @php_function
 def fseek(stream: Any, offset: int, whence: int = _SEEK_SET) -> int:
-    """PHP's ``fseek()``: 0 or -1. Socket streams only move forward."""
+    """PHP: ``fseek(resource $stream, int $offset, int $whence = SEEK_SET): int``
+
+    0 on success, -1 on failure. Memory streams move within their data; a socket
+    moves forward only (inside its read buffer, or relative seeks by reading), and
+    otherwise warns "Stream does not support seeking".
+    """
     func = "fseek"
     res = arg_resource(func, 1, "stream", stream)
     off = arg_int(func, 2, "offset", offset)
@@ -710,3 +831,4 @@ fread = _speedups.fread
 fgets = _speedups.fgets
 fwrite = _speedups.fwrite
 fputs = _speedups.fputs
+Stream.fclose_hook = fclose  # ``with stream:`` closes as fclose() does

@@ -21,8 +21,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
-__all__ = ["PHP_8_2", "PROFILES", "Profile", "get_profile"]
+__all__ = ["PHP_8_2", "PROFILES", "IniEntry", "Profile", "get_profile"]
+
+#: ``PHP_INI_USER``: the access bit that lets ``ini_set`` change an entry.
+INI_USER = 1
+
+
+class IniEntry(NamedTuple):
+    """One ini entry as ``ini_get_all()`` describes it in ``php -n``: the default
+    (None is PHP's NULL: ``ini_get`` says ``""``), the ``access`` bits
+    (PHP_INI_USER 1, PHP_INI_PERDIR 2, PHP_INI_SYSTEM 4) and the owning extension."""
+
+    default: str | None
+    access: int
+    extension: str
+
+    @property
+    def changeable(self) -> bool:
+        """Whether ``ini_set`` may change it at run time."""
+        return bool(self.access & INI_USER)
 
 
 def _frozen(d: dict[str, object]) -> Mapping[str, object]:
@@ -45,10 +64,9 @@ class Profile:
     string_constants: Mapping[str, str]
     #: Message templates, ``str.format`` style with named fields.
     messages: Mapping[str, str]
-    #: ini entries: ``name -> (default, changeable_by_ini_set)``.
-    ini_defaults: Mapping[str, tuple[str, bool]]
-    #: ini settings whose values are quantities ("16M"), warned about when invalid.
-    ini_quantities: frozenset[str] = frozenset()
+    #: ini entries ``php -n`` reports for Core, standard and openssl, in
+    #: ``ini_get_all()`` order.
+    ini_defaults: Mapping[str, IniEntry]
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
@@ -163,6 +181,17 @@ _STREAM_8_2: dict[str, int] = {
     "E_USER_NOTICE": 1024,
     "E_USER_DEPRECATED": 16384,
     "E_ALL": 32767,
+    "E_PARSE": 4,
+    "E_CORE_ERROR": 16,
+    "E_CORE_WARNING": 32,
+    "E_COMPILE_ERROR": 64,
+    "E_COMPILE_WARNING": 128,
+    "E_STRICT": 2048,
+    "E_RECOVERABLE_ERROR": 4096,
+    "LOCK_SH": 1,
+    "LOCK_EX": 2,
+    "LOCK_UN": 3,
+    "LOCK_NB": 4,
     "PHP_INT_MAX": 9223372036854775807,
     "PHP_INT_MIN": -9223372036854775808,
     "PHP_INT_SIZE": 8,
@@ -272,17 +301,169 @@ _MESSAGES_8_2: dict[str, str] = {
     "ssl_already_setup": "SSL/TLS already set-up for this stream",
 }
 
-#: ini settings PHP parses as quantities (OnUpdateLong: zend_ini_parse_quantity_warn).
-_INI_QUANTITIES_8_2 = frozenset({"default_socket_timeout"})
-
-_INI_8_2: dict[str, tuple[str, bool]] = {
-    "default_socket_timeout": ("60", True),
-    "openssl.cafile": ("", False),
-    "openssl.capath": ("", False),
-    "auto_detect_line_endings": ("0", True),
-    "allow_url_fopen": ("1", False),
-    "user_agent": ("", True),
+# Every ini entry ``php -n`` 8.2.36 reports (``ini_get_all(null, true)``), with the
+# extension that registers it (``ini_get_all($extension)`` lists those; "core" lists
+# all of them, as PHP does). Only a few have an effect in phpstreams; see the README.
+_INI_8_2: dict[str, IniEntry] = {
+    "allow_url_fopen": IniEntry("1", 4, "core"),
+    "allow_url_include": IniEntry("0", 4, "core"),
+    "arg_separator.input": IniEntry("&", 6, "core"),
+    "arg_separator.output": IniEntry("&", 7, "core"),
+    "assert.active": IniEntry("1", 7, "standard"),
+    "assert.bail": IniEntry("0", 7, "standard"),
+    "assert.callback": IniEntry(None, 7, "standard"),
+    "assert.exception": IniEntry("1", 7, "standard"),
+    "assert.warning": IniEntry("1", 7, "standard"),
+    "auto_append_file": IniEntry(None, 6, "core"),
+    "auto_detect_line_endings": IniEntry("0", 7, "standard"),
+    "auto_globals_jit": IniEntry("1", 6, "core"),
+    "auto_prepend_file": IniEntry(None, 6, "core"),
+    "browscap": IniEntry(None, 4, "core"),
+    "date.default_latitude": IniEntry("31.7667", 7, "date"),
+    "date.default_longitude": IniEntry("35.2333", 7, "date"),
+    "date.sunrise_zenith": IniEntry("90.833333", 7, "date"),
+    "date.sunset_zenith": IniEntry("90.833333", 7, "date"),
+    "date.timezone": IniEntry("UTC", 7, "date"),
+    "default_charset": IniEntry("UTF-8", 7, "core"),
+    "default_mimetype": IniEntry("text/html", 7, "core"),
+    "default_socket_timeout": IniEntry("60", 7, "standard"),
+    "disable_classes": IniEntry("", 4, "core"),
+    "disable_functions": IniEntry("", 4, "core"),
+    "display_errors": IniEntry("1", 7, "core"),
+    "display_startup_errors": IniEntry("1", 7, "core"),
+    "doc_root": IniEntry(None, 4, "core"),
+    "docref_ext": IniEntry("", 7, "core"),
+    "docref_root": IniEntry("", 7, "core"),
+    "enable_dl": IniEntry("1", 4, "core"),
+    "enable_post_data_reading": IniEntry("1", 6, "core"),
+    "error_append_string": IniEntry(None, 7, "core"),
+    "error_log": IniEntry(None, 7, "core"),
+    "error_log_mode": IniEntry("0644", 7, "core"),
+    "error_prepend_string": IniEntry(None, 7, "core"),
+    "error_reporting": IniEntry(None, 7, "core"),
+    "expose_php": IniEntry("1", 4, "core"),
+    "extension_dir": IniEntry("/usr/lib/php/20220829", 4, "core"),
+    "fiber.stack_size": IniEntry(None, 7, "core"),
+    "file_uploads": IniEntry("1", 4, "core"),
+    "filter.default": IniEntry("unsafe_raw", 6, "filter"),
+    "filter.default_flags": IniEntry(None, 6, "filter"),
+    "from": IniEntry(None, 7, "standard"),
+    "hard_timeout": IniEntry("2", 4, "core"),
+    "highlight.comment": IniEntry("#FF8000", 7, "core"),
+    "highlight.default": IniEntry("#0000BB", 7, "core"),
+    "highlight.html": IniEntry("#000000", 7, "core"),
+    "highlight.keyword": IniEntry("#007700", 7, "core"),
+    "highlight.string": IniEntry("#DD0000", 7, "core"),
+    "html_errors": IniEntry("0", 7, "core"),
+    "ignore_repeated_errors": IniEntry("0", 7, "core"),
+    "ignore_repeated_source": IniEntry("0", 7, "core"),
+    "ignore_user_abort": IniEntry("0", 7, "core"),
+    "implicit_flush": IniEntry("1", 7, "core"),
+    "include_path": IniEntry(".:/usr/share/php", 7, "core"),
+    "input_encoding": IniEntry(None, 7, "core"),
+    "internal_encoding": IniEntry(None, 7, "core"),
+    "log_errors": IniEntry("0", 7, "core"),
+    "mail.add_x_header": IniEntry("0", 6, "core"),
+    "mail.force_extra_parameters": IniEntry(None, 6, "core"),
+    "mail.log": IniEntry(None, 6, "core"),
+    "mail.mixed_lf_and_crlf": IniEntry("0", 6, "core"),
+    "max_execution_time": IniEntry("0", 7, "core"),
+    "max_file_uploads": IniEntry("20", 6, "core"),
+    "max_input_nesting_level": IniEntry("64", 6, "core"),
+    "max_input_time": IniEntry("-1", 6, "core"),
+    "max_input_vars": IniEntry("1000", 6, "core"),
+    "max_multipart_body_parts": IniEntry("-1", 6, "core"),
+    "memory_hard_limit_percent": IniEntry(None, 7, "core"),
+    "memory_limit": IniEntry("128M", 7, "core"),
+    "open_basedir": IniEntry(None, 7, "core"),
+    "openssl.cafile": IniEntry(None, 2, "openssl"),
+    "openssl.capath": IniEntry(None, 2, "openssl"),
+    "output_buffering": IniEntry("0", 6, "core"),
+    "output_encoding": IniEntry(None, 7, "core"),
+    "output_handler": IniEntry(None, 6, "core"),
+    "pcre.backtrack_limit": IniEntry("1000000", 7, "pcre"),
+    "pcre.jit": IniEntry("1", 7, "pcre"),
+    "pcre.recursion_limit": IniEntry("100000", 7, "pcre"),
+    "post_max_size": IniEntry("8M", 6, "core"),
+    "precision": IniEntry("14", 7, "core"),
+    "realpath_cache_size": IniEntry("4096K", 4, "core"),
+    "realpath_cache_ttl": IniEntry("120", 4, "core"),
+    "register_argc_argv": IniEntry("1", 6, "core"),
+    "report_memleaks": IniEntry("1", 7, "core"),
+    "report_zend_debug": IniEntry("0", 7, "core"),
+    "request_order": IniEntry(None, 6, "core"),
+    "sendmail_from": IniEntry(None, 7, "core"),
+    "sendmail_path": IniEntry("/usr/sbin/sendmail -t -i", 4, "core"),
+    "serialize_precision": IniEntry("-1", 7, "core"),
+    "session.auto_start": IniEntry("0", 2, "session"),
+    "session.cache_expire": IniEntry("180", 7, "session"),
+    "session.cache_limiter": IniEntry("nocache", 7, "session"),
+    "session.cookie_domain": IniEntry("", 7, "session"),
+    "session.cookie_httponly": IniEntry("0", 7, "session"),
+    "session.cookie_lifetime": IniEntry("0", 7, "session"),
+    "session.cookie_path": IniEntry("/", 7, "session"),
+    "session.cookie_samesite": IniEntry("", 7, "session"),
+    "session.cookie_secure": IniEntry("0", 7, "session"),
+    "session.gc_divisor": IniEntry("100", 7, "session"),
+    "session.gc_maxlifetime": IniEntry("1440", 7, "session"),
+    "session.gc_probability": IniEntry("1", 7, "session"),
+    "session.lazy_write": IniEntry("1", 7, "session"),
+    "session.name": IniEntry("PHPSESSID", 7, "session"),
+    "session.referer_check": IniEntry("", 7, "session"),
+    "session.save_handler": IniEntry("files", 7, "session"),
+    "session.save_path": IniEntry("/var/lib/php/sessions", 7, "session"),
+    "session.serialize_handler": IniEntry("php", 7, "session"),
+    "session.sid_bits_per_character": IniEntry("4", 7, "session"),
+    "session.sid_length": IniEntry("32", 7, "session"),
+    "session.trans_sid_hosts": IniEntry("", 7, "standard"),
+    "session.trans_sid_tags": IniEntry("a=href,area=href,frame=src,form=", 7, "standard"),
+    "session.upload_progress.cleanup": IniEntry("1", 2, "session"),
+    "session.upload_progress.enabled": IniEntry("0", 2, "session"),
+    "session.upload_progress.freq": IniEntry("1%", 2, "session"),
+    "session.upload_progress.min_freq": IniEntry("1", 2, "session"),
+    "session.upload_progress.name": IniEntry("PHP_SESSION_UPLOAD_PROGRESS", 2, "session"),
+    "session.upload_progress.prefix": IniEntry("upload_progress_", 2, "session"),
+    "session.use_cookies": IniEntry("1", 7, "session"),
+    "session.use_only_cookies": IniEntry("1", 7, "session"),
+    "session.use_strict_mode": IniEntry("0", 7, "session"),
+    "session.use_trans_sid": IniEntry("0", 7, "session"),
+    "short_open_tag": IniEntry("1", 6, "core"),
+    "SMTP": IniEntry("localhost", 7, "core"),
+    "smtp_port": IniEntry("25", 7, "core"),
+    "sys_temp_dir": IniEntry(None, 4, "core"),
+    "syslog.facility": IniEntry("LOG_USER", 4, "core"),
+    "syslog.filter": IniEntry("no-ctrl", 7, "core"),
+    "syslog.ident": IniEntry("php", 4, "core"),
+    "unserialize_callback_func": IniEntry(None, 7, "core"),
+    "unserialize_max_depth": IniEntry("4096", 7, "standard"),
+    "upload_max_filesize": IniEntry("2M", 6, "core"),
+    "upload_tmp_dir": IniEntry(None, 4, "core"),
+    "url_rewriter.hosts": IniEntry("", 7, "standard"),
+    "url_rewriter.tags": IniEntry("form=", 7, "standard"),
+    "user_agent": IniEntry(None, 7, "standard"),
+    "user_dir": IniEntry(None, 4, "core"),
+    "user_ini.cache_ttl": IniEntry("300", 4, "core"),
+    "user_ini.filename": IniEntry(".user.ini", 4, "core"),
+    "variables_order": IniEntry("EGPCS", 6, "core"),
+    "xmlrpc_error_number": IniEntry("0", 7, "core"),
+    "xmlrpc_errors": IniEntry("0", 4, "core"),
+    "zend.assertions": IniEntry("1", 7, "core"),
+    "zend.detect_unicode": IniEntry("1", 7, "core"),
+    "zend.enable_gc": IniEntry("1", 7, "core"),
+    "zend.exception_ignore_args": IniEntry("0", 7, "core"),
+    "zend.exception_string_param_max_len": IniEntry("15", 7, "core"),
+    "zend.multibyte": IniEntry("0", 2, "core"),
+    "zend.script_encoding": IniEntry(None, 7, "core"),
+    "zend.signal_check": IniEntry("0", 4, "core"),
+    "zlib.output_compression": IniEntry("0", 7, "zlib"),
+    "zlib.output_compression_level": IniEntry("-1", 7, "zlib"),
+    "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
+
+#: The other extensions ``php -n`` loads: ``ini_get_all()`` answers ``[]`` for them.
+INI_EXTENSIONS_WITHOUT_ENTRIES = frozenset(
+    {"hash", "json", "libxml", "pcntl", "random", "reflection", "sodium", "spl"}
+)
 
 PHP_8_2 = Profile(
     version="8.2",
@@ -293,7 +474,6 @@ PHP_8_2 = Profile(
     string_constants=MappingProxyType(_STRINGS_8_2),
     messages=MappingProxyType(_MESSAGES_8_2),
     ini_defaults=MappingProxyType(_INI_8_2),
-    ini_quantities=_INI_QUANTITIES_8_2,
 )
 
 PROFILES: Mapping[str, Profile] = MappingProxyType({"8.2": PHP_8_2})

@@ -17,6 +17,9 @@
  *                   here. One body per function, one coercion per function.
  *   connect_fd      socket/connect/poll/SO_ERROR on a bare descriptor for one resolved
  *                   inet address: the transport's connect primitive.
+ *   poll_streams    one poll() over the descriptors of many plain socket streams, the
+ *                   primitive under stream_select (whose rules stay in Python): a
+ *                   Python loop registering 500 descriptors cost six times as much.
  *   the TLS first   StreamCore calls phpstreams_tls_read (in the cffi module, found
  *   read pass       with dlsym, see _native/_cdefs/fastio.py) with an integer handle
  *                   before falling back to the Python read, _op_read().
@@ -38,7 +41,10 @@
  *   - Reads land at an *offset* in the buffer (or in a bytes object nobody else can
  *     see), and the destination pointer is derived again after every wait.
  *   - Writes hand Python a memoryview of the caller's object (reference-counted), never
- *     one over raw memory that could outlive the call.
+ *     one over raw memory that could outlive the call. The data a write sends is memory
+ *     pinned for the whole call: a buffer export held until the call returns (the
+ *     buffer protocol keeps it valid and unresizable) or the UTF-8 form of a str the
+ *     caller holds (immutable for the str's life); nothing else is read across a wait.
  *   - chunk_size accepts only what stream_set_chunk_size accepts (1 .. INT_MAX).
  *   - No C function pointer or raw address is accepted from Python.
  *
@@ -1610,32 +1616,214 @@ connect_fd(PyObject *mod, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(ii)", fd, err);
 }
 
+/* --------------------------------------------------------------------------------
+ * poll_streams(lists, events, timeout_ms): one poll() over the descriptors of plain
+ * socket streams -- the primitive under stream_select. PHP's rules (which arrays,
+ * the buffered-data shortcut, what is kept, how ready descriptors are counted) are in
+ * phpstreams/_php_streams.py; this only answers "how ready is each stream's socket".
+ *
+ * lists: a 3-tuple of None or list; events: a 3-tuple of poll masks. It applies only
+ * when every item is an open instance of exactly the installed socket class doing plain
+ * I/O here (direct_fd >= 0) and no stream of the first list has buffered data; anything
+ * else returns None before polling (the caller's general route runs). Otherwise the
+ * result is a 3-tuple of None or (items, fds, ready): the items as they were when the
+ * descriptors were taken, each item's descriptor, and the positions of the items
+ * whose descriptor reported one of the list's events; poll() failing raises OSError.
+ *
+ * Safety: the descriptors are copied into C memory while the GIL is held; after the
+ * wait (GIL released, EINTR retried with the time left, signal handlers run between)
+ * nothing of the caller's lists or streams is read again -- the result is built from
+ * the copied descriptors and the item lists copied with them (strong references),
+ * whatever a handler closed, removed or appended meanwhile.
+ */
+
+static int
+cmp_pollfd(const void *a, const void *b)
+{
+    int x = ((const struct pollfd *)a)->fd, y = ((const struct pollfd *)b)->fd;
+    return (x > y) - (x < y);
+}
+
+static Py_ssize_t
+find_fd(const struct pollfd *fds, Py_ssize_t n, int fd)
+{
+    Py_ssize_t lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (fds[mid].fd == fd)
+            return mid;
+        if (fds[mid].fd < fd)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static PyObject *
+poll_streams(PyObject *mod, PyObject *args)
+{
+    ModState *st = state(mod);
+    PyObject *lists[3];
+    int masks[3], timeout_ms;
+    if (!PyArg_ParseTuple(args, "(OOO)(iii)i", &lists[0], &lists[1], &lists[2], &masks[0],
+                          &masks[1], &masks[2], &timeout_ms))
+        return NULL;
+    if (st->socket_type == NULL)
+        Py_RETURN_NONE;
+    Py_ssize_t counts[3] = {0, 0, 0}, total = 0;
+    for (int a = 0; a < 3; a++) {
+        PyObject *lst = lists[a];
+        if (lst == Py_None)
+            continue;
+        if (!PyList_CheckExact(lst))
+            Py_RETURN_NONE;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lst); i++) {
+            PyObject *item = PyList_GET_ITEM(lst, i);
+            if ((PyObject *)Py_TYPE(item) != st->socket_type)
+                Py_RETURN_NONE;
+            StreamCore *sc = (StreamCore *)item;
+            if (sc->closed || sc->direct_fd < 0 || (a == 0 && sc->writepos > sc->readpos))
+                Py_RETURN_NONE;
+        }
+        counts[a] = PyList_GET_SIZE(lst);
+        total += counts[a];
+    }
+    if (total == 0)
+        Py_RETURN_NONE;
+
+    /* Copy the items and their descriptors (the checks above ran no Python code). */
+    PyObject *items[3] = {NULL, NULL, NULL};
+    int *item_fd = PyMem_Calloc((size_t)total, sizeof(int));
+    struct pollfd *fds = PyMem_Calloc((size_t)total, sizeof(struct pollfd));
+    if (item_fd == NULL || fds == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int a = 0; a < 3; a++)
+        if (lists[a] != Py_None && (items[a] = PyList_GetSlice(lists[a], 0, counts[a])) == NULL)
+            goto fail;
+    Py_ssize_t n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++)
+            item_fd[n++] = ((StreamCore *)PyList_GET_ITEM(items[a], i))->direct_fd;
+    for (Py_ssize_t i = 0; i < total; i++)
+        fds[i].fd = item_fd[i];
+    qsort(fds, (size_t)total, sizeof(struct pollfd), cmp_pollfd);
+    Py_ssize_t uniq = 0;
+    for (Py_ssize_t i = 0; i < total; i++)
+        if (uniq == 0 || fds[uniq - 1].fd != fds[i].fd)
+            fds[uniq++].fd = fds[i].fd;
+    n = 0;
+    for (int a = 0; a < 3; a++)
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++)
+            fds[find_fd(fds, uniq, item_fd[n])].events |= (short)masks[a];
+
+    int rc, err = 0;
+    long long deadline = timeout_ms >= 0 ? monotonic_ms() + timeout_ms : 0;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = poll(fds, (nfds_t)uniq, timeout_ms);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (rc >= 0 || err != EINTR)
+            break;
+        if (PyErr_CheckSignals() < 0)
+            goto fail;
+        if (timeout_ms >= 0) {
+            long long left = deadline - monotonic_ms();
+            timeout_ms = left > 0 ? (int)left : 0;
+        }
+    }
+    if (rc < 0) {
+        errno = err;
+        PyErr_SetFromErrno(PyExc_OSError);
+        goto fail;
+    }
+
+    PyObject *out = PyTuple_New(3);
+    if (out == NULL)
+        goto fail;
+    n = 0;
+    for (int a = 0; a < 3; a++) {
+        if (lists[a] == Py_None) {
+            PyTuple_SET_ITEM(out, a, Py_NewRef(Py_None));
+            continue;
+        }
+        PyObject *fd_list = PyList_New(counts[a]), *ready = PyList_New(0);
+        PyObject *triple = (fd_list && ready) ? PyTuple_Pack(3, items[a], fd_list, ready) : NULL;
+        Py_XDECREF(fd_list);
+        Py_XDECREF(ready);
+        if (triple == NULL) {
+            Py_DECREF(out);
+            goto fail;
+        }
+        PyTuple_SET_ITEM(out, a, triple);
+        for (Py_ssize_t i = 0; i < counts[a]; i++, n++) {
+            PyObject *fd_obj = PyLong_FromLong(item_fd[n]);
+            if (fd_obj == NULL) {
+                Py_DECREF(out);
+                goto fail;
+            }
+            PyList_SET_ITEM(fd_list, i, fd_obj);
+            if (!(fds[find_fd(fds, uniq, item_fd[n])].revents & masks[a]))
+                continue;
+            PyObject *pos = PyLong_FromSsize_t(i);
+            if (pos == NULL || PyList_Append(ready, pos) < 0) {
+                Py_XDECREF(pos);
+                Py_DECREF(out);
+                goto fail;
+            }
+            Py_DECREF(pos);
+        }
+    }
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
+    return out;
+fail:
+    for (int a = 0; a < 3; a++)
+        Py_XDECREF(items[a]);
+    PyMem_Free(item_fd);
+    PyMem_Free(fds);
+    return NULL;
+}
+
 /* -------------------------------------------------------------------------------- */
 
 static PyMethodDef module_methods[] = {
     {"fread", (PyCFunction)(void (*)(void))php_fread, METH_FASTCALL | METH_KEYWORDS,
      "fread($module, stream, length)\n--\n\n"
-     "PHP's fread(): up to length bytes (> 0). On a socket it copies what is buffered\n"
-     "and fills the buffer at most once, so a short read is normal; b'' at EOF or when a\n"
-     "non-blocking socket has nothing; False on a read timeout or error. Memory streams\n"
-     "read until length or the end. Errors as PHP's TypeError/ValueError."},
+     "PHP: ``fread(resource $stream, int $length): string|false``\n\n"
+     "Up to ``length`` bytes. On a socket this is at most one fill of the read buffer:\n"
+     "short reads are normal (loop or use stream_get_contents for an exact amount).\n"
+     "b\"\" at EOF or when a non-blocking socket has nothing; False on a timeout or\n"
+     "error. ``length`` must be > 0 (PHP's ValueError). Memory streams read until\n"
+     "``length`` or the end."},
     {"fgets", (PyCFunction)(void (*)(void))php_fgets, METH_FASTCALL | METH_KEYWORDS,
      "fgets($module, stream, length=None)\n--\n\n"
-     "PHP's fgets(): one line including its b'\\n', at most length - 1 bytes when a\n"
-     "length is given; the partial line at EOF or on a timeout; False when nothing was\n"
-     "read."},
+     "PHP: ``fgets(resource $stream, ?int $length = null): string|false``\n\n"
+     "One line including its ``\\n`` (at most ``length - 1`` bytes); the partial line\n"
+     "at EOF or on a timeout; False when nothing was read (end of data). Returns bytes."},
     {"fwrite", (PyCFunction)(void (*)(void))php_fwrite, METH_FASTCALL | METH_KEYWORDS,
      "fwrite($module, stream, data, length=None)\n--\n\n"
-     "PHP's fwrite(): data is bytes or str (UTF-8); at most length bytes are written.\n"
-     "Returns the bytes written (a partial count if a later send fails), 0 when a\n"
-     "non-blocking socket would block or there is nothing to write, False on failure\n"
-     "(with PHP's 'Send of N bytes failed' notice)."},
+     "PHP: ``fwrite(resource $stream, string $data, ?int $length = null): int|false``\n\n"
+     "Writes ``data`` (bytes; a str is encoded as UTF-8), at most ``length`` bytes of\n"
+     "it; returns the number written (a partial count if a later send fails, 0 when a\n"
+     "non-blocking socket would block or there is nothing to write), or False on\n"
+     "failure (with PHP's notice, e.g. \"Send of N bytes failed with errno=32 Broken\n"
+     "pipe\")."},
     {"fputs", (PyCFunction)(void (*)(void))php_fputs, METH_FASTCALL | METH_KEYWORDS,
      "fputs($module, stream, data, length=None)\n--\n\n"
-     "PHP's fputs(), the alias of fwrite() (its diagnostics name fputs)."},
+     "PHP: ``fputs(resource $stream, string $data, ?int $length = null): int|false``\n\n"
+     "Alias of fwrite (PHP reports errors under the name ``fputs``)."},
     {"connect_fd", (PyCFunction)(void (*)(void))connect_fd, METH_FASTCALL,
      "connect_fd(family, socktype, host, port, flowinfo, scope_id, timeout_ms, async_):\n"
      "one inet connect on a bare descriptor -> (fd, err); see the comment in the source."},
+    {"poll_streams", poll_streams, METH_VARARGS,
+     "poll_streams(lists, events, timeout_ms): one poll() over plain socket streams ->\n"
+     "per list (items, fds, ready positions), or None when not applicable; see the source."},
     {"install", install, METH_VARARGS,
      "install(socket_type, fread_args, fgets_args, fwrite_args, drain, fast): the Python\n"
      "coercion helpers of fread/fgets/fwrite+fputs, the notes drain, and whether the plain\n"

@@ -3,8 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from ._php_args import Ref
-from ._stream import SocketStream
+class StreamBusyError(RuntimeError): ...
 
 class StreamCore:
     eof: bool
@@ -23,25 +22,21 @@ class StreamCore:
     def bookkeeping(self) -> tuple[int, int, int]: ...
     @property
     def io_totals(self) -> tuple[int, int]: ...
+    @property
+    def busy(self) -> bool: ...
     def read(self, size: int) -> bytes | None: ...
     def read_line(self, maxlen: int | None = None) -> bytes | None: ...
     def read_record(self, maxlen: int, delim: bytes) -> bytes | None: ...
     def _fill(self, size: int) -> bool: ...
     def write(self, data: bytes) -> int: ...
-    def set_fast_reader(self, owner: object, fn_address: int, ctx_address: int) -> None: ...
+    def _attach_tls_reader(self, owner: object, handle: int) -> None: ...
     def discard_buffer(self) -> None: ...
     def buffered(self) -> bytes: ...
 
 def fread(stream: Any, length: int) -> bytes | bool: ...
 def fgets(stream: Any, length: int | None = None) -> bytes | bool: ...
 def fwrite(stream: Any, data: bytes | str, length: int | None = None) -> int | bool: ...
-def select_plain(
-    read: object,
-    write: object,
-    except_: object,
-    masks: tuple[int, int, int],
-    timeout_ms: int,
-) -> tuple[int, list[Any] | None, list[Any] | None, list[Any] | None] | None: ...
+def fputs(stream: Any, data: bytes | str, length: int | None = None) -> int | bool: ...
 def connect_fd(
     family: int,
     socktype: int,
@@ -52,31 +47,14 @@ def connect_fd(
     timeout_ms: int,
     async_: bool,
 ) -> tuple[int, int]: ...
-def fclose(stream: Any) -> bool: ...
-def stream_socket_client(
-    address: str,
-    error_code: Ref | None = None,
-    error_message: Ref | None = None,
-    timeout: float | None = None,
-    flags: int = 4,
-    context: Any = None,
-) -> SocketStream | bool: ...
+def poll_streams(
+    lists: tuple[Any, Any, Any], events: tuple[int, int, int], timeout_ms: int
+) -> tuple[tuple[list[Any], list[int], list[int]] | None, ...] | None: ...  # items, fds, ready
 def install(
     socket_type: type,
-    fread: Callable[..., Any],
-    fgets: Callable[..., Any],
-    fwrite: Callable[..., Any],
-    fclose: Callable[..., Any],
+    fread_args: Callable[..., Any],
+    fgets_args: Callable[..., Any],
+    fwrite_args: Callable[..., Any],
     drain: Callable[[Any, str], None],
-) -> None: ...
-def install_client(
-    socket_type: type,
-    ref_type: type,
-    context_type: type,
-    client: Callable[..., Any],
-    defaults: Callable[[], tuple[Any, ...]],
-    failed: Callable[..., bool],
-    prototype: object,
-    constant_names: list[str],
-    timeout_max: float,
+    fast: bool,
 ) -> None: ...

@@ -36,7 +36,8 @@ import errno as errno_mod
 import os
 import select
 import socket
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 from ._errors import E_NOTICE, Note
 from ._fastpaths import FAST_PATHS
@@ -137,6 +138,23 @@ class Stream(StreamCore):
         if self.closed:
             return "<resource (closed)>"
         return f"<{self.resource_type} resource {self.stream_type}>"
+
+    # -- Python's with statement: leaving the block is fclose() ---------------------
+
+    #: The PHP-facing layer's ``fclose``, installed by ``_php_streams`` (this layer
+    #: does not know PHP's conventions: persistent registry, warnings).
+    fclose_hook: ClassVar[Callable[[Any], object] | None] = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.closed:
+            hook = Stream.fclose_hook
+            if hook is None:
+                self.close()
+            else:
+                hook(self)
 
     def __del__(self) -> None:
         # PHP frees (and closes) a stream when its last reference goes away.
@@ -590,3 +608,23 @@ class MemoryStream(Stream):
         if self.stream_type == "TEMP":
             return {}
         return {"timed_out": False, "blocked": True, "eof": self.eof}
+
+    # -- ftruncate / fstat (php_stream_memory_set_option, php_stream_memory_stat) ----
+
+    def truncate(self, size: int) -> bool:
+        """TRUNCATE_SET_SIZE: grow with NUL bytes or cut; the data offset is pulled
+        back to the new end (the stream position is not: ``ftell`` keeps it)."""
+        if self.read_only:
+            return False
+        if size <= len(self._data):
+            del self._data[size:]
+            self._fpos = min(self._fpos, size)
+        else:
+            self._data.extend(bytes(size - len(self._data)))
+        return True
+
+    def stat_fields(self) -> tuple[int, ...]:
+        """The 13 ``stat`` fields PHP reports: st_dev 0xC, a regular file 0666 (0444
+        read-only), rdev/blksize/blocks -1, times 0."""
+        mode = 0o100444 if self.read_only else 0o100666
+        return (12, 0, mode, 1, 0, 0, -1, len(self._data), 0, 0, 0, -1, -1)

@@ -4,7 +4,8 @@ Everything here stays on the loopback interface with ports bound to 0, never sle
 to synchronise (threads hand over through events, sockets and ``select``), and bounds
 every loop in count and time.
 
-* :func:`echo_server` -- a threaded TCP echo server on ``127.0.0.1:0``;
+* the loopback peers of the ``phpstreams.testing`` plugin (``echo_server``,
+  ``tls_server``, ``misbehaving_server``, ...), shared with compat_tests/ and users;
 * :func:`peer_pair` -- a phpstreams client stream and the raw server-side socket of
   the same connection, so a test can script exactly what the "server" sends and when;
 * :func:`fake_dns` -- a resolver that answers numeric addresses and ``localhost`` from
@@ -17,12 +18,9 @@ every loop in count and time.
 from __future__ import annotations
 
 import _socket
-import contextlib
 import ipaddress
-import select
 import socket
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +29,10 @@ import pytest
 import phpstreams
 from phpstreams import Ref, error_clear_last, stream_socket_client
 from phpstreams._fastpaths import FAST_PATHS
+from phpstreams._php_errors import STATE
 from phpstreams._php_runtime import RUNTIME
 from phpstreams._stream import SocketStream
+from phpstreams.testing.plugin import Endpoint
 
 #: Upper bound for anything a test waits on; far above what loopback needs.
 WAIT = 5
@@ -61,6 +61,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def php_runtime() -> Iterator[None]:
     """Run the test against a pristine emulated PHP process and restore it after."""
     saved_ini = dict(RUNTIME.ini)
+    saved_errors = (STATE.handler, list(STATE.stack), STATE.reporting)
     saved_default = RUNTIME.default_context
     RUNTIME.default_context = None
     error_clear_last()
@@ -73,6 +74,7 @@ def php_runtime() -> Iterator[None]:
         RUNTIME.ini.clear()
         RUNTIME.ini.update(saved_ini)
         RUNTIME.default_context = saved_default
+        STATE.handler, STATE.stack[:], STATE.reporting = saved_errors
         error_clear_last()
 
 
@@ -125,67 +127,14 @@ def _hermetic_dns(fake_dns: None) -> None:
 # servers
 
 
-@dataclass
-class EchoServer:
-    """A running echo server: ``address`` is ``"127.0.0.1:PORT"``."""
+#: The loopback peers come from the phpstreams.testing plugin (loaded above):
+#: ``echo_server`` (an :class:`~phpstreams.testing.plugin.Endpoint` with ``port``,
+#: ``address``, ``uri``), ``tls_server``, ``smtp_starttls_server``, ``misbehaving_server``,
+#: ``loopback_peers``, ``certificate_factory``. Below: a scripted raw peer and the two
+#: port kinds many tests want by name.
 
-    port: int
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def uri(self) -> str:
-        return f"tcp://{self.address}"
-
-
-def _echo_loop(listener: socket.socket, wake: socket.socket) -> None:
-    conns: list[socket.socket] = []
-    try:
-        while True:
-            readable, _, _ = select.select([listener, wake, *conns], [], [], WAIT)
-            if wake in readable:
-                return
-            for sock in readable:
-                if sock is listener:
-                    conn, _ = listener.accept()
-                    conns.append(conn)
-                    continue
-                try:
-                    data = sock.recv(65536)
-                except OSError:
-                    data = b""
-                if not data:
-                    conns.remove(sock)
-                    sock.close()
-                    continue
-                with contextlib.suppress(OSError):
-                    sock.sendall(data)
-    finally:
-        for conn in conns:
-            conn.close()
-
-
-@pytest.fixture
-def echo_server() -> Iterator[EchoServer]:
-    """A threaded TCP echo server on ``127.0.0.1:0`` (closes a connection on EOF)."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    wake_r, wake_w = socket.socketpair()
-    server = EchoServer(port=listener.getsockname()[1])
-    thread = threading.Thread(
-        target=_echo_loop, args=(listener, wake_r), name="echo-server", daemon=True
-    )
-    thread.start()
-    try:
-        yield server
-    finally:
-        wake_w.send(b"x")
-        thread.join(WAIT)
-        listener.close()
-        wake_r.close()
-        wake_w.close()
-    assert not thread.is_alive(), "echo server thread did not stop"
+#: The type of the ``echo_server`` fixture (the name the tests import).
+EchoServer = Endpoint
 
 
 @dataclass
@@ -223,41 +172,12 @@ def peer_pair() -> Iterator[PeerPair]:
 
 
 @pytest.fixture
-def refused_port() -> Iterator[int]:
+def refused_port(misbehaving_server: Callable[..., Endpoint]) -> int:
     """A loopback port that is bound but not listening: every connect is refused."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        yield sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def full_listener() -> Iterator[int]:
-    """A listener whose accept queue is full (``listen(0)`` plus fillers), so a new
-    connect gets no answer and times out. Yields its port."""
-    fillers: list[socket.socket] = []
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        address = listener.getsockname()
-        try:
-            for _ in range(64):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.setblocking(False)
-                fillers.append(sock)
-                sock.connect_ex(address)
-                _, writable, _ = select.select([], [sock], [], 0.3)
-                if not writable:
-                    break  # this one was not answered: the queue is full
-            else:
-                pytest.fail("could not fill the accept queue of a listen(0) socket")
-            yield address[1]
-        finally:
-            for sock in fillers:
-                sock.close()
+    return misbehaving_server("refused").port
 
 
 @pytest.fixture
-def saturated_port() -> Iterator[int]:
+def saturated_port(misbehaving_server: Callable[..., Endpoint]) -> int:
     """Port of a listener with a full accept queue (connects time out)."""
-    with full_listener() as port:
-        yield port
+    return misbehaving_server("blackhole").port

@@ -225,14 +225,18 @@ class TestProfile:
         ("name", "default", "changeable"),
         [
             ("default_socket_timeout", "60", True),
-            ("openssl.cafile", "", False),
-            ("openssl.capath", "", False),
+            ("openssl.cafile", None, False),
+            ("openssl.capath", None, False),
             ("auto_detect_line_endings", "0", True),
+            ("max_execution_time", "0", True),
+            ("disable_functions", "", False),
         ],
     )
-    def test_ini_defaults(self, name: str, default: str, changeable: bool) -> None:
-        """ini defaults as strings; openssl.* are PHP_INI_PERDIR (not ini_set-able)."""
-        assert PHP_8_2.ini_defaults[name] == (default, changeable)
+    def test_ini_defaults(self, name: str, default: str | None, changeable: bool) -> None:
+        """ini defaults as strings (None for PHP's NULL); openssl.* are PHP_INI_PERDIR
+        and disable_functions PHP_INI_SYSTEM (not ini_set-able)."""
+        entry = PHP_8_2.ini_defaults[name]
+        assert (entry.default, entry.changeable) == (default, changeable)
 
     def test_frozen(self) -> None:
         """A profile is immutable data."""

@@ -3,76 +3,60 @@ PHP's warning texts, verification, callbacks, and resource hygiene."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-import socket
+import shutil
 import ssl
-import threading
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 from conftest import requires_fast_paths
 
 import phpstreams as ps
 from phpstreams import _tls
 from phpstreams._ssl_options import resolve_ssl
 from phpstreams._stream import SocketStream
+from phpstreams.testing.certs import Authority, CertificateFactory
+from phpstreams.testing.peers import Peers
+from phpstreams.testing.tls_peers import server_context, tls_handler
 
 
 @pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
+def ca(certificate_factory: CertificateFactory) -> Authority:
+    return certificate_factory.ca()
 
 
 @pytest.fixture(scope="module")
-def cafile(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("certs") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
+def cafile(ca: Authority) -> str:
+    return ca.cafile
 
 
+def write_ca(authority: Authority, path: Path) -> None:
+    """Write ``authority``'s certificate over ``path`` (same inode when it exists)."""
+    shutil.copyfile(authority.cafile, path)
+
+
+@dataclass(frozen=True)
 class TLSServer:
-    """A stdlib TLS server on 127.0.0.1:0 that sends ``greeting`` and closes."""
+    """A stdlib TLS server on 127.0.0.1:0 (the shared peers) that sends "hello\\n" and
+    closes."""
 
-    def __init__(self, ctx: ssl.SSLContext, greeting: bytes = b"hello\n") -> None:
-        self.ctx = ctx
-        self.greeting = greeting
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(64)
-        self.port = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+    port: int
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            with contextlib.suppress(OSError, ssl.SSLError), conn:
-                conn.settimeout(5)
-                with self.ctx.wrap_socket(conn, server_side=True) as tls:
-                    tls.sendall(self.greeting)
-                    with contextlib.suppress(OSError, ssl.SSLError, ValueError):
-                        tls.unwrap()
 
-    def close(self) -> None:
-        self.listener.close()
+def _greet(tls: ssl.SSLSocket) -> None:
+    tls.sendall(b"hello\n")
 
 
 @pytest.fixture(scope="module")
-def server(ca: trustme.CA) -> Iterator[TLSServer]:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("localhost", "127.0.0.1").configure_cert(ctx)
-    srv = TLSServer(ctx)
-    yield srv
-    srv.close()
+def server(ca: Authority) -> Iterator[TLSServer]:
+    with Peers() as peers:
+        ctx = server_context(ca.issue("localhost", "127.0.0.1").pem)
+        yield TLSServer(peers.tcp("tls", tls_handler(ctx, _greet)))
 
 
 def collect(fn: Callable[[], Any]) -> tuple[Any, list[str]]:
@@ -211,14 +195,14 @@ def test_callback_error_is_mirrored_for_the_c_reader() -> None:
 
 @requires_fast_paths
 def test_cafile_store_is_shared_while_the_file_content_is_the_same(
-    server: TLSServer, ca: trustme.CA, tmp_path: Path
+    server: TLSServer, ca: Authority, certificate_factory: CertificateFactory, tmp_path: Path
 ) -> None:
     """Contexts with the same cafile bytes share one trust store; a rewritten file is
     loaded afresh (and verified against), as PHP's per-connect load would."""
     from phpstreams._native import lib
 
     path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
+    write_ca(ca, path)
     ctx = ps.stream_context_create({"ssl": {"cafile": str(path)}})
 
     def connect() -> tuple[Any, list[str]]:
@@ -234,12 +218,12 @@ def test_cafile_store_is_shared_while_the_file_content_is_the_same(
     assert lib.SSL_CTX_get_cert_store(b.crypto.ctx) == first
     ps.fclose(b)
 
-    trustme.CA().cert_pem.write_to_path(str(path))  # same inode, other CA
+    write_ca(certificate_factory.ca(), path)  # same inode, other CA
     result, msgs = connect()
     assert result is False
     assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")
 
-    ca.cert_pem.write_to_path(str(path))
+    write_ca(ca, path)
     c, msgs = connect()
     assert isinstance(c, ps.Stream) and msgs == []
     ps.fclose(c)
@@ -344,13 +328,17 @@ def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
 
 @requires_fast_paths
 def test_default_verify_paths_parse_the_bundle_once_per_content(
-    server: TLSServer, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: TLSServer,
+    ca: Authority,
+    certificate_factory: CertificateFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without cafile/capath the default paths are used, as in PHP; the bundle's
     certificates come from a snapshot while its bytes are the same, and a rewritten
     bundle is loaded afresh."""
     bundle = tmp_path / "bundle.pem"
-    ca.cert_pem.write_to_path(str(bundle))
+    write_ca(ca, bundle)
     empty_dir = tmp_path / "hashdir"
     empty_dir.mkdir()
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
@@ -367,12 +355,12 @@ def test_default_verify_paths_parse_the_bundle_once_per_content(
         ps.fclose(s)
         assert str(bundle).encode() in _tls.DEFAULT_PATHS._snapshots
 
-    trustme.CA().cert_pem.write_to_path(str(bundle))  # same path, another CA
+    write_ca(certificate_factory.ca(), bundle)  # same path, another CA
     result, msgs = connect()
     assert result is False
     assert msgs[0].endswith("error:0A000086:SSL routines::certificate verify failed")
 
-    ca.cert_pem.write_to_path(str(bundle))
+    write_ca(ca, bundle)
     s, msgs = connect()
     assert isinstance(s, ps.Stream) and msgs == []
     ps.fclose(s)
@@ -380,18 +368,22 @@ def test_default_verify_paths_parse_the_bundle_once_per_content(
 
 @requires_fast_paths
 def test_default_verify_paths_search_the_hash_directory_afresh(
-    server: TLSServer, ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    server: TLSServer,
+    ca: Authority,
+    certificate_factory: CertificateFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The snapshot covers the bundle only: a CA found in the hash directory is looked up
     per connection, so removing it takes effect at once (as with PHP's fresh store)."""
     bundle = tmp_path / "bundle.pem"
-    trustme.CA().cert_pem.write_to_path(str(bundle))  # some other CA
+    write_ca(certificate_factory.ca(), bundle)  # some other CA
     hashdir = tmp_path / "hashdir"
     hashdir.mkdir()
-    parsed = ps.openssl_x509_parse(ca.cert_pem.bytes().decode())
+    parsed = ps.openssl_x509_parse(Path(ca.cafile).read_text())
     assert isinstance(parsed, dict)
     hashed = hashdir / f"{parsed['hash']}.0"
-    ca.cert_pem.write_to_path(str(hashed))
+    write_ca(ca, hashed)
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
     monkeypatch.setenv("SSL_CERT_DIR", str(hashdir))
     _tls.DEFAULT_PATHS.clear()

@@ -7,7 +7,7 @@ compared.
 Inputs come from :mod:`compat_tests.fuzz.inputs` (seeded: a seed and a count always
 give the same inputs). Per batch, one PHP process (``runner.php``) and one Python
 process (``runner.py``) run the batch against the same loopback peers, one after the
-other, both inside :mod:`compat_tests.hermetic` (no DNS query leaves the machine).
+other, both inside :mod:`phpstreams.testing.hermetic` (no DNS query leaves the machine).
 
 Records are compared field by field after two exclusions for PHP's own
 nondeterminism (:data:`EXCLUSIONS`) and the known, documented divergences
@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from compat_tests.fuzz.inputs import generate
-from compat_tests.hermetic import hermetic_argv, verify
-from compat_tests.peers import start_peers
-from compat_tests.tls_peers import start_tls_peers
+from phpstreams.testing.hermetic import hermetic_argv, verify
+from phpstreams.testing.peers import start_peers
+from phpstreams.testing.tls_peers import start_tls_peers
 
 HERE = Path(__file__).resolve().parent
 BATCH_TIMEOUT = 300

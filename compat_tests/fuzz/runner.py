@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import phpstreams as ps
-from compat_tests.prelude import enc
+from phpstreams.testing.prelude import enc
 
 PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
 TMP = os.environ["FUZZ_TMP"]

@@ -12,8 +12,8 @@ It never degrades silently: :func:`hermetic_argv` raises :class:`HermeticError` 
 the namespace cannot be made, and :func:`verify` proves it works (lookups of a
 made-up name fail locally, ``localhost`` still resolves) before anything runs in it.
 
-Self-contained on purpose (standard library only), so it can move into an installed
-package as it is.
+Standard library only; the case runners of :mod:`phpstreams.testing.cases` wrap both
+sides with :func:`hermetic_argv`, and the plugin calls :func:`verify` before the first.
 """
 
 from __future__ import annotations

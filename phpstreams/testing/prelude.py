@@ -1,4 +1,4 @@
-"""Compat prelude (Python side): the same records as prelude.php, from the port.
+"""Case prelude (Python side): the same records as prelude.php, from the port.
 
 The case's ``--PY--`` section runs with ``from phpstreams import *`` plus ``PEER``,
 ``rec``, ``step`` and ``until`` in scope.
@@ -17,21 +17,32 @@ from typing import Any
 import phpstreams
 from phpstreams import PHPDiagnostic
 
-PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
+PEER: dict[str, Any] = json.loads(os.environ.get("COMPAT_PEERS", "{}"))
 _pending: list[list[Any]] = []
+
+
+def _record(errno: int, errstr: str, errfile: str, errline: int) -> bool:
+    """The bottom error handler, as prelude.php's: record, then let the standard
+    handling run (so error_get_last() works and the warning is issued)."""
+    _pending.append([errno, errstr])
+    return False
 
 
 def _show(
     message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None
 ) -> None:
-    if isinstance(category, type) and issubclass(category, PHPDiagnostic):
-        _pending.append([category.level, str(message)])
-    else:  # a Python warning that is not PHP's: keep it visible in the record
+    # PHP's diagnostics are recorded by the handler above (which also sees them under
+    # silence(), like prelude.php's handler under @); a Python warning that is not
+    # PHP's is kept visible in the record.
+    if not (isinstance(category, type) and issubclass(category, PHPDiagnostic)):
         _pending.append([0, f"{category.__name__}: {message}"])
 
 
 warnings.simplefilter("always")
 warnings.showwarning = _show
+phpstreams.ini_set("display_errors", "0")  # as prelude.php (no effect here)
+phpstreams.ini_set("log_errors", "0")
+phpstreams.set_error_handler(_record)
 
 
 def _text(b: bytes) -> dict[str, str]:
@@ -116,6 +127,11 @@ def until(fn: Callable[[], Any], while_: Any = b"") -> Any:
 def run(source: str, filename: str) -> None:
     from phpstreams._php_runtime import RUNTIME
 
+    profile = os.environ.get("PHPSTREAMS_PROFILE")
+    if profile and profile != RUNTIME.profile.version:
+        # The PHP version the other side runs (the plugin's --php). Only on a change:
+        # switching resets the emulated process (ini settings).
+        phpstreams.use_profile(profile)
     _emit("__php", enc(RUNTIME.profile.version), None)
     namespace: dict[str, Any] = {"__name__": "__compat__"}
     exec("from phpstreams import *", namespace)

@@ -1,9 +1,10 @@
-"""Loopback peers shared by the PHP and the Python side of every compat case.
+"""Loopback peers shared by the PHP and the Python side of every behaviour-diff case.
 
-Each peer runs in daemon threads of the pytest process, bound to port 0 on 127.0.0.1
+Each peer runs in daemon threads of the calling process, bound to port 0 on 127.0.0.1
 (``::1`` when IPv6 is there) or to a path in a private temp directory. Both clients of
 a case talk to the *same* peer, so ports and paths in messages match without any
-normalisation.
+normalisation. Nothing here needs more than the standard library; TLS peers and
+certificates are in :mod:`phpstreams.testing.tls_peers` and :mod:`~phpstreams.testing.certs`.
 
 The ``control`` peer makes timing deterministic without sleeps: the client writes a
 command line and the peer acts on it, so "the peer sends 8 bytes now" happens exactly
@@ -36,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
 import socket
 import struct
 import tempfile
@@ -44,7 +46,18 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Peers", "start_peers"]
+__all__ = [
+    "Handler",
+    "Peers",
+    "start_peers",
+    "echo",
+    "control",
+    "greet_close",
+    "greet_wait",
+    "reset_now",
+    "silent",
+    "slow_body",
+]
 
 Handler = Callable[[socket.socket], None]
 
@@ -267,7 +280,26 @@ def greet_wait(conn: socket.socket) -> None:
 
 
 def reset_now(conn: socket.socket) -> None:
+    """Reset (RST) the connection as soon as it is accepted."""
     _reset(conn)
+
+
+def slow_body(
+    body: bytes = b"x" * 64, *, chunk: int = 1, interval: float = 0.01, header: bytes = b""
+) -> Handler:
+    """A peer that sends ``header`` at once, then ``body`` in ``chunk``-byte pieces
+    ``interval`` seconds apart, then closes: a slow server, for read loops and timeouts.
+    The pacing is the peer's behaviour under test, never a synchronisation point."""
+
+    def handler(conn: socket.socket) -> None:
+        pause = threading.Event()
+        if header:
+            conn.sendall(header)
+        for i in range(0, len(body), chunk):
+            conn.sendall(body[i : i + chunk])
+            pause.wait(interval)
+
+    return handler
 
 
 def silent(conn: socket.socket) -> None:
@@ -280,22 +312,26 @@ class Peers:
     """The running peers; :meth:`env` is what both sides of a case receive."""
 
     def __init__(self) -> None:
-        self.tmpdir = tempfile.mkdtemp(prefix="phpstreams-compat-")
+        self.tmpdir = tempfile.mkdtemp(prefix="phpstreams-peers-")
         self.info: dict[str, Any] = {"tmp": self.tmpdir}
         self._sockets: list[socket.socket] = []
         self.ipv6 = _has_ipv6()
 
-    def tcp(self, name: str, handler: Handler, host: str = "127.0.0.1") -> None:
+    def tcp(self, name: str, handler: Handler, host: str = "127.0.0.1") -> int:
+        """Serve ``handler`` on ``host`` port 0, one thread per connection; returns the port."""
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, 0))
         listener.listen(128)
         self._sockets.append(listener)
-        self.info[name] = listener.getsockname()[1]
+        port: int = listener.getsockname()[1]
+        self.info[name] = port
         threading.Thread(target=_serve, args=(listener, handler), daemon=True).start()
+        return port
 
-    def unix(self, name: str, handler: Handler) -> None:
+    def unix(self, name: str, handler: Handler) -> str:
+        """Serve ``handler`` on a unix socket in the private directory; returns its path."""
         path = os.path.join(self.tmpdir, f"{name}.sock")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(path)
@@ -303,6 +339,7 @@ class Peers:
         self._sockets.append(listener)
         self.info[name] = path
         threading.Thread(target=_serve, args=(listener, handler), daemon=True).start()
+        return path
 
     def udp_echo(
         self, name: str, family: int = socket.AF_INET, addr: Any = ("127.0.0.1", 0)
@@ -349,14 +386,25 @@ class Peers:
             _, writable, _ = select.select([], [c], [], 0.3)
             if not writable:
                 break
+        else:
+            raise RuntimeError("could not fill the accept queue of a listen(0) socket")
 
     def env(self) -> dict[str, Any]:
         return dict(self.info)
 
     def close(self) -> None:
+        """Stop listening (connections already accepted end with their handlers) and
+        remove the private directory."""
         for s in self._sockets:
             with contextlib.suppress(OSError):
                 s.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def __enter__(self) -> Peers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _has_ipv6() -> bool:
@@ -370,6 +418,8 @@ def _has_ipv6() -> bool:
 
 @contextlib.contextmanager
 def start_peers() -> Iterator[Peers]:
+    """The plain (non-TLS) peer set of the compat suite; add TLS ones with
+    :func:`phpstreams.testing.tls_peers.start_tls_peers`."""
     peers = Peers()
     peers.tcp("echo", echo)
     peers.tcp("control", control)

@@ -1,7 +1,7 @@
 <?php
-// Compat prelude (PHP side). Emits one JSON record per line on stdout:
+// Case prelude (PHP side). Emits one JSON record per line on stdout:
 //   {"label": ..., "value": <encoded>, "warnings": [[level, text], ...], "throw": null|[class, msg]}
-// Warnings are attributed to the next record. Mirrors compat_tests/prelude.py.
+// Warnings are attributed to the next record. Mirrors phpstreams/testing/prelude.py.
 ini_set('display_errors', '0');
 ini_set('log_errors', '0');
 error_reporting(E_ALL);

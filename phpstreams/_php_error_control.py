@@ -1,0 +1,187 @@
+"""PHP's error control: ``set_error_handler`` / ``restore_error_handler``,
+``error_reporting`` and the ``@`` operator (:func:`silence`, :func:`silenced`).
+
+Layering rule: PHP-facing layer. The state these functions change (handler stack,
+reporting level) lives in ``_php_errors.STATE``, which :func:`_php_errors.emit`
+consults for every diagnostic; see that module for the path one diagnostic takes.
+
+The ``@`` operator has no Python syntax, so it comes in two shapes:
+
+* ``with silence(): ...`` -- ``@`` around a block of statements;
+* ``silenced(fgets, fp)`` -- ``@fgets($fp)``: one call, its value returned.
+
+The names follow PHP's own: the opcodes ``@`` compiles to are ``BEGIN_SILENCE`` /
+``END_SILENCE`` and PHP users know it as the silence operator; "suppress" would
+suggest that nothing at all happens, while PHP 8's ``@`` still calls error handlers
+and still records ``error_get_last()``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from ._php_args import arg_int, php_function
+from ._php_errors import E_ALL, E_FATAL_ERRORS, STATE
+from ._php_runtime import RUNTIME
+
+__all__ = [
+    "error_reporting",
+    "restore_error_handler",
+    "set_error_handler",
+    "silence",
+    "silenced",
+]
+
+T = TypeVar("T")
+
+#: A PHP error handler: ``(errno, errstr, errfile, errline) -> bool | None``. Like a
+#: PHP function it may declare fewer parameters; the extra arguments are dropped.
+ErrorHandler = Callable[..., Any]
+
+
+def _only_fatal(mask: int) -> bool:
+    """``E_HAS_ONLY_FATAL_ERRORS``."""
+    return not mask & ~E_FATAL_ERRORS
+
+
+def _positional_capacity(handler: Callable[..., Any]) -> int:
+    """How many of the four handler arguments ``handler`` takes (PHP passes all four
+    and a user function ignores what it does not declare)."""
+    try:
+        sig = inspect.signature(handler)
+    except (TypeError, ValueError):  # some builtins have no signature: pass all four
+        return 4
+    count = 0
+    for param in sig.parameters.values():
+        if param.kind is param.VAR_POSITIONAL:
+            return 4
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return min(count, 4)
+
+
+def _adapt(handler: Callable[..., Any]) -> Callable[[int, str, str, int], Any]:
+    n = _positional_capacity(handler)
+    if n == 4:
+        return handler
+    return lambda errno, errstr, errfile, errline: handler(*(errno, errstr, errfile, errline)[:n])
+
+
+@php_function
+def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) -> Any:
+    """PHP: ``set_error_handler(?callable $callback, int $error_levels = E_ALL): ?callable``
+
+    Pushes the current handler on PHP's handler stack and installs ``callback`` for the
+    ``E_*`` levels in ``error_levels``; returns the previous handler (what was passed
+    to the earlier ``set_error_handler``), or None. ``None`` installs "no handler"
+    (PHP's standard handling) on top of the stack.
+
+    The handler is called as ``callback(errno, errstr, errfile, errline)`` for every
+    PHP diagnostic whose level is in its mask -- whatever ``error_reporting()`` says,
+    so also under :func:`silence` (the handler can read ``error_reporting()``). If it
+    returns exactly ``False`` the standard handling runs as well: the diagnostic is
+    recorded for ``error_get_last()`` and, if ``error_reporting()`` includes its level,
+    issued with ``warnings.warn``. Any other return value (``None`` included) means
+    "handled". Diagnostics raised while the handler runs get the standard handling.
+
+    Differences from PHP: a handler may declare fewer than four parameters, as a PHP
+    function may; ``errfile``/``errline`` name the Python caller outside phpstreams.
+    An exception raised by the handler propagates out of the phpstreams call at
+    once, whereas PHP finishes the internal function first.
+    """
+    given: object = callback  # ported code may pass a PHP-style function name
+    if given is not None and not callable(given):
+        detail = (
+            f'function "{given}" not found or invalid function name'
+            if isinstance(given, str)
+            else "no array or string given"
+        )
+        raise TypeError(
+            "set_error_handler(): Argument #1 ($callback) must be a valid callback or "
+            f"null, {detail}"
+        )
+    levels = arg_int("set_error_handler", 2, "error_levels", error_levels)
+    assert levels is not None
+    state = STATE
+    previous = state.handler
+    state.stack.append(previous)
+    if callback is None:
+        state.handler = None
+    else:
+        state.handler = (callback, _adapt(callback), levels)
+    return None if previous is None else previous[0]
+
+
+@php_function
+def restore_error_handler() -> bool:
+    """PHP: ``restore_error_handler(): true``
+
+    Pops the handler stack: the handler active before the last ``set_error_handler``
+    is active again (popping an empty stack leaves standard handling). Always True.
+    """
+    state = STATE
+    state.handler = state.stack.pop() if state.stack else None
+    return True
+
+
+@php_function
+def error_reporting(error_level: int | None = None) -> int:
+    """PHP: ``error_reporting(?int $error_level = null): int``
+
+    Returns the current mask of ``E_*`` levels that are displayed (here: issued with
+    ``warnings.warn``); a non-null ``error_level`` replaces it (and the
+    ``error_reporting`` ini value). The default is ``E_ALL``. Levels outside the mask
+    are still recorded for ``error_get_last()`` and still reach error handlers.
+    """
+    level = arg_int("error_reporting", 1, "error_level", error_level, nullable=True)
+    old = STATE.reporting
+    if level is not None and level != old:
+        RUNTIME.ini["error_reporting"] = str(level)
+        STATE.reporting = level
+    return old
+
+
+class silence:  # lower case: it reads like the operator it stands for
+    """PHP's ``@`` around a block: ``with silence(): fp = fsockopen(...)``.
+
+    PHP 8 semantics: ``error_reporting()`` is lowered to the fatal levels (4437)
+    inside the block, so no diagnostic is issued with ``warnings.warn``; each one is
+    still recorded for ``error_get_last()`` and still reaches an error handler set
+    with :func:`set_error_handler`. On exit (also by an exception) the previous level
+    comes back unless code inside the block set a level that is not fatal-only --
+    exactly PHP's ``END_SILENCE``. Nesting is fine; one instance may be reused.
+    """
+
+    __slots__ = ("_saved",)
+
+    def __init__(self) -> None:
+        self._saved: list[int] = []
+
+    def __enter__(self) -> None:
+        state = STATE
+        self._saved.append(state.reporting)
+        if not _only_fatal(state.reporting):
+            state.reporting &= E_FATAL_ERRORS
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        saved = self._saved.pop()
+        state = STATE
+        if _only_fatal(state.reporting) and not _only_fatal(saved):
+            state.reporting = saved
+
+
+def silenced(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """PHP's ``@`` on one call: ``silenced(fgets, fp)`` is ``@fgets($fp)``.
+
+    Runs ``func(*args, **kwargs)`` inside :func:`silence` and returns its value.
+    """
+    with silence():
+        return func(*args, **kwargs)
