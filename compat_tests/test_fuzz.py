@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from compat_tests.fuzz.__main__ import _pending_exception_warnings, _unknown_transport
+from compat_tests.fuzz.__main__ import _unknown_transport
 from compat_tests.fuzz.inputs import generate
 
 
@@ -21,24 +21,6 @@ def test_inputs_cover_every_kind() -> None:
     fns = {item["fn"] for item in generate(1, 2000)}
     assert {"stream_socket_client", "stream_socket_server", "fsockopen", "@accept",
             "@context", "fread"} <= fns  # fmt: skip
-
-
-def test_pending_exception_warnings_only_explains_a_dropped_tail() -> None:
-    throw = ["TypeError", "x"]
-    w1, w2 = [2, "a"], [2, "b"]
-    assert _pending_exception_warnings(
-        {"throw": throw, "warnings": [w1]}, {"throw": throw, "warnings": [w1, w2]}
-    )
-    # a different or extra PHP warning, a different exception, or no exception: a mismatch
-    assert not _pending_exception_warnings(
-        {"throw": throw, "warnings": [w2]}, {"throw": throw, "warnings": [w1, w2]}
-    )
-    assert not _pending_exception_warnings(
-        {"throw": ["ValueError", "x"], "warnings": []}, {"throw": throw, "warnings": [w1]}
-    )
-    assert not _pending_exception_warnings(
-        {"throw": None, "warnings": []}, {"throw": None, "warnings": [w1]}
-    )
 
 
 def test_unknown_transport_is_recognised_from_the_address() -> None:

@@ -25,9 +25,10 @@ PHP-facing functions that change them are in ``_php_error_control``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -42,6 +43,7 @@ __all__ = [
     "emit",
     "emit_notes",
     "raise_queued",
+    "exception_pending",
     "error_clear_last",
     "error_get_last",
 ]
@@ -111,6 +113,10 @@ class ErrorState:
     in_handler: bool = False
     #: One frame per ``phpstreams.strict`` call in progress (innermost last).
     strict: list[StrictFrame] = field(default_factory=list)
+    #: True while the PHP function being emulated has an exception queued (EG(exception)
+    #: set) and carries on: PHP cannot call a user handler then, and drops the
+    #: diagnostic altogether; without a handler it is issued as usual.
+    exception_pending: bool = False
 
     def reset(self) -> None:
         self.handler = None
@@ -118,6 +124,7 @@ class ErrorState:
         self.reporting = E_ALL
         self.in_handler = False
         self.strict.clear()
+        self.exception_pending = False
 
 
 STATE = ErrorState()
@@ -148,6 +155,8 @@ def emit(level: int, message: str, func: str | None = None) -> None:
         state.strict[-1].raised.append((level, text))
     entry = state.handler
     if entry is not None and entry[2] & level and not state.in_handler:
+        if state.exception_pending:
+            return  # call_user_function refuses to run while an exception is pending
         state.in_handler = True
         try:
             result = entry[1](level, text, filename, lineno)
@@ -170,13 +179,30 @@ def warn_deferred(diagnostics: Iterable[tuple[int, str]], stacklevel: int) -> No
 
 
 def emit_notes(notes: Iterable[Note], func: str | None) -> None:
+    """Issue the lower layers' diagnostics in order. A note that queues an exception
+    (``Note.throws``) marks the rest of the call as running with an exception pending,
+    until :func:`raise_queued` throws it."""
     for note in notes:
         if note.throws is None:
             emit(note.level, note.message, func if note.prefixed else None)
+        else:
+            STATE.exception_pending = True
+
+
+@contextlib.contextmanager
+def exception_pending() -> Iterator[None]:
+    """Run the rest of a PHP function with an exception already queued (see
+    :attr:`ErrorState.exception_pending`)."""
+    STATE.exception_pending = True
+    try:
+        yield
+    finally:
+        STATE.exception_pending = False
 
 
 def raise_queued(notes: Iterable[Note]) -> None:
     """Throw the first exception a lower layer queued (see :class:`Note`)."""
+    STATE.exception_pending = False
     for note in notes:
         if note.throws is not None:
             raise (ValueError if note.throws == "ValueError" else TypeError)(note.message)

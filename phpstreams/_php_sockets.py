@@ -28,7 +28,7 @@ from ._php_args import (
     arg_string,
     php_function,
 )
-from ._php_errors import emit, emit_notes, raise_queued
+from ._php_errors import emit, emit_notes, exception_pending, raise_queued
 from ._php_runtime import RUNTIME
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
 from ._stream import SocketStream, Stream
@@ -323,7 +323,10 @@ def stream_socket_client(
         errno_ref.value = 0
     if errstr_ref is not None:
         errstr_ref.value = ""
-    result = _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
+    if invalid_ctx is None:
+        return _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
+    with exception_pending():
+        result = _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
     if invalid_ctx is not None:
         # PHP connected without a context; the queued TypeError discards the stream.
         if isinstance(result, SocketStream):
@@ -416,12 +419,15 @@ def stream_socket_server(
     try:
         stream = _create(req, notes)
     except StreamError as exc:
-        _report_failure(
-            func, exc, notes, "server_failed", errno_ref, errstr_ref, address=_c_string(spec)
-        )
-        if invalid_ctx is not None:
-            raise invalid_ctx from None
-        return False
+        if invalid_ctx is None:
+            return _report_failure(
+                func, exc, notes, "server_failed", errno_ref, errstr_ref, address=_c_string(spec)
+            )
+        with exception_pending():
+            _report_failure(
+                func, exc, notes, "server_failed", errno_ref, errstr_ref, address=_c_string(spec)
+            )
+        raise invalid_ctx from None
     emit_notes(notes, func)
     if invalid_ctx is not None:
         _discard(stream)
@@ -460,11 +466,14 @@ def stream_socket_accept(
             raise StreamError(None)
         client, peer = xport_accept(server, wait, profile, notes)
     except StreamError as exc:
-        emit_notes(notes + _failure_notes(exc), func)
+        raised = notes + _failure_notes(exc)
+        emit_notes(raised, func)
         reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
         emit(E_WARNING, profile.msg("accept_failed", reason=reason), func)
+        raise_queued(raised)
         return False
     emit_notes(notes, func)
+    raise_queued(notes)
     if peer_ref is not None:
         peer_ref.value = peer
     return client

@@ -116,19 +116,6 @@ EXCLUSIONS: list[tuple[str, Callable[[Input], bool], Callable[[Record], None], s
 ]
 
 
-def _pending_exception_warnings(php: Record, py: Record) -> bool:
-    """PHP cannot call the runner's user error handler while an exception is queued
-    (a TypeError for a bad context, the ValueError of an empty cafile), so it drops
-    the warnings that follow; phpstreams raises them, as PHP does without a handler.
-    True when that explains the whole difference."""
-    pw, yw = php.get("warnings") or [], py.get("warnings") or []
-    return (
-        bool(php.get("throw"))
-        and php.get("throw") == py.get("throw")
-        and (len(pw) < len(yw) and yw[: len(pw)] == pw)
-    )
-
-
 # -- known divergences (documented in compat_tests/divergences.py) --------------------
 
 _GARBAGE_MAX = re.compile(r"between 0 and \d+")
@@ -248,9 +235,6 @@ def main(argv: list[str] | None = None) -> int:
                         counts[f"excluded field: {name}"] += 1
                 _normalise(php_rec)
                 _normalise(py_rec)
-                if _pending_exception_warnings(php_rec, py_rec):
-                    counts["excluded field: warnings while an exception is pending"] += 1
-                    py_rec["warnings"] = php_rec["warnings"]
                 fields = ("value", "throw", "warnings", "refs")
                 if all(php_rec.get(k) == py_rec.get(k) for k in fields):
                     counts["identical"] += 1

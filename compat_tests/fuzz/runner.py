@@ -49,9 +49,7 @@ def _json_keys(v: Any) -> Any:
 
 
 def _show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
-    level = getattr(category, "level", 0)
-    text = str(message) if level else f"{category.__name__}: {message}"
-    _warnings.append([level, _json_text(text)])
+    _warnings.append([0, _json_text(f"{category.__name__}: {message}")])
 
 
 def _places(text: str) -> str:
@@ -165,9 +163,16 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _record(level: int, message: str, filename: str, lineno: int) -> bool:
+    """The runner's error handler, as runner.php's: record and stop there."""
+    _warnings.append([level, _json_text(message)])
+    return True
+
+
 def main(path: str) -> None:
     warnings.simplefilter("always")
-    warnings.showwarning = _show
+    warnings.showwarning = _show  # Python warnings that are not PHP's stay visible
+    ps.set_error_handler(_record)
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
