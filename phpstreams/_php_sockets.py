@@ -325,14 +325,12 @@ def stream_socket_client(
         errstr_ref.value = ""
     if invalid_ctx is None:
         return _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
+    # PHP connects without a context; the queued TypeError then discards the stream.
     with exception_pending():
         result = _client_open(spec, flag_bits, connect_timeout, ctx, errno_ref, errstr_ref)
-    if invalid_ctx is not None:
-        # PHP connected without a context; the queued TypeError discards the stream.
-        if isinstance(result, SocketStream):
-            _discard(result)
-        raise invalid_ctx
-    return result
+    if isinstance(result, SocketStream):
+        _discard(result)
+    raise invalid_ctx
 
 
 def _discard(stream: SocketStream) -> None:
