@@ -180,6 +180,10 @@ def classify(d: FieldDiff) -> set[str]:
         tags.add("Zend 7 argument warning")
     if "OpenSSLCertificate" in both or '"resource": "OpenSSL X.509"' in both:
         tags.add("certificate resource vs object")
+    if "Accept failed" in both:
+        tags.add("accept failure text")
+    if "ALPN" in both:
+        tags.add("ALPN")
     if re.search(r"TLSv1(\.1)?\"", both) or "legacy" in both or "no protocols" in both:
         tags.add("legacy TLS")
     if not tags:
@@ -195,6 +199,20 @@ def classify(d: FieldDiff) -> set[str]:
 def _short(x: Any, width: int = _WIDTH) -> str:
     text = _texts(x)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_pair(a: Any, b: Any, width: int = _WIDTH) -> tuple[str, str]:
+    """Both texts abbreviated around the first place where they differ."""
+    ta, tb = _texts(a), _texts(b)
+    same = next((i for i, (x, y) in enumerate(zip(ta, tb, strict=False)) if x != y), None)
+    if same is None:
+        same = min(len(ta), len(tb))
+    start = max(0, same - width // 3)
+    out = []
+    for t in (ta, tb):
+        cut = ("…" if start else "") + t[start:]
+        out.append(cut if len(cut) <= width else cut[: width - 1] + "…")
+    return out[0], out[1]
 
 
 # --- the run --------------------------------------------------------------------------
@@ -274,9 +292,10 @@ def main(argv: list[str] | None = None) -> int:
                 if status == "differs":
                     tags[v].update(case_tags - {"(follows from the throw)"})
                 for d in diffs:
+                    base_text, other_text = _short_pair(d.base, d.other)
                     print(f"    [{v}] {d.where}  ({', '.join(sorted(d.tags))})")
-                    print(f"        8.2: {_short(d.base)}")
-                    print(f"        {v}: {_short(d.other)}")
+                    print(f"        8.2: {base_text}")
+                    print(f"        {v}: {other_text}")
         print(f"\n== summary: {len(cases)} cases")
         for v in counts:
             c = counts[v]
