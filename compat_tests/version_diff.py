@@ -38,6 +38,11 @@ from compat_tests.tls_peers import start_tls_peers
 _FIELDS = ("throw", "value", "warnings")
 _NSSWITCH = "passwd: files\ngroup: files\nhosts: files\nservices: files\nprotocols: files\n"
 _WIDTH = 110
+_FATAL_TO_STDERR = (
+    "register_shutdown_function(function () { $e = error_get_last();"
+    " if ($e && ($e['type'] & (E_ERROR | E_CORE_ERROR | E_COMPILE_ERROR)))"
+    " fwrite(STDERR, 'PHP Fatal error: ' . strtok($e['message'], \"\\n\") . \"\\n\"); });"
+)
 
 
 @dataclass
@@ -61,7 +66,11 @@ def run_php_side(case: Case, php: Php, peers_env: dict[str, Any], workdir: Path)
     # The oracles see the checkout through this bind if it is not already visible.
     env["PHPSTREAMS_ORACLE_BIND"] = str(PHP_PRELUDE.parent)
     php_file = workdir / "case.php"
-    php_file.write_text(f"<?php\nrequire {json.dumps(str(PHP_PRELUDE))};\n{case.php}", "utf-8")
+    # The prelude hides PHP's own error output; a fatal error is named on stderr so the
+    # map can say why a version's records stop early. Records are unchanged.
+    php_file.write_text(
+        f"<?php\n{_FATAL_TO_STDERR}\nrequire {json.dumps(str(PHP_PRELUDE))};\n{case.php}", "utf-8"
+    )
     side = _run([*php.command, "-n", str(php_file)], env, workdir)
     _normalise(case.id, side.records)
     return side
@@ -138,6 +147,10 @@ def classify(d: FieldDiff) -> set[str]:
             tags.add("PHP 8 syntax (7.4 parse error)")
         elif "Call to undefined function" in other:
             tags.add("function missing in this version")
+        elif "timed out after" in other:
+            tags.add("run hit the 60 s harness timeout")
+        elif "Fatal error" in other:
+            tags.add("fatal error")
         else:
             tags.add("record sequence differs")
         return tags
