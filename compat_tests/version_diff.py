@@ -114,7 +114,7 @@ def diff_records(base: Side, other: Side) -> list[FieldDiff]:
     for d in out:
         step = d.where.rsplit(":", 1)[0]
         if step in throwing and not d.where.endswith(": throw"):
-            d.tags -= {"return value", "extra warning (8.2 throws or is silent)"}
+            d.tags -= {"return value", "more E_WARNINGs than 8.2"}
             d.tags = d.tags or {"(follows from the throw)"}
     return out
 
@@ -168,7 +168,7 @@ def classify(d: FieldDiff) -> set[str]:
         elif lb[8192] > lo[8192]:
             tags.add("8.2's E_DEPRECATED missing")
         if lo[2] > lb[2]:
-            tags.add("extra warning (8.2 throws or is silent)")
+            tags.add("more E_WARNINGs than 8.2")
         if lo[8] > lb[8]:
             tags.add("extra E_NOTICE")
         if (
@@ -193,8 +193,11 @@ def classify(d: FieldDiff) -> set[str]:
         tags.add("Zend 7 argument warning")
     if "OpenSSLCertificate" in both or '"resource": "OpenSSL X.509"' in both:
         tags.add("certificate resource vs object")
-    if "Accept failed" in both:
+    tails = [re.findall(r"ccept failed: ([^\"]*)", t) for t in (base, other)]
+    if tails[0] and tails[1] and tails[0] != tails[1]:
         tags.add("accept failure text")
+    if d.base is False and d.other == {"s": ""}:
+        tags.add('"" instead of false')
     if "ALPN" in both:
         tags.add("ALPN")
     if re.search(r"TLSv1(\.1)?\"", both) or "legacy" in both or "no protocols" in both:
