@@ -10,6 +10,7 @@ from pathlib import Path
 from phpstreams.testing.cases import (
     PHP_PRELUDE,
     PY_PRELUDE,
+    TIMEOUT,
     Case,
     CaseResult,
     Side,
@@ -25,6 +26,7 @@ __all__ = [
     "PHP_PRELUDE",
     "PY_PRELUDE",
     "Side",
+    "TIMEOUT",
     "all_cases",
     "compare",
     "load_case",

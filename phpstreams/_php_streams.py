@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 _INT_MAX = 2**31 - 1
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _Entry = TypeVar("_Entry")
 
 
@@ -558,15 +559,25 @@ def stream_select(
     for argnum, (name, ref) in enumerate(
         (("read", read), ("write", write), ("except", except_)), start=1
     ):
-        r = arg_ref(func, argnum, name, ref)
+        r = ref if type(ref) is Ref else arg_ref(func, argnum, name, ref)
         if r is None or r.value is None:
             refs.append(None)
             continue
-        if not isinstance(r.value, Mapping | list | tuple):
+        if type(r.value) is not list and not isinstance(r.value, Mapping | list | tuple):
             raise type_error(func, argnum, name, "?array", r.value)
         refs.append(r)
-    sec = arg_int(func, 4, "seconds", seconds, nullable=True)
-    usec = arg_int(func, 5, "microseconds", microseconds, nullable=True)
+    # Plain ints in range are what arg_int would return; anything else goes through it.
+    sec = (
+        seconds
+        if type(seconds) is int and _LONG_MIN <= seconds <= _LONG_MAX
+        else arg_int(func, 4, "seconds", seconds, nullable=True)
+    )
+    usec = (
+        microseconds
+        if microseconds is None
+        or (type(microseconds) is int and _LONG_MIN <= microseconds <= _LONG_MAX)
+        else arg_int(func, 5, "microseconds", microseconds, nullable=True)
+    )
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
 
     # Plain socket streams in lists and a valid timeout: one poll() in C, then the same
