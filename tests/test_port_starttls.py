@@ -3,17 +3,12 @@ PHPMailer's ``SMTP`` class: error handler pushed around socket calls, ``@fgets``
 ``stream_socket_enable_crypto``), using only phpstreams' public API, against a
 loopback SMTP peer. docs/migration.md walks through the same port.
 
-The peer is a stdlib server on 127.0.0.1:0 with a run-time certificate for
-"localhost"; every socket has a timeout and every loop a bound.
+The peer is phpstreams.testing's SMTP server with STARTTLS on 127.0.0.1:0 (the plugin's
+``smtp_starttls_server`` fixture); every socket has a timeout and every loop a bound.
 """
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import ssl
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +34,8 @@ from phpstreams import (
     stream_socket_client,
     stream_socket_enable_crypto,
 )
-from phpstreams.testing.certs import Authority, CertificateFactory
+from phpstreams.testing.certs import CertificateFactory
+from phpstreams.testing.plugin import Endpoint
 
 pytestmark = pytest.mark.usefixtures("php_runtime")
 
@@ -129,91 +125,18 @@ class SMTP:
 
 
 # ---------------------------------------------------------------------------
-# the loopback peer
+# the loopback peer: phpstreams.testing's SMTP server with STARTTLS (the plugin's
+# ``smtp_starttls_server`` fixture, certificate for localhost/127.0.0.1 from its CA)
 
 
-class SMTPPeer:
-    """220 greeting; EHLO -> 250-STARTTLS; STARTTLS -> 220 and a TLS handshake;
-    over TLS: EHLO -> 250-AUTH, QUIT -> 221. Records what it saw."""
-
-    def __init__(self, ctx: ssl.SSLContext) -> None:
-        self.ctx = ctx
-        self.seen: list[str] = []
-        self.tls_version: str | None = None
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.listener.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        self.listener.settimeout(5)
-        with contextlib.suppress(OSError), self.listener:
-            conn, _ = self.listener.accept()
-            conn.settimeout(5)
-            with contextlib.suppress(OSError, ssl.SSLError), conn:
-                self._dialogue(conn)
-
-    def _dialogue(self, conn: socket.socket) -> None:
-        conn.sendall(b"220 localhost ESMTP test\r\n")
-        plain = conn.makefile("rb")
-        for _ in range(20):
-            cmd = plain.readline().strip().decode()
-            self.seen.append(cmd)
-            if cmd.startswith("EHLO"):
-                conn.sendall(b"250-localhost\r\n250-SIZE 1000\r\n250 STARTTLS\r\n")
-            elif cmd == "STARTTLS":
-                conn.sendall(b"220 Ready to start TLS\r\n")
-                break
-            else:
-                conn.sendall(b"500 unexpected\r\n")
-                return
-        with self.ctx.wrap_socket(conn, server_side=True) as tls:
-            self.tls_version = tls.version()
-            secure = tls.makefile("rb")
-            for _ in range(20):
-                cmd = secure.readline().strip().decode()
-                self.seen.append("TLS " + cmd)
-                if cmd.startswith("EHLO"):
-                    tls.sendall(b"250-localhost\r\n250 AUTH PLAIN\r\n")
-                elif cmd == "QUIT":
-                    tls.sendall(b"221 bye\r\n")
-                    return
-                else:
-                    tls.sendall(b"500 unexpected\r\n")
-
-
-@pytest.fixture(scope="module")
-def factory(tmp_path_factory: pytest.TempPathFactory) -> CertificateFactory:
-    return CertificateFactory(tmp_path_factory.mktemp("smtp"))
-
-
-@pytest.fixture(scope="module")
-def ca(factory: CertificateFactory) -> Authority:
-    return factory.ca()
-
-
-@pytest.fixture(scope="module")
-def cafile(ca: Authority) -> str:
-    return ca.cafile
-
-
-@pytest.fixture
-def peer(ca: Authority) -> Iterator[SMTPPeer]:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    leaf = ca.issue("localhost")
-    ctx.load_cert_chain(leaf.chain, leaf.key)
-    p = SMTPPeer(ctx)
-    yield p
-    p.thread.join(10)
-
-
-def test_starttls_session(peer: SMTPPeer, cafile: str) -> None:
+def test_starttls_session(smtp_starttls_server: Endpoint) -> None:
     """Greeting, EHLO, STARTTLS, EHLO again over TLS, QUIT: the whole PHPMailer
     sequence, with the certificate verified against the test CA."""
+    peer = smtp_starttls_server
     smtp = SMTP()
-    options = {"ssl": {"cafile": cafile, "peer_name": "localhost"}}
+    options = {"ssl": {"cafile": peer.cafile, "peer_name": "localhost"}}
     assert smtp.connect("tcp://127.0.0.1", peer.port, 5, options), smtp.error
-    assert smtp.last_reply == "220 localhost ESMTP test\r\n"
+    assert smtp.last_reply == "220 phpstreams ESMTP\r\n"
     assert smtp.hello("client.test")
     assert smtp.last_reply.splitlines()[-1] == "250 STARTTLS"
     assert smtp.start_tls(), smtp.error
@@ -222,17 +145,17 @@ def test_starttls_session(peer: SMTPPeer, cafile: str) -> None:
     assert smtp.hello("client.test")
     assert smtp.last_reply.splitlines()[-1] == "250 AUTH PLAIN"
     assert smtp.quit()
+    assert smtp.last_reply == "221 bye\r\n"
     assert smtp.error == {}
-    assert peer.seen == ["EHLO client.test", "STARTTLS", "TLS EHLO client.test", "TLS QUIT"]
-    assert peer.tls_version == meta["crypto"]["protocol"]
 
 
-def test_untrusted_certificate(peer: SMTPPeer, tmp_path: Path) -> None:
+def test_untrusted_certificate(smtp_starttls_server: Endpoint, tmp_path: Path) -> None:
     """A CA that did not sign the peer: enable_crypto fails, and the error handler
     (not a Python warning) receives PHP's texts, as in PHPMailer."""
     other = CertificateFactory(tmp_path).ca().cafile
     smtp = SMTP()
-    assert smtp.connect("tcp://127.0.0.1", peer.port, 5, {"ssl": {"cafile": str(other)}})
+    port = smtp_starttls_server.port
+    assert smtp.connect("tcp://127.0.0.1", port, 5, {"ssl": {"cafile": str(other)}})
     assert smtp.hello("client.test")
     assert not smtp.start_tls()
     assert smtp.error["error"] == "Connection failed."
@@ -246,13 +169,10 @@ def test_untrusted_certificate(peer: SMTPPeer, tmp_path: Path) -> None:
     smtp.close()
 
 
-def test_connection_refused() -> None:
+def test_connection_refused(refused_port: int) -> None:
     """A refused connect: the handler gets the warning, $errno/$errstr the reason."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     smtp = SMTP()
-    assert not smtp.connect("tcp://127.0.0.1", port, 2)
+    assert not smtp.connect("tcp://127.0.0.1", refused_port, 2)
     assert smtp.error == {
         "error": "Failed to connect to server",
         "detail": "111",
