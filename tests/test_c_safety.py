@@ -27,8 +27,6 @@ import phpstreams
 from phpstreams import fclose, fopen, fread, fwrite, rewind, stream_socket_pair
 from phpstreams._stream import StreamBusyError
 
-ROOT = Path(__file__).resolve().parent.parent
-
 #: Shared by every child: a connected client stream and its raw server side, and a
 #: helper that blocks until a thread is inside poll()/ppoll().
 PRELUDE = textwrap.dedent(
@@ -84,9 +82,11 @@ def run_child(body: str, *, env: dict[str, str] | None = None) -> dict[str, Any]
     """Run PRELUDE + body in a child interpreter; its last stdout line as JSON."""
     child_env = dict(os.environ, PYTHONFAULTHANDLER="1")
     child_env.setdefault("PYTHONMALLOC", "debug")  # `tox -e asan` sets malloc, for ASan
-    child_env["PYTHONPATH"] = os.pathsep.join(
-        [str(Path(phpstreams.__file__).resolve().parent.parent), child_env.get("PYTHONPATH", "")]
-    )
+    # The child imports the phpstreams this process imported (installed, in-place or the
+    # sanitizer build): its directory is the child's working directory (first on the
+    # path of `python -c`) and on PYTHONPATH.
+    package_root = str(Path(phpstreams.__file__).resolve().parent.parent)
+    child_env["PYTHONPATH"] = os.pathsep.join([package_root, child_env.get("PYTHONPATH", "")])
     child_env.update(env or {})
     proc = subprocess.run(
         [sys.executable, "-c", PRELUDE + textwrap.dedent(body)],
@@ -94,7 +94,7 @@ def run_child(body: str, *, env: dict[str, str] | None = None) -> dict[str, Any]
         text=True,
         timeout=60,
         env=child_env,
-        cwd=ROOT,
+        cwd=package_root,
     )
     assert proc.returncode == 0, f"child died ({proc.returncode}):\n{proc.stderr[-3000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
