@@ -16,6 +16,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+import phpstreams
 from phpstreams import (
     STREAM_CLIENT_CONNECT,
     STREAM_CRYPTO_METHOD_TLS_CLIENT,
@@ -295,10 +296,11 @@ def test_imports_need_neither_cryptography_nor_pytest_until_used() -> None:
         "except ImportError:\n"
         "    print('certs need cryptography')\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    # Run where the phpstreams this process imported lives (installed or in place).
+    package_root = Path(phpstreams.__file__).resolve().parent.parent
     proc = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=root,
+        cwd=package_root,
         capture_output=True,
         text=True,
         timeout=60,
