@@ -582,8 +582,7 @@ def stream_select(
 
     # Plain socket streams in lists and a valid timeout: one poll() in C, then the same
     # result rules as below (the general route handles everything else, in PHP's order).
-    valid_timeout = not usec if sec is None else sec >= 0 and (usec or 0) >= 0
-    if FAST_PATHS and valid_timeout:
+    if FAST_PATHS and _timeout_error(func, sec, usec) is None:
         timeout_ms = _poll_timeout_ms(sec, usec)
         values = (
             None if refs[0] is None else refs[0].value,
@@ -624,17 +623,9 @@ def stream_select(
     try:
         if not sets:
             raise ValueError("No stream arrays were passed")
-        if sec is None and usec is not None and usec != 0:
-            raise ValueError(
-                f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
-                "($seconds) is null"
-            )
-        if sec is not None and sec < 0:
-            raise ValueError(f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0")
-        if sec is not None and (usec or 0) < 0:
-            raise ValueError(
-                f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
-            )
+        problem = _timeout_error(func, sec, usec)
+        if problem is not None:
+            raise ValueError(problem)
         timeout_ms = _poll_timeout_ms(sec, usec)
     except ValueError as exc:
         if errors and str(exc).startswith(f"{func}(): Argument #"):
@@ -649,6 +640,22 @@ def stream_select(
     if errors:
         raise TypeError(errors[-1])
     return result
+
+
+def _timeout_error(func: str, sec: int | None, usec: int | None) -> str | None:
+    """stream_select's timeout rules, in PHP's order: the ValueError text, or None."""
+    if sec is None:
+        if usec:
+            return (
+                f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
+                "($seconds) is null"
+            )
+        return None
+    if sec < 0:
+        return f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
+    if (usec or 0) < 0:
+        return f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+    return None
 
 
 def _poll_timeout_ms(sec: int | None, usec: int | None) -> int:

@@ -118,25 +118,6 @@ static PyObject *StreamBusyError; /* set in mod_exec; a RuntimeError subclass */
 #define RD_RAISED (-2) /* a Python exception is set */
 
 static int
-enter(StreamCore *s)
-{
-    if (s->busy) {
-        PyErr_SetString(StreamBusyError,
-                        "phpstreams: the stream is busy in another call (a signal handler "
-                        "or another thread used it during a blocking operation)");
-        return -1;
-    }
-    s->busy = 1;
-    return 0;
-}
-
-static inline void
-leave(StreamCore *s)
-{
-    s->busy = 0;
-}
-
-static int
 refuse_if_busy(StreamCore *s)
 {
     if (!s->busy)
@@ -145,6 +126,21 @@ refuse_if_busy(StreamCore *s)
                     "phpstreams: the stream is busy in another call (a signal handler or "
                     "another thread used it during a blocking operation)");
     return -1;
+}
+
+static int
+enter(StreamCore *s)
+{
+    if (refuse_if_busy(s) < 0)
+        return -1;
+    s->busy = 1;
+    return 0;
+}
+
+static inline void
+leave(StreamCore *s)
+{
+    s->busy = 0;
 }
 
 static long long
