@@ -1,5 +1,5 @@
 """10 000 TLS handshakes through phpstreams, half of them failing verification, then
-10 000 plain TCP connects (the C fast path), half of them refused, while watching open
+10 000 plain TCP connects (planned numeric specs, the connect in C), half of them refused, while watching open
 descriptors, live TLS connections and RSS. They must stay flat.
 
     python benchmarks/leakcheck.py [--count 10000]

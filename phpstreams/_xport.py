@@ -50,7 +50,6 @@ __all__ = [
     "CryptoHooks",
     "DirectConnect",
     "connect_direct",
-    "direct_connect_error",
     "direct_plan",
     "XportRequest",
     "socket_pair",
@@ -234,12 +233,12 @@ def connect_direct(
     )
     if fd < 0:
         stream.close()
-        raise direct_connect_error(fd, err)
+        raise _direct_connect_error(fd, err)
     stream.adopt_fd(fd, plan.family)
     return stream
 
 
-def direct_connect_error(code: int, err: int) -> StreamError:
+def _direct_connect_error(code: int, err: int) -> StreamError:
     """What a failed ``connect_fd`` (``code`` -1 or -2) means for a DirectConnect: the
     connect's errno, or -- socket() failed -- no text at all, as in PHP."""
     if code == -2:
