@@ -214,7 +214,9 @@ def test_smtp_starttls(smtp_starttls_server: Endpoint) -> None:
     ("kind", "expected"),
     [
         ("refused", "Connection refused"),
-        ("reset_on_accept", "Failed to enable crypto"),
+        # The reset can race the client's connect check: when it lands before
+        # the client reads SO_ERROR, PHP (and we) report it as a connect failure.
+        ("reset_on_accept", ("Failed to enable crypto", "(Connection reset by peer)")),
         ("reset_after_client_hello", "Failed to enable crypto"),
         ("reset_after_server_hello", "Failed to enable crypto"),
         ("plaintext", "wrong version number"),
@@ -223,12 +225,13 @@ def test_smtp_starttls(smtp_starttls_server: Endpoint) -> None:
     ],
 )
 def test_misbehaving_tls_handshakes_fail(
-    misbehaving_server: Callable[..., Endpoint], kind: str, expected: str
+    misbehaving_server: Callable[..., Endpoint], kind: str, expected: str | tuple[str, ...]
 ) -> None:
     server = misbehaving_server(kind)
     fp, texts, _, _ = tls_connect(server.url("tls"), verified(server), timeout=0.5)
     assert fp is False
-    assert any(expected in t for t in texts), texts
+    accepted = (expected,) if isinstance(expected, str) else expected
+    assert any(e in t for t in texts for e in accepted), texts
 
 
 def test_reset_after_handshake(misbehaving_server: Callable[..., Endpoint]) -> None:
