@@ -53,7 +53,7 @@ from ._php_errors import (
 )
 from ._php_files import *  # noqa: F403
 from ._php_openssl import *  # noqa: F403
-from ._php_runtime import ini_get, ini_get_all, ini_restore, ini_set, use_profile
+from ._php_runtime import ini_get, ini_get_all, ini_restore, ini_set
 from ._php_sockets import *  # noqa: F403
 from ._php_streams import *  # noqa: F403
 from ._stream import Stream
@@ -79,7 +79,6 @@ __all__ = [
     "ini_set",
     "ini_get_all",
     "ini_restore",
-    "use_profile",
     "__version__",
     "stream_socket_enable_crypto",
     *_constant_names,

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from ._context import StreamContext
 from ._errors import E_DEPRECATED
 from ._php_errors import emit
+from ._php_state import runtime
 from ._phpvalues import (
     LONG_MAX,
     LONG_MIN,
@@ -119,11 +120,9 @@ def _count_error(name: str, min_args: int, max_args: int, given: int) -> Argumen
         bound, expected = "at least", min_args
     else:
         bound, expected = "at most", max_args
-    from ._php_runtime import RUNTIME  # _php_runtime itself uses php_function
-
     plural = "" if expected == 1 else "s"
     return ArgumentCountError(
-        RUNTIME.profile.msg(
+        runtime().profile.msg(
             "arg_count", func=name, bound=bound, expected=expected, plural=plural, given=given
         )
     )

@@ -13,7 +13,7 @@ from ._context import StreamContext
 from ._errors import E_DEPRECATED
 from ._php_args import arg_resource, arg_string, php_function, type_error
 from ._php_errors import emit
-from ._php_runtime import RUNTIME
+from ._php_state import runtime
 from ._phpvalues import LONG_MAX, LONG_MIN, as_text, is_array
 from ._stream import Stream
 
@@ -64,7 +64,7 @@ def _parse_options(ctx: StreamContext, options: Any) -> None:
     for wkey, wval in _items(options):
         wrapper = _key(wkey)
         if wrapper is None or not is_array(wval):
-            raise ValueError(RUNTIME.profile.msg("context_options_form"))
+            raise ValueError(runtime().profile.msg("context_options_form"))
         for okey, oval in _items(wval):
             name = _key(okey)
             if name is not None:
@@ -78,7 +78,7 @@ def _parse_params(ctx: StreamContext, params: Any) -> None:
         ctx.notification = _Notifier(mapping["notification"])
     if "options" in mapping:
         if not is_array(mapping["options"]):
-            raise TypeError(RUNTIME.profile.msg("context_invalid_param_option"))
+            raise TypeError(runtime().profile.msg("context_invalid_param_option"))
         _parse_options(ctx, mapping["options"])
 
 
@@ -248,7 +248,7 @@ def stream_context_get_default(
     context), after merging ``options`` into it.
     """
     opts = _array_arg("stream_context_get_default", 1, "options", options, True)
-    ctx = RUNTIME.get_default_context()
+    ctx = runtime().get_default_context()
     if opts is not None:
         _parse_options(ctx, opts)
     return ctx
@@ -261,6 +261,6 @@ def stream_context_set_default(options: Mapping[str, Mapping[str, Any]]) -> Stre
     Merges ``options`` into the default context and returns it.
     """
     opts = _array_arg("stream_context_set_default", 1, "options", options, False)
-    ctx = RUNTIME.get_default_context()
+    ctx = runtime().get_default_context()
     _parse_options(ctx, opts)
     return ctx

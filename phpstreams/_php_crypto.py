@@ -17,7 +17,7 @@ from . import _tls
 from ._errors import E_WARNING, Note
 from ._php_args import arg_bool, arg_int, arg_resource, arg_stream, php_function
 from ._php_errors import emit, emit_notes, raise_queued
-from ._php_runtime import RUNTIME
+from ._php_state import runtime
 from ._phpvalues import to_long
 from ._stream import SocketStream
 
@@ -38,7 +38,7 @@ def stream_socket_enable_crypto(
     unless the context sets ``crypto_method``.
     """
     func = "stream_socket_enable_crypto"
-    profile = RUNTIME.profile
+    profile = runtime().profile
     res = arg_resource(func, 1, "stream", stream)
     on = arg_bool(func, 2, "enable", enable)
     method = arg_int(func, 3, "crypto_method", crypto_method, nullable=True)

@@ -2,7 +2,7 @@
 ``error_reporting`` and the ``@`` operator (:func:`silence`, :func:`silenced`).
 
 Layering rule: PHP-facing layer. The state these functions change (handler stack,
-reporting level) lives in ``_php_errors.STATE``, which :func:`_php_errors.emit`
+reporting level) lives in the active runtime's ``errors``, which :func:`_php_errors.emit`
 consults for every diagnostic; see that module for the path one diagnostic takes.
 
 The ``@`` operator has no Python syntax, so it comes in two shapes:
@@ -21,11 +21,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from ._php_args import arg_int, php_function
-from ._php_errors import E_ALL, E_FATAL_ERRORS, STATE
-from ._php_runtime import RUNTIME
+from ._php_state import E_ALL, ErrorState, Runtime, runtime
 
 __all__ = [
     "error_reporting",
@@ -42,9 +41,10 @@ T = TypeVar("T")
 ErrorHandler = Callable[..., Any]
 
 
-def _only_fatal(mask: int) -> bool:
-    """``E_HAS_ONLY_FATAL_ERRORS``."""
-    return not mask & ~E_FATAL_ERRORS
+def _only_kept(mask: int, kept: int) -> bool:
+    """PHP 8's ``E_HAS_ONLY_FATAL_ERRORS`` (``kept`` is the fatal levels); PHP 7's
+    ``@`` sets 0, and its test is "is it 0" (``kept`` is 0)."""
+    return not mask & ~kept
 
 
 def _positional_capacity(handler: Callable[..., Any]) -> int:
@@ -105,7 +105,7 @@ def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) 
         )
     levels = arg_int("set_error_handler", 2, "error_levels", error_levels)
     assert levels is not None
-    state = STATE
+    state = runtime().errors
     previous = state.handler
     state.stack.append(previous)
     if callback is None:
@@ -122,7 +122,7 @@ def restore_error_handler() -> bool:
     Pops the handler stack: the handler active before the last ``set_error_handler``
     is active again (popping an empty stack leaves standard handling). Always True.
     """
-    state = STATE
+    state = runtime().errors
     state.handler = state.stack.pop() if state.stack else None
     return True
 
@@ -137,10 +137,10 @@ def error_reporting(error_level: int | None = None) -> int:
     are still recorded for ``error_get_last()`` and still reach error handlers.
     """
     level = arg_int("error_reporting", 1, "error_level", error_level, nullable=True)
-    old = STATE.reporting
+    old = runtime().errors.reporting
     if level is not None and level != old:
-        RUNTIME.ini["error_reporting"] = str(level)
-        STATE.reporting = level
+        runtime().ini["error_reporting"] = str(level)
+        runtime().errors.reporting = level
     return old
 
 
@@ -156,15 +156,21 @@ class silence:  # lower case: it reads like the operator it stands for
     """
 
     __slots__ = ("_saved",)
+    #: The runtime a versioned facade's ``silence`` acts on (None: the active one).
+    _runtime: ClassVar[Runtime | None] = None
 
     def __init__(self) -> None:
         self._saved: list[int] = []
 
+    def _target(self) -> tuple[ErrorState, int]:
+        rt = self._runtime or runtime()
+        return rt.errors, rt.profile.silence_reporting
+
     def __enter__(self) -> None:
-        state = STATE
+        state, kept = self._target()
         self._saved.append(state.reporting)
-        if not _only_fatal(state.reporting):
-            state.reporting &= E_FATAL_ERRORS
+        if not _only_kept(state.reporting, kept):
+            state.reporting &= kept
 
     def __exit__(
         self,
@@ -173,8 +179,8 @@ class silence:  # lower case: it reads like the operator it stands for
         tb: TracebackType | None,
     ) -> None:
         saved = self._saved.pop()
-        state = STATE
-        if _only_fatal(state.reporting) and not _only_fatal(saved):
+        state, kept = self._target()
+        if _only_kept(state.reporting, kept) and not _only_kept(saved, kept):
             state.reporting = saved
 
 

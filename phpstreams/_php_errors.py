@@ -19,7 +19,8 @@ sees it even when a filter silences the warning -- and when a filter turns it in
 exception (``warnings.simplefilter("error")``), the exception propagates like an
 error handler that throws in PHP.
 
-The handler stack and the ``error_reporting`` level live in :data:`STATE`; the
+The handler stack and the ``error_reporting`` level live in the active runtime's
+``errors`` (:class:`_php_state.ErrorState`); the
 PHP-facing functions that change them are in ``_php_error_control``.
 """
 
@@ -29,13 +30,16 @@ import contextlib
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
 from ._errors import E_DEPRECATED, E_NOTICE, E_WARNING, Note
+from ._php_state import E_ALL, E_FATAL_ERRORS, StrictFrame, runtime
 
 __all__ = [
+    "E_ALL",
+    "E_FATAL_ERRORS",
+    "StrictFrame",
     "PHPDeprecated",
     "PHPDiagnostic",
     "PHPNotice",
@@ -80,56 +84,6 @@ _CATEGORY: dict[int, type[PHPDiagnostic]] = {
     E_DEPRECATED: PHPDeprecated,
 }
 
-#: ``E_ERROR | E_PARSE | E_CORE_ERROR | E_COMPILE_ERROR | E_USER_ERROR |
-#: E_RECOVERABLE_ERROR``: what ``@`` leaves of ``error_reporting`` (PHP 8).
-E_FATAL_ERRORS = 4437
-E_ALL = 32767
-
-#: A handler as PHP stores it: what the user passed (returned by the next
-#: ``set_error_handler``), the adapted callable, and its level mask.
-HandlerEntry = tuple[Any, Any, int]
-
-
-@dataclass(slots=True, eq=False)  # compared by identity: frames are removed by it
-class StrictFrame:
-    """What a ``phpstreams.strict`` call saw: every diagnostic raised during it
-    (``raised``), and those the standard handling would have issued with
-    ``warnings.warn`` (``deferred``: issued after the call if it succeeds, carried by
-    the exception if it fails)."""
-
-    raised: list[tuple[int, str]] = field(default_factory=list)
-    deferred: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ErrorState:
-    """``EG(user_error_handler)``, its mask and stack, ``EG(error_reporting)``."""
-
-    handler: HandlerEntry | None = None
-    stack: list[HandlerEntry | None] = field(default_factory=list)
-    reporting: int = E_ALL
-    #: True while a user handler runs: diagnostics raised inside it get the standard
-    #: handling (PHP unsets the handler for the duration of the call).
-    in_handler: bool = False
-    #: One frame per ``phpstreams.strict`` call in progress (innermost last).
-    strict: list[StrictFrame] = field(default_factory=list)
-    #: True while the PHP function being emulated has an exception queued (EG(exception)
-    #: set) and carries on: PHP cannot call a user handler then, and drops the
-    #: diagnostic altogether; without a handler it is issued as usual.
-    exception_pending: bool = False
-
-    def reset(self) -> None:
-        self.handler = None
-        self.stack.clear()
-        self.reporting = E_ALL
-        self.in_handler = False
-        self.strict.clear()
-        self.exception_pending = False
-
-
-STATE = ErrorState()
-
-_last_error: dict[str, Any] | None = None
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0] + "/"
 
 
@@ -147,10 +101,9 @@ def _caller() -> tuple[int, str, int]:
 
 def emit(level: int, message: str, func: str | None = None) -> None:
     """Raise one PHP diagnostic. ``func`` adds PHP's ``"func(): "`` prefix."""
-    global _last_error
     text = f"{func}(): {message}" if func else message
     stacklevel, filename, lineno = _caller()
-    state = STATE
+    state = runtime().errors
     if state.strict:
         state.strict[-1].raised.append((level, text))
     entry = state.handler
@@ -164,7 +117,7 @@ def emit(level: int, message: str, func: str | None = None) -> None:
             state.in_handler = False
         if result is not False:
             return
-    _last_error = {"type": level, "message": text, "file": filename, "line": lineno}
+    state.last = {"type": level, "message": text, "file": filename, "line": lineno}
     if state.reporting & level:
         if state.strict:
             state.strict[-1].deferred.append((level, text))
@@ -186,23 +139,24 @@ def emit_notes(notes: Iterable[Note], func: str | None) -> None:
         if note.throws is None:
             emit(note.level, note.message, func if note.prefixed else None)
         else:
-            STATE.exception_pending = True
+            runtime().errors.exception_pending = True
 
 
 @contextlib.contextmanager
 def exception_pending() -> Iterator[None]:
     """Run the rest of a PHP function with an exception already queued (see
     :attr:`ErrorState.exception_pending`)."""
-    STATE.exception_pending = True
+    state = runtime().errors
+    state.exception_pending = True
     try:
         yield
     finally:
-        STATE.exception_pending = False
+        state.exception_pending = False
 
 
 def raise_queued(notes: Iterable[Note]) -> None:
     """Throw the first exception a lower layer queued (see :class:`Note`)."""
-    STATE.exception_pending = False
+    runtime().errors.exception_pending = False
     for note in notes:
         if note.throws is not None:
             raise (ValueError if note.throws == "ValueError" else TypeError)(note.message)
@@ -217,7 +171,8 @@ def error_get_last() -> dict[str, Any] | None:
     but False) are not recorded, as in PHP; those silenced with :func:`silence` are.
     ``file``/``line`` name the Python caller outside phpstreams.
     """
-    return None if _last_error is None else dict(_last_error)
+    last = runtime().errors.last
+    return None if last is None else dict(last)
 
 
 def error_clear_last() -> None:
@@ -225,5 +180,4 @@ def error_clear_last() -> None:
 
     Forgets the last error: :func:`error_get_last` answers None until the next one.
     """
-    global _last_error
-    _last_error = None
+    runtime().errors.last = None

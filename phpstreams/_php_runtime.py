@@ -1,8 +1,7 @@
-"""The state one PHP process would hold: the active profile, ini settings, the default
-stream context and the persistent-stream registry.
+"""PHP's ini functions (``ini_get``/``ini_set``/``ini_restore``/``ini_get_all``) and the
+ini values other PHP functions read, on the active runtime (see ``_php_state``).
 
-Layering rule: PHP-facing layer. This is the only module-level state of the library;
-lower layers receive what they need (profile, timeouts) as arguments.
+Layering rule: PHP-facing layer; lower layers receive ini values as arguments.
 """
 
 from __future__ import annotations
@@ -11,44 +10,24 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from ._context import StreamContext
 from ._errors import E_DEPRECATED, E_WARNING
 from ._php_args import arg_bool, arg_string, php_function
-from ._php_errors import E_ALL, STATE, emit
+from ._php_errors import emit
+from ._php_state import runtime
 from ._phpvalues import parse_quantity, strtol_prefix, to_bool, to_php_string
-from ._profiles import INI_EXTENSIONS_WITHOUT_ENTRIES, PHP_8_2, Profile, get_profile
-from ._stream import Stream
 
 __all__ = [
-    "Runtime",
-    "RUNTIME",
+    "default_socket_timeout",
     "ini_get",
     "ini_get_all",
     "ini_restore",
     "ini_set",
-    "use_profile",
 ]
 
 
-class Runtime:
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
-        #: name -> current value; None is PHP's NULL (``ini_get`` answers "").
-        self.ini: dict[str, str | None] = {k: e.default for k, e in profile.ini_defaults.items()}
-        STATE.reset()
-        self.default_context: StreamContext | None = None
-        #: persistent id -> stream ("persistent stream" resources survive fclose()
-        #: only in PHP's SAPI sense; in one Python process they live until closed).
-        self.persistent: dict[str, Stream] = {}
-
-    def get_default_context(self) -> StreamContext:
-        if self.default_context is None:
-            self.default_context = StreamContext()
-        return self.default_context
-
-    def default_socket_timeout(self) -> int:
-        """``FG(default_socket_timeout)``: the ini value as a C long."""
-        return _ini_long(self.ini["default_socket_timeout"] or "")
+def default_socket_timeout() -> int:
+    """``FG(default_socket_timeout)`` of the active runtime: the ini value as a C long."""
+    return _ini_long(runtime().ini["default_socket_timeout"] or "")
 
 
 @functools.lru_cache(maxsize=64)
@@ -58,16 +37,6 @@ def _ini_long(text: str) -> int:
     return parse_quantity(text)[0]
 
 
-RUNTIME = Runtime(PHP_8_2)
-
-
-def use_profile(version: str) -> None:
-    """Switch the emulated PHP version (``"8.2"``). Resets ini, registries, the error
-    handler stack and ``error_reporting``, as a fresh PHP process would have them."""
-    global RUNTIME
-    RUNTIME.__init__(get_profile(version))  # type: ignore[misc]
-
-
 def _arg_option(func: str, option: object) -> str:
     name = arg_string(func, 1, "option", option)
     assert name is not None
@@ -75,8 +44,12 @@ def _arg_option(func: str, option: object) -> str:
 
 
 def _on_error_reporting(value: str | None) -> None:
-    """``OnSetErrorReporting``: the mask is ``atoi`` of the text; NULL is E_ALL."""
-    STATE.reporting = E_ALL if value is None else strtol_prefix(value)
+    """``OnSetErrorReporting``: the mask is ``atoi`` of the text; NULL is the
+    release's default."""
+    rt = runtime()
+    rt.errors.reporting = (
+        rt.profile.default_error_reporting if value is None else strtol_prefix(value)
+    )
 
 
 def _on_auto_detect_line_endings(value: str | None) -> None:
@@ -92,7 +65,7 @@ def _on_quantity(name: str) -> Callable[[str | None], None]:
         _, problem = parse_quantity(value or "")
         if problem is not None:
             key, fields = problem
-            text_of = RUNTIME.profile.msg
+            text_of = runtime().profile.msg
             emit(
                 E_WARNING, text_of("ini_invalid_setting", name=name, problem=text_of(key, **fields))
             )
@@ -115,14 +88,15 @@ def ini_get(option: str) -> str | bool:
     """PHP: ``ini_get(string $option): string|false``
 
     The current value of an ini entry as a string (``""`` for an entry whose value is
-    NULL), or False for an entry PHP 8.2 ``-n`` does not know. The entries are
+    NULL), or False for an entry ``php -n`` of the emulated version does not know. The entries are
     those ``php -n`` reports (see the README for the few that have an effect in
     phpstreams).
     """
     name = _arg_option("ini_get", option)
-    if name not in RUNTIME.ini:
+    ini = runtime().ini
+    if name not in ini:
         return False
-    value = RUNTIME.ini[name]
+    value = ini[name]
     return "" if value is None else value
 
 
@@ -136,7 +110,8 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
     ``value`` (True -> "1", None and False -> "").
     """
     name = _arg_option("ini_set", option)
-    spec = RUNTIME.profile.ini_defaults.get(name)
+    rt = runtime()
+    spec = rt.profile.ini_defaults.get(name)
     if not isinstance(value, str | bytes | int | float | bool | type(None)):
         raise TypeError(
             # PHP 8.2's own text here names no given type
@@ -144,12 +119,12 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
         )
     if spec is None or not spec.changeable:
         return False
-    old = RUNTIME.ini[name]
+    old = rt.ini[name]
     text = to_php_string(value)
     hook = _ON_MODIFY.get(name)
     if hook is not None:
         hook(text)
-    RUNTIME.ini[name] = text
+    rt.ini[name] = text
     return "" if old is None else old
 
 
@@ -160,13 +135,14 @@ def ini_restore(option: str) -> None:
     Puts an entry back to its default (unknown entries are ignored, as in PHP).
     """
     name = _arg_option("ini_restore", option)
-    spec = RUNTIME.profile.ini_defaults.get(name)
+    rt = runtime()
+    spec = rt.profile.ini_defaults.get(name)
     if spec is None or not spec.changeable:
         return
     hook = _ON_MODIFY.get(name)
-    if hook is not None and RUNTIME.ini[name] != spec.default:
+    if hook is not None and rt.ini[name] != spec.default:
         hook(spec.default)
-    RUNTIME.ini[name] = spec.default
+    rt.ini[name] = spec.default
 
 
 @php_function
@@ -182,10 +158,11 @@ def ini_get_all(extension: str | None = None, details: bool = True) -> dict[str,
     """
     ext = arg_string("ini_get_all", 1, "extension", extension, nullable=True)
     want_details = arg_bool("ini_get_all", 2, "details", details)
-    entries = RUNTIME.profile.ini_defaults
+    rt = runtime()
+    entries = rt.profile.ini_defaults
     if ext is None or ext == "core":  # PHP's Core module matches every entry
         names = list(entries)
-    elif ext in INI_EXTENSIONS_WITHOUT_ENTRIES:
+    elif ext in rt.profile.ini_extensions_without_entries:
         names = []
     else:
         names = [n for n, e in entries.items() if e.extension == ext]
@@ -194,11 +171,11 @@ def ini_get_all(extension: str | None = None, details: bool = True) -> dict[str,
             return False
     names.sort(key=str.lower)
     if not want_details:
-        return {n: RUNTIME.ini[n] for n in names}
+        return {n: rt.ini[n] for n in names}
     return {
         n: {
             "global_value": entries[n].default,
-            "local_value": RUNTIME.ini[n],
+            "local_value": rt.ini[n],
             "access": entries[n].access,
         }
         for n in names

@@ -29,7 +29,8 @@ from ._php_args import (
     php_function,
 )
 from ._php_errors import emit, emit_notes, exception_pending, raise_queued
-from ._php_runtime import RUNTIME
+from ._php_runtime import default_socket_timeout
+from ._php_state import runtime
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
@@ -81,11 +82,11 @@ def _c_string(text: str) -> str:
 
 def _read_timeout() -> Timeout:
     """The initial read timeout of every socket stream: ``default_socket_timeout``."""
-    return (RUNTIME.default_socket_timeout(), 0)
+    return (default_socket_timeout(), 0)
 
 
 def _default_connect_timeout() -> Timeout:
-    sec = RUNTIME.default_socket_timeout()
+    sec = default_socket_timeout()
     return None if sec < 0 else (sec, 0)
 
 
@@ -96,14 +97,14 @@ def _context_for(ctx: Any, flags: int) -> Any:
         return ctx
     if flags & _FILE_NO_DEFAULT_CONTEXT:
         return None
-    return RUNTIME.get_default_context()
+    return runtime().get_default_context()
 
 
 def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
     return xport_create(
         req,
-        profile=RUNTIME.profile,
-        registry=RUNTIME.persistent,
+        profile=runtime().profile,
+        registry=runtime().persistent,
         read_timeout=_read_timeout(),
         notes=notes,
     )
@@ -116,7 +117,7 @@ def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any) -> SocketS
         timeout=timeout,
         context=ctx,
         read_timeout=_read_timeout(),
-        chunk_size=RUNTIME.profile.chunk_size,
+        chunk_size=runtime().profile.chunk_size,
     )
 
 
@@ -139,7 +140,7 @@ def _report_failure(
     """PHP's failure path of the connect-style functions: the lower layers' warnings,
     then the final "Unable to connect ..." (``message``) with errstr or "Unknown
     error"; ``$errno`` always written, ``$errstr`` only when there is a text."""
-    profile = RUNTIME.profile
+    profile = runtime().profile
     raised = notes + _failure_notes(exc)
     emit_notes(raised, func)
     reason = exc.errstr if exc.errstr is not None else profile.msg("unknown_error")
@@ -165,7 +166,7 @@ def _fsockopen(
     error_message: Any,
     timeout: Any,
 ) -> SocketStream | bool:
-    profile = RUNTIME.profile
+    profile = runtime().profile
     host = arg_string(func, 1, "hostname", hostname)
     assert host is not None
     port_n = arg_int(func, 2, "port", port)
@@ -174,7 +175,7 @@ def _fsockopen(
     errstr_ref = arg_ref(func, 4, "error_message", error_message)
     seconds = arg_float(func, 5, "timeout", timeout, nullable=True)
     if seconds is None:
-        seconds = float(RUNTIME.default_socket_timeout())
+        seconds = float(default_socket_timeout())
 
     persistent_id = f"pfsockopen__{host}:{port_n}" if persistent else None
     spec = f"{host}:{port_n}" if port_n > 0 else host
@@ -283,7 +284,7 @@ def stream_socket_client(
     (``with stream_socket_client(...) as fp:`` closes like ``fclose``).
     """
     func = "stream_socket_client"
-    profile = RUNTIME.profile
+    profile = runtime().profile
     # The common argument types are recognised inline (this runs once per connect);
     # everything else goes through PHP's coercions.
     spec = address if type(address) is str else arg_string(func, 1, "address", address)
@@ -351,7 +352,7 @@ def _client_open(
 ) -> SocketStream | bool:
     """``stream_socket_client``'s work once its arguments are parsed."""
     func = "stream_socket_client"
-    profile = RUNTIME.profile
+    profile = runtime().profile
     persistent_id = f"stream_socket_client__{spec}" if flag_bits & _CLIENT_PERSISTENT else None
     notes: list[Note] = []
     try:
@@ -446,12 +447,12 @@ def stream_socket_accept(
     written only on success. A TLS server context makes the accepted stream handshake.
     """
     func = "stream_socket_accept"
-    profile = RUNTIME.profile
+    profile = runtime().profile
     res = arg_resource(func, 1, "socket", socket)
     seconds = arg_float(func, 2, "timeout", timeout, nullable=True)
     peer_ref = arg_ref(func, 3, "peer_name", peer_name)
     if seconds is None:
-        seconds = float(RUNTIME.default_socket_timeout())
+        seconds = float(default_socket_timeout())
     elif seconds != seconds or seconds in (float("inf"), float("-inf")):
         raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
     server = arg_stream(func, 1, "socket", res)
@@ -515,7 +516,7 @@ def stream_socket_shutdown(stream: Any, mode: int) -> bool:
     res = arg_resource(func, 1, "stream", stream)
     how = arg_int(func, 2, "mode", mode)
     if how not in (0, 1, 2):
-        raise ValueError(f"{func}(): " + RUNTIME.profile.msg("shutdown_invalid_how"))
+        raise ValueError(f"{func}(): " + runtime().profile.msg("shutdown_invalid_how"))
     s = arg_stream(func, 1, "stream", res)
     if not isinstance(s, SocketStream):
         return False
@@ -535,14 +536,14 @@ def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStre
     proto = arg_int(func, 3, "protocol", protocol)
     assert fam is not None and typ is not None and proto is not None
     try:
-        return socket_pair(fam, typ, proto, RUNTIME.profile, _read_timeout())
+        return socket_pair(fam, typ, proto, runtime().profile, _read_timeout())
     except OSError as exc:
         import os
 
         code = exc.errno or 0
         emit(
             E_WARNING,
-            RUNTIME.profile.msg("pair_failed", errno=code, reason=os.strerror(code)),
+            runtime().profile.msg("pair_failed", errno=code, reason=os.strerror(code)),
             func,
         )
         return False
@@ -598,7 +599,7 @@ def stream_socket_sendto(
     """
 
     func = "stream_socket_sendto"
-    profile = RUNTIME.profile
+    profile = runtime().profile
     res = arg_resource(func, 1, "socket", socket)
     payload = arg_bytes(func, 2, "data", data)
     flag_bits = arg_int(func, 3, "flags", flags)
@@ -669,7 +670,7 @@ def _parse_network_address(text: str, func: str) -> object:
     from ._transport import resolve
 
     try:
-        infos = resolve(host, socket_mod.SOCK_DGRAM, RUNTIME.profile)
+        infos = resolve(host, socket_mod.SOCK_DGRAM, runtime().profile)
     except ResolveError as exc:
         emit(E_WARNING, exc.errstr or "", func)
         emit(E_WARNING, f"Failed to resolve `{host}': {exc.errstr}", func)

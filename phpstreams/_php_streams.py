@@ -29,7 +29,7 @@ from ._php_args import (
     type_error,
 )
 from ._php_errors import emit, emit_notes
-from ._php_runtime import RUNTIME
+from ._php_state import runtime
 from ._phpvalues import is_array
 from ._stream import MemoryStream, SocketStream, Stream
 
@@ -142,7 +142,7 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     if n < 0:
         raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0")
     if n == 0:
-        n = RUNTIME.profile.chunk_size
+        n = runtime().profile.chunk_size
     s = arg_stream(func, 1, "stream", res)
     data = s.read_record(n, delim)
     _drain(s, func)
@@ -177,7 +177,7 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
         elif off < position:
             moved = _seek(func, s, off, _SEEK_SET)
         if moved != 0:
-            emit(E_WARNING, RUNTIME.profile.msg("seek_to_failed", offset=off), func)
+            emit(E_WARNING, runtime().profile.msg("seek_to_failed", offset=off), func)
             return False
     if n == 0:
         return b""
@@ -243,8 +243,8 @@ def fclose(stream: Any) -> bool:
     signal handler or another thread while a blocking call on the same stream runs.
     """
     s = _stream("fclose", stream)
-    if s.persistent_key is not None and RUNTIME.persistent.get(s.persistent_key) is s:
-        del RUNTIME.persistent[s.persistent_key]
+    if s.persistent_key is not None and runtime().persistent.get(s.persistent_key) is s:
+        del runtime().persistent[s.persistent_key]
     s.close()
     _drain(s, "fclose")
     return True
@@ -327,7 +327,7 @@ def stream_is_local(stream: Any) -> bool:
     if stream is None:
         stream = ""
     elif is_array(stream):
-        emit(E_WARNING, RUNTIME.profile.msg("array_to_string"))
+        emit(E_WARNING, runtime().profile.msg("array_to_string"))
         stream = "Array"
     url = arg_string(func, 1, "stream", stream)
     assert url is not None
@@ -344,7 +344,7 @@ def stream_is_local(stream: Any) -> bool:
     if scheme not in _LOCAL_WRAPPERS:
         emit(
             E_WARNING,
-            RUNTIME.profile.msg("wrapper_not_found", name=m.group(1)),
+            runtime().profile.msg("wrapper_not_found", name=m.group(1)),
             func,
         )
     return True
@@ -530,7 +530,7 @@ def _select_fd(func: str, stream: Stream) -> int:
         return stream.select_fileno()
     emit(
         E_WARNING,
-        RUNTIME.profile.msg("select_cannot_represent", type=stream.stream_type),
+        runtime().profile.msg("select_cannot_represent", type=stream.stream_type),
         func,
     )
     return -1
@@ -671,7 +671,7 @@ def _select_failed(func: str, exc: OSError, max_fd: int) -> bool:
     reason = os.strerror(code)
     emit(
         E_WARNING,
-        RUNTIME.profile.msg("unable_to_select", errno=code, reason=reason, max_fd=max_fd),
+        runtime().profile.msg("unable_to_select", errno=code, reason=reason, max_fd=max_fd),
         func,
     )
     return False
@@ -757,7 +757,7 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
             f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
-    return MemoryStream(kind, RUNTIME.profile.chunk_size, name, fopen_mode=m)
+    return MemoryStream(kind, runtime().profile.chunk_size, name, fopen_mode=m)
 
 
 _SEEK_SET, _SEEK_CUR = 0, 1
@@ -798,7 +798,7 @@ def _seek(func: str, s: Stream, offset: int, whence: int) -> int:
             offset -= len(data)
         s.eof = False
         return 0
-    emit(E_WARNING, RUNTIME.profile.msg("seek_unsupported"), func)
+    emit(E_WARNING, runtime().profile.msg("seek_unsupported"), func)
     return -1
 
 

@@ -781,14 +781,14 @@ class TLSConnection:
 
     def _verify_locations(self) -> tuple[str | None, str | None]:
         """The cafile and capath PHP uses: the options, else the openssl.* ini values."""
-        from ._php_runtime import RUNTIME  # ini lookup: openssl.cafile / openssl.capath
+        from ._php_state import runtime  # ini lookup: openssl.cafile / openssl.capath
 
         cafile = self.settings.cafile
         if cafile is None:
-            cafile = RUNTIME.ini.get("openssl.cafile") or None
+            cafile = runtime().ini.get("openssl.cafile") or None
         capath = self.settings.capath
         if capath is None:
-            capath = RUNTIME.ini.get("openssl.capath") or None
+            capath = runtime().ini.get("openssl.capath") or None
         return cafile, capath
 
     def _enable_peer_verification(self, notes: list[Note]) -> bool:

@@ -46,15 +46,11 @@ from ._php_error_control import restore_error_handler as restore_error_handler
 from ._php_error_control import set_error_handler as set_error_handler
 from ._php_error_control import silence as silence
 from ._php_error_control import silenced as silenced
-from ._php_errors import (
-    STATE,
-    StrictFrame,
-    warn_deferred,
-)
 from ._php_errors import PHPDeprecated as PHPDeprecated
 from ._php_errors import PHPDiagnostic as PHPDiagnostic
 from ._php_errors import PHPNotice as PHPNotice
 from ._php_errors import PHPWarning as PHPWarning
+from ._php_errors import StrictFrame, warn_deferred
 from ._php_errors import error_clear_last as error_clear_last
 from ._php_errors import error_get_last as error_get_last
 from ._php_files import *  # noqa: F403
@@ -62,8 +58,8 @@ from ._php_openssl import *  # noqa: F403
 from ._php_runtime import ini_get as ini_get
 from ._php_runtime import ini_get_all as ini_get_all
 from ._php_runtime import ini_restore as ini_restore
-from ._php_runtime import use_profile as use_profile
 from ._php_sockets import *  # noqa: F403
+from ._php_state import runtime
 from ._php_streams import *  # noqa: F403
 from ._stream import Stream as Stream
 from ._version import __version__ as __version__
@@ -135,17 +131,17 @@ def _strict(func: F, failure: object = False) -> F:
             errno_ref = _ref_argument(arglist, kwargs, refs[0], refs[1])
             errstr_ref = _ref_argument(arglist, kwargs, refs[2], refs[3])
         frame = StrictFrame()
-        STATE.strict.append(frame)
+        runtime().errors.strict.append(frame)
         try:
             result = func(*arglist, **kwargs)
         except BaseException:
             # PHP's TypeError/ValueError (or a handler's exception): what was held
             # back before it is issued, as the plain API would have done.
-            STATE.strict.remove(frame)
+            runtime().errors.strict.remove(frame)
             if frame.deferred:
                 warn_deferred(frame.deferred, stacklevel=2)
             raise
-        STATE.strict.remove(frame)
+        runtime().errors.strict.remove(frame)
         if result is failure or (type(result) is type(failure) and result == failure):
             errno = getattr(errno_ref, "value", None)
             errstr = getattr(errstr_ref, "value", None)

@@ -29,10 +29,12 @@ import pytest
 import phpstreams
 from phpstreams import Ref, error_clear_last, stream_socket_client
 from phpstreams._fastpaths import FAST_PATHS
-from phpstreams._php_errors import STATE
-from phpstreams._php_runtime import RUNTIME
+from phpstreams._php_state import runtimes
 from phpstreams._stream import SocketStream
 from phpstreams.testing.plugin import Endpoint
+
+#: The 8.2 runtime: the one the plain phpstreams names act on.
+RUNTIME = runtimes["8.2"]
 
 #: Upper bound for anything a test waits on; far above what loopback needs.
 WAIT = 5
@@ -61,7 +63,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def php_runtime() -> Iterator[None]:
     """Run the test against a pristine emulated PHP process and restore it after."""
     saved_ini = dict(RUNTIME.ini)
-    saved_errors = (STATE.handler, list(STATE.stack), STATE.reporting)
+    saved_errors = (RUNTIME.errors.handler, list(RUNTIME.errors.stack), RUNTIME.errors.reporting)
     saved_default = RUNTIME.default_context
     RUNTIME.default_context = None
     error_clear_last()
@@ -74,7 +76,7 @@ def php_runtime() -> Iterator[None]:
         RUNTIME.ini.clear()
         RUNTIME.ini.update(saved_ini)
         RUNTIME.default_context = saved_default
-        STATE.handler, STATE.stack[:], STATE.reporting = saved_errors
+        RUNTIME.errors.handler, RUNTIME.errors.stack[:], RUNTIME.errors.reporting = saved_errors
         error_clear_last()
 
 

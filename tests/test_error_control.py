@@ -45,7 +45,7 @@ from phpstreams import (
     stream_socket_client,
 )
 from phpstreams import strict as strict_api
-from phpstreams._php_runtime import RUNTIME
+from phpstreams._php_state import runtimes
 
 pytestmark = pytest.mark.usefixtures("php_runtime")
 
@@ -250,8 +250,8 @@ class TestContextManager:
         client = pfsockopen(host, int(port))
         assert isinstance(client, Stream)
         with client as fp:
-            assert RUNTIME.persistent
-        assert not RUNTIME.persistent
+            assert runtimes["8.2"].persistent
+        assert not runtimes["8.2"].persistent
         assert not is_resource(fp)
 
 
@@ -332,7 +332,7 @@ def _documented(name: str) -> str:
         n
         for n in phpstreams.__all__
         if n[0].islower() and callable(getattr(phpstreams, n))
-        if n not in ("silence", "silenced", "use_profile")
+        if n not in ("silence", "silenced")
     ],
 )
 def test_docstring_has_php_signature(name: str) -> None:

@@ -71,7 +71,7 @@ from phpstreams import (
     stream_socket_shutdown,
 )
 from phpstreams._fastpaths import FAST_PATHS
-from phpstreams._php_runtime import RUNTIME
+from phpstreams._php_state import runtimes
 from phpstreams._stream import MemoryStream, SocketStream
 
 pytestmark = pytest.mark.usefixtures("php_runtime", "fake_dns")
@@ -559,7 +559,7 @@ class TestDirectConnect:
         from phpstreams import _xport
 
         uri = scheme + echo_server.address
-        assert (_xport.direct_plan(uri, RUNTIME.profile) is not None) == FAST_PATHS
+        assert (_xport.direct_plan(uri, runtimes["8.2"].profile) is not None) == FAST_PATHS
         ctx = stream_context_create()
         errno, errstr = Ref("x"), Ref("x")
         planned = stream_socket_client(uri, errno, errstr, 7.25, STREAM_CLIENT_CONNECT, ctx)
@@ -650,7 +650,7 @@ class TestDirectConnect:
         """TLS transports, unix sockets, names (DNS) and malformed specs are not planned."""
         from phpstreams import _xport
 
-        assert _xport.direct_plan(uri, RUNTIME.profile) is None
+        assert _xport.direct_plan(uri, runtimes["8.2"].profile) is None
 
 
 class TestServer:

@@ -178,17 +178,17 @@ class TestMessages:
 
 class TestProfile:
     def test_get_profile(self) -> None:
-        """get_profile("8.2") returns the one registered profile."""
+        """get_profile("8.2") returns the 8.2 profile; 7.4 and 8.4 are registered beside it."""
         assert get_profile("8.2") is PHP_8_2
         assert PROFILES["8.2"] is PHP_8_2
-        assert list(PROFILES) == ["8.2"]
+        assert list(PROFILES) == ["7.4", "8.2", "8.4"]
 
-    @pytest.mark.parametrize("version", ["7.4", "8.3", "8", "", "8.2.36"])
+    @pytest.mark.parametrize("version", ["7.3", "8.3", "8", "", "8.2.36"])
     def test_get_profile_unknown(self, version: str) -> None:
         """An unknown version is a ValueError that lists the known ones."""
         with pytest.raises(ValueError) as info:
             get_profile(version)
-        assert str(info.value) == f"no PHP profile {version!r} (known: 8.2)"
+        assert str(info.value) == f"no PHP profile {version!r} (known: 7.4, 8.2, 8.4)"
 
     def test_identity(self) -> None:
         """The profile emulates PHP 8.2.36."""

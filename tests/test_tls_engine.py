@@ -289,9 +289,7 @@ def test_client_ssl_ctx_is_not_shared_when_it_holds_changing_state(
 
 
 def ps_profile() -> Any:
-    from phpstreams._php_runtime import RUNTIME
-
-    return RUNTIME.profile
+    return ps._profiles.PHP_8_2
 
 
 def test_client_setup_that_warns_is_not_shared(server: TLSServer, cafile: str) -> None:
@@ -426,9 +424,8 @@ def test_reneg_token_bucket(
     trips_at: int | None,
 ) -> None:
     """php_openssl_limit_handshake_reneg's arithmetic, one handshake start per time."""
-    from phpstreams._php_runtime import RUNTIME
 
-    conn = _tls.TLSConnection(RUNTIME.profile, None)
+    conn = _tls.TLSConnection(ps._profiles.PHP_8_2, None)
     conn._reneg = _tls._RenegBucket(limit, window)
     stream = _FakeStream()
     conn._stream = lambda: stream  # type: ignore[assignment,return-value]

@@ -1,11 +1,13 @@
 """Case prelude (Python side): the same records as prelude.php, from the port.
 
-The case's ``--PY--`` section runs with ``from phpstreams import *`` plus ``PEER``,
-``rec``, ``step`` and ``until`` in scope.
+The case's ``--PY--`` section runs with the names of ``phpstreams`` bound to the PHP
+version of the other side (``from phpstreams.php74 import *`` for 7.4 ...) plus
+``PEER``, ``rec``, ``step`` and ``until`` in scope; ``phpstreams`` is that facade.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -14,7 +16,6 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import phpstreams
 from phpstreams import PHPDiagnostic
 
 PEER: dict[str, Any] = json.loads(os.environ.get("COMPAT_PEERS", "{}"))
@@ -40,9 +41,14 @@ def _show(
 
 warnings.simplefilter("always")
 warnings.showwarning = _show
-phpstreams.ini_set("display_errors", "0")  # as prelude.php (no effect here)
-phpstreams.ini_set("log_errors", "0")
-phpstreams.set_error_handler(_record)
+# The PHP version the other side runs (the plugin's --php): the case's names come
+# from that version's facade, phpstreams.php74 and so on.
+facade: Any = importlib.import_module(
+    "phpstreams.php" + (os.environ.get("PHPSTREAMS_PROFILE") or "8.2").replace(".", "")
+)
+facade.ini_set("display_errors", "0")  # as prelude.php (no effect here)
+facade.ini_set("log_errors", "0")
+facade.set_error_handler(_record)
 
 
 def _text(b: bytes) -> dict[str, str]:
@@ -125,17 +131,10 @@ def until(fn: Callable[[], Any], while_: Any = b"") -> Any:
 
 
 def run(source: str, filename: str) -> None:
-    from phpstreams._php_runtime import RUNTIME
-
-    profile = os.environ.get("PHPSTREAMS_PROFILE")
-    if profile and profile != RUNTIME.profile.version:
-        # The PHP version the other side runs (the plugin's --php). Only on a change:
-        # switching resets the emulated process (ini settings).
-        phpstreams.use_profile(profile)
-    _emit("__php", enc(RUNTIME.profile.version), None)
+    _emit("__php", enc(facade.RUNTIME.profile.version), None)
     namespace: dict[str, Any] = {"__name__": "__compat__"}
-    exec("from phpstreams import *", namespace)
-    namespace.update(PEER=PEER, rec=rec, step=step, until=until, phpstreams=phpstreams)
+    namespace.update({name: getattr(facade, name) for name in facade.__all__})
+    namespace.update(PEER=PEER, rec=rec, step=step, until=until, phpstreams=facade)
     try:
         exec(compile(source, filename, "exec"), namespace)
     finally:

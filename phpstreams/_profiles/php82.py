@@ -1,98 +1,16 @@
-"""PHP version profiles: everything that differs between PHP releases, as frozen data.
+"""PHP 8.2 (8.2.36 as Debian 12 ships it, with OpenSSL 3.0): the reference profile.
 
-Layering rule: pure data. Imports nothing from phpstreams. Lower layers receive the
-profile as an argument; nothing below the PHP-facing layer reads a global.
-
-A profile answers three kinds of question:
-
-* *what does PHP call it* -- constant values, the transport registry order,
-  the message templates (``messages``), ini defaults;
-* *which variant of a rule applies* -- boolean switches such as
-  ``fread_blocks_when_buffered`` (bug #51056, changed in 8.3) named after the
-  behaviour, never after a version number;
-* *what the linked OpenSSL could do* is **not** here: that is a ``HAS_*`` flag of
-  the native binding. A profile says what PHP would do with it.
-
-Every field is a claim proven by ``compat_tests`` against a real PHP of that version.
+Pure data; checked against ``php -n`` by compat_tests. The other releases are
+written as differences from this one (``php74.py``, ``php84.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import NamedTuple
 
-__all__ = ["PHP_8_2", "PROFILES", "IniEntry", "Profile", "get_profile"]
+from ._model import IniEntry, Profile
 
-#: ``PHP_INI_USER``: the access bit that lets ``ini_set`` change an entry.
-INI_USER = 1
-
-
-class IniEntry(NamedTuple):
-    """One ini entry as ``ini_get_all()`` describes it in ``php -n``: the default
-    (None is PHP's NULL: ``ini_get`` says ``""``), the ``access`` bits
-    (PHP_INI_USER 1, PHP_INI_PERDIR 2, PHP_INI_SYSTEM 4) and the owning extension."""
-
-    default: str | None
-    access: int
-    extension: str
-
-    @property
-    def changeable(self) -> bool:
-        """Whether ``ini_set`` may change it at run time."""
-        return bool(self.access & INI_USER)
-
-
-def _frozen(d: dict[str, object]) -> Mapping[str, object]:
-    return MappingProxyType(d)
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One emulated PHP release (``version`` is ``"major.minor"``)."""
-
-    version: str
-    version_id: int
-    #: Transport names in the order ``stream_get_transports()`` lists them. The
-    #: names after ``core_transports`` are registered by ext/openssl.
-    core_transports: tuple[str, ...]
-    tls_transports: tuple[str, ...]
-    #: ``name -> value`` for every integer PHP constant this library exports.
-    constants: Mapping[str, int]
-    #: The string constants (``OPENSSL_DEFAULT_STREAM_CIPHERS``).
-    string_constants: Mapping[str, str]
-    #: Message templates, ``str.format`` style with named fields.
-    messages: Mapping[str, str]
-    #: ini entries ``php -n`` reports for Core, standard and openssl, in
-    #: ``ini_get_all()`` order.
-    ini_defaults: Mapping[str, IniEntry]
-    #: 8.2 and earlier: fread() with part of the request buffered still blocks for
-    #: one more fill (bug #51056 was fixed in 8.3).
-    fread_blocks_when_buffered: bool = True
-    #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
-    rejects_nul_in_hostname: bool = True
-    #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.
-    cn_fallback_with_dns_san: bool = False
-    #: Accept-side TLS failure text comes from strerror(0) ("Success") until 8.3.26.
-    accept_crypto_failure_errstr: str = "Success"
-    #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
-    chunk_size: int = 8192
-    #: Server sockets: default listen() backlog when the context gives none.
-    default_backlog: int = 32
-    #: Linux ``sizeof(sockaddr_un.sun_path)``.
-    unix_path_max: int = 108
-    #: PHP's default ``verify_depth`` (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH).
-    default_verify_depth: int = 9
-    #: Server renegotiation limit (OPENSSL_DEFAULT_RENEG_LIMIT / _WINDOW, seconds).
-    default_reneg_limit: int = 2
-    default_reneg_window: int = 300
-    extra: Mapping[str, object] = field(default_factory=lambda: _frozen({}))
-
-    def msg(self, key: str, **args: object) -> str:
-        """Render message ``key`` with ``args``."""
-        return self.messages[key].format(**args)
-
+__all__ = ["PHP_8_2"]
 
 _CRYPTO_8_2: dict[str, int] = {
     "STREAM_CRYPTO_METHOD_SSLv2_CLIENT": 3,
@@ -460,10 +378,6 @@ _INI_8_2: dict[str, IniEntry] = {
     "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
 
-#: The other extensions ``php -n`` loads: ``ini_get_all()`` answers ``[]`` for them.
-INI_EXTENSIONS_WITHOUT_ENTRIES = frozenset(
-    {"hash", "json", "libxml", "pcntl", "random", "reflection", "sodium", "spl"}
-)
 
 PHP_8_2 = Profile(
     version="8.2",
@@ -474,15 +388,8 @@ PHP_8_2 = Profile(
     string_constants=MappingProxyType(_STRINGS_8_2),
     messages=MappingProxyType(_MESSAGES_8_2),
     ini_defaults=MappingProxyType(_INI_8_2),
+    ini_extensions_without_entries=frozenset(
+        {"hash", "json", "libxml", "pcntl", "random", "reflection", "sodium", "spl"}
+    ),
+    openssl_texts="3.0",
 )
-
-PROFILES: Mapping[str, Profile] = MappingProxyType({"8.2": PHP_8_2})
-
-
-def get_profile(version: str) -> Profile:
-    """Return the profile for ``"major.minor"``; ``ValueError`` if we have none."""
-    try:
-        return PROFILES[version]
-    except KeyError:
-        known = ", ".join(PROFILES)
-        raise ValueError(f"no PHP profile {version!r} (known: {known})") from None

@@ -1,0 +1,6 @@
+# The names of phpstreams, bound to PHP 8.2 (see php82.py).
+from phpstreams import *  # noqa: F403
+from phpstreams import __all__ as __all__
+from phpstreams._php_state import Runtime
+
+RUNTIME: Runtime
