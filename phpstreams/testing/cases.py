@@ -27,7 +27,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,26 +114,55 @@ class Registry:
     """Accepted divergences: ``xfail`` (case id -> reason, run as a *strict* xfail, so
     the day a case starts matching PHP the suite fails and the entry must go) and
     ``normalise`` (case id -> ``[(regex, replacement, reason)]`` applied to warning and
-    exception texts on both sides, for output PHP itself makes non-deterministic)."""
+    exception texts on both sides, for output PHP itself makes non-deterministic).
+    ``by_profile`` holds the entries that apply to one PHP version only
+    (``"7.4" -> Registry``); :meth:`for_profile` merges them in."""
 
     xfail: Mapping[str, str]
     normalise: Mapping[str, Sequence[tuple[str, str, str]]]
     path: Path | None = None
+    by_profile: Mapping[str, Registry] = field(default_factory=dict)
+
+    def for_profile(self, version: str | None) -> Registry:
+        """The entries that apply when the Python side runs profile ``version``."""
+        extra = self.by_profile.get(version or "")
+        if extra is None:
+            return self
+        return Registry(
+            {**self.xfail, **extra.xfail}, {**self.normalise, **extra.normalise}, self.path
+        )
+
+
+def _checked(path: Path, where: str, xfail: Mapping[str, str]) -> Mapping[str, str]:
+    for case_id, reason in xfail.items():
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{path}: {where}[{case_id!r}] needs a reason")
+    return dict(xfail)
 
 
 def load_registry(path: Path | None) -> Registry:
-    """Read a registry file: a Python module defining ``XFAIL`` and optionally
-    ``NORMALISE``. No file: an empty registry."""
+    """Read a registry file: a Python module defining ``XFAIL``, optionally
+    ``NORMALISE``, and optionally ``BY_PROFILE``: ``{"7.4": {"XFAIL": {...},
+    "NORMALISE": {...}}, ...}`` for divergences of one PHP version. No file: an empty
+    registry."""
     if path is None:
         return Registry({}, {})
     namespace: dict[str, Any] = {"__file__": str(path), "__name__": "phpstreams_registry"}
     exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
-    xfail = namespace.get("XFAIL", {})
-    normalise = namespace.get("NORMALISE", {})
-    for case_id, reason in xfail.items():
-        if not isinstance(reason, str) or not reason.strip():
-            raise ValueError(f"{path}: XFAIL[{case_id!r}] needs a reason")
-    return Registry(dict(xfail), dict(normalise), path)
+    by_profile = {
+        version: Registry(
+            _checked(path, f"BY_PROFILE[{version!r}]['XFAIL']", entries.get("XFAIL", {})),
+            dict(entries.get("NORMALISE", {})),
+            path,
+        )
+        for version, entries in namespace.get("BY_PROFILE", {}).items()
+    }
+    return Registry(
+        _checked(path, "XFAIL", namespace.get("XFAIL", {})),
+        dict(namespace.get("NORMALISE", {})),
+        path,
+        by_profile,
+    )
 
 
 def normalise(rules: Sequence[tuple[str, str, str]], records: list[Record]) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -145,6 +146,14 @@ class _State:
             self._version = php_version(self.require_php())
         return self._version
 
+    def registry_here(self) -> Registry:
+        """The registry entries for the profile in use (the common ones when there is
+        no usable PHP: every case fails then anyway)."""
+        try:
+            return self.registry.for_profile(self.profile())
+        except (pytest.fail.Exception, OSError, subprocess.SubprocessError, ValueError):
+            return self.registry
+
     def profile(self) -> str:
         """The phpstreams profile matching the PHP side; fails the test when there is none."""
         from phpstreams._profiles import PROFILES
@@ -257,7 +266,7 @@ class CaseFile(pytest.File):
         state = self.config.stash[_STATE]
         case = load_case(self.path, state.case_root)
         item = CaseItem.from_parent(self, name=case.id, case=case)
-        reason = state.registry.xfail.get(case.id)
+        reason = state.registry_here().xfail.get(case.id)
         if reason is not None:
             # Only differing records are the expected failure: a missing PHP, a profile
             # error or a crash of the harness still fails the case.
@@ -279,7 +288,7 @@ class CaseItem(pytest.Item):
         php = state.require_php()
         profile = state.profile()
         peers_env = state.peers().env()
-        rules = state.registry.normalise.get(self.case.id, [])
+        rules = state.registry_here().normalise.get(self.case.id, [])
         hermetic = state.hermetic()
         with tempfile.TemporaryDirectory(prefix="phpstreams-case-") as tmp:
             result = run_case(
