@@ -168,9 +168,17 @@ _INI_74 = {
     "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
 
+# Message texts that differ from 8.2, by area (kept apart so that each area's
+# entries stay together): stream and socket functions; PHP's argument parser and
+# argument-error model; TLS (xp_ssl.c).
+_MESSAGES_74: dict[str, str] = {}
+_ARG_MESSAGES_74: dict[str, str] = {}
+_TLS_MESSAGES_74: dict[str, str] = {}
+
 PHP_7_4 = derive(
     PHP_8_2,
     version="7.4",
+    messages={**_MESSAGES_74, **_ARG_MESSAGES_74, **_TLS_MESSAGES_74},
     version_id=70433,
     constants={},
     default_error_reporting=22519,

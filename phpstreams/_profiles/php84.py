@@ -172,9 +172,17 @@ _INI_84 = {
     "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
 
+# Message texts that differ from 8.2, by area (kept apart so that each area's
+# entries stay together): stream and socket functions; PHP's argument parser and
+# argument-error model; TLS (xp_ssl.c).
+_MESSAGES_84: dict[str, str] = {}
+_ARG_MESSAGES_84: dict[str, str] = {}
+_TLS_MESSAGES_84: dict[str, str] = {}
+
 PHP_8_4 = derive(
     PHP_8_2,
     version="8.4",
+    messages={**_MESSAGES_84, **_ARG_MESSAGES_84, **_TLS_MESSAGES_84},
     version_id=80428,
     constants={"E_ALL": 30719},
     default_error_reporting=30719,
