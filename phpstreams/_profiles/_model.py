@@ -98,15 +98,9 @@ def derive(
     **fields: object,
 ) -> Profile:
     """A profile written as its differences from ``base``: ``messages`` and
-    ``constants`` are merged over the base's (a key the base lacks is an error, so a
-    typo cannot add a dead entry), every other field replaces the base's."""
-    for name, mine, theirs in (
-        ("messages", messages, base.messages),
-        ("constants", constants, base.constants),
-    ):
-        unknown = set(mine or ()) - set(theirs)
-        if unknown:
-            raise KeyError(f"derive: {name} the base profile lacks: {sorted(unknown)}")
+    ``constants`` are merged over the base's (a message only this release has is
+    simply added: ``tests/test_profiles.py`` fails on a key no code reads), every other
+    field replaces the base's."""
     return replace(
         base,
         messages=frozen({**base.messages, **(messages or {})}),  # type: ignore[arg-type]
