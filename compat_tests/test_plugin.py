@@ -5,9 +5,12 @@ that starts matching PHP while registered fails the run (strict)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import phpstreams
 
@@ -152,12 +155,30 @@ def test_a_php_without_a_profile_fails_clearly(tmp_path: Path, php_binary: str) 
     assert "known: 7.4, 8.2, 8.4" in proc.stdout
 
 
-def test_demo_matches_php(php_binary: str) -> None:
-    """``phpstreams demo`` runs its scenarios on the shared peers, identical to PHP."""
+def _oracles() -> list[tuple[str, str]]:
+    """(version, PHP) pairs for the demo: 8.2 always, 7.4/8.4 where CI installed them."""
+    pairs = [("8.2", "php")]
+    for version, var in (("7.4", "PHPSTREAMS_PHP74"), ("8.4", "PHPSTREAMS_PHP84")):
+        pairs.append((version, os.environ.get(var) or f"/usr/local/bin/php{version}-oracle"))
+    return pairs
+
+
+@pytest.mark.parametrize(("version", "php"), _oracles(), ids=[v for v, _ in _oracles()])
+def test_demo_matches_php(version: str, php: str, php_binary: str) -> None:
+    """``phpstreams demo --php-version X.Y`` runs its scenarios on the shared peers,
+    identical to that PHP line for line (OpenSSL lines included). Hermetic lookups: a
+    scenario resolves a name that must fail."""
+    from phpstreams.testing.hermetic import hermetic_argv, verify
+
+    if version == "8.2":
+        php = php_binary
+    assert shutil.which(php), f"PHP {version} oracle {php} is missing (see .ci/oracles)"
+    verify()
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(phpstreams.__file__).resolve().parent.parent)
+    argv = [sys.executable, "-m", "phpstreams", "demo", "--php-version", version, "--php", php]
     proc = subprocess.run(
-        [sys.executable, "-m", "phpstreams", "demo"],
+        hermetic_argv(argv),
         env=env,
         capture_output=True,
         text=True,

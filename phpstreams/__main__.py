@@ -9,6 +9,7 @@ import sys
 __all__ = ["main"]
 
 USAGE = """usage: phpstreams demo       run the seed scenarios on loopback peers (vs php -n if present)
+                             [--php-version 7.4|8.2|8.4] [--php PATH]
        phpstreams probe URL  what PHP's calls give for URL [--starttls P] [--context JSON] [--php]
        phpstreams debug      versions: phpstreams, cffi, OpenSSL (compiled/linked), Python, php"""
 

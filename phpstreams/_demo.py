@@ -1,7 +1,11 @@
 """``phpstreams demo``: the seed scenarios against embedded loopback peers, each shown
 next to what ``php -n`` prints for the same PHP code when PHP is installed.
 
-Layering rule: an application of the public API (``from phpstreams import *``); it
+``--php-version 7.4`` runs the ports on ``phpstreams.php74`` and compares them with a
+PHP 7.4 (``--php PATH``, else ``php7.4`` or ``php7.4-oracle`` on PATH); the default is
+8.2 against ``php``.
+
+Layering rule: an application of the public API (a versioned facade); it
 starts the shared peers of :mod:`phpstreams.testing` on 127.0.0.1 (ports bound to 0)
 and stops them on exit. It needs neither pytest nor ``cryptography``.
 """
@@ -9,18 +13,21 @@ and stops them on exit. It needs neither pytest nor ``cryptography``.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from types import ModuleType
 from typing import Any
 
-import phpstreams as ps
+import phpstreams
 from phpstreams.testing.peers import Peers, greet_wait
 from phpstreams.testing.tls_peers import server_context, smtp_starttls
 
@@ -54,32 +61,32 @@ def peers() -> Iterator[dict[str, Any]]:
 class Scenario:
     title: str
     php: str
-    py: Callable[[dict[str, Any], Callable[[str], None]], None]
+    py: Callable[[ModuleType, dict[str, Any], Callable[[str], None]], None]
 
 
 Out = Callable[[str], None]
 
 
-def _refused(p: dict[str, Any], out: Out) -> None:
+def _refused(ps: ModuleType, p: dict[str, Any], out: Out) -> None:
     errno, errstr = ps.Ref(), ps.Ref()
     fp = ps.stream_socket_client(f"tcp://127.0.0.1:{p['closed']}", errno, errstr, 2)
     out(f"result={_show(fp)} errno={errno.value} errstr={errstr.value}")
 
 
-def _parse(p: dict[str, Any], out: Out) -> None:
+def _parse(ps: ModuleType, p: dict[str, Any], out: Out) -> None:
     for spec in ("tcp://[fe80::1", f"127.0.0.1:{p['closed']}", "c://x:1"):
         errno, errstr = ps.Ref(), ps.Ref()
         fp = ps.stream_socket_client(spec, errno, errstr, 1)
         out(f"{spec} -> result={_show(fp)} errno={errno.value} errstr={errstr.value}")
 
 
-def _wrong_version(p: dict[str, Any], out: Out) -> None:
+def _wrong_version(ps: ModuleType, p: dict[str, Any], out: Out) -> None:
     errno, errstr = ps.Ref(), ps.Ref("untouched")
     fp = ps.fsockopen("tls://127.0.0.1", p["smtp"], errno, errstr, 2)
     out(f"result={_show(fp)} errno={errno.value} errstr={errstr.value}")
 
 
-def _starttls(p: dict[str, Any], out: Out) -> None:
+def _starttls(ps: ModuleType, p: dict[str, Any], out: Out) -> None:
     ctx = ps.stream_context_create({"ssl": {"cafile": p["cafile"]}})
     s = ps.stream_socket_client(
         f"tcp://127.0.0.1:{p['submission']}", None, None, 2, ps.STREAM_CLIENT_CONNECT, ctx
@@ -180,7 +187,9 @@ def _run_php(php: str, code: str, info: dict[str, Any]) -> list[str]:
     return proc.stdout.splitlines()
 
 
-def _run_py(fn: Callable[[dict[str, Any], Out], None], info: dict[str, Any]) -> list[str]:
+def _run_py(
+    fn: Callable[[ModuleType, dict[str, Any], Out], None], api: ModuleType, info: dict[str, Any]
+) -> list[str]:
     """Run a port; PHP diagnostics land in the transcript where they happen."""
     lines: list[str] = []
 
@@ -190,14 +199,46 @@ def _run_py(fn: Callable[[dict[str, Any], Out], None], info: dict[str, Any]) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         warnings.showwarning = show
-        fn(info, lines.append)
+        fn(api, info, lines.append)
     # One entry per printed line, as PHP's transcript has them.
     return "\n".join(lines).split("\n")
 
 
+def _find_php(version: str) -> str | None:
+    """The PHP to compare with: ``php`` for 8.2, else ``phpX.Y`` or the CI oracle
+    wrapper ``phpX.Y-oracle`` on PATH."""
+    names = ["php"] if version == "8.2" else [f"php{version}", f"php{version}-oracle"]
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+USAGE = "usage: phpstreams demo [--php-version X.Y] [--php PATH]"
+
+
 def main(argv: list[str] | None = None) -> int:
-    php = shutil.which("php")
-    print(f"phpstreams {ps.__version__} demo -- embedded loopback peers")
+    args = list(argv or [])
+    version, php = "8.2", None
+    while args:
+        opt = args.pop(0)
+        if opt in ("--php-version", "--php") and args:
+            value = args.pop(0)
+            if opt == "--php":
+                php = value
+            else:
+                version = value
+        else:
+            print(USAGE, file=sys.stderr)
+            return 2
+    try:
+        api = importlib.import_module("phpstreams.php" + version.replace(".", ""))
+    except ImportError:
+        print(f"no phpstreams profile for PHP {version!r}", file=sys.stderr)
+        return 2
+    php = php or _find_php(version)
+    print(f"phpstreams {phpstreams.__version__} demo (PHP {version}) -- embedded loopback peers")
     print(f"PHP for comparison: {php or 'not installed (showing phpstreams only)'}\n")
     mismatches = 0
     with peers() as info:
@@ -205,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{n}] {sc.title}")
             for line in sc.php.splitlines():
                 print(f"      php> {line}")
-            got = _run_py(sc.py, info)
+            got = _run_py(sc.py, api, info)
             for line in got:
                 print(f"   phpstreams  {line}")
             if php:
