@@ -51,3 +51,26 @@ def test_failed_handshake_side_by_side(
     assert status == 1, out
     assert "certificate verify failed" in out
     assert out.rstrip().endswith("identical to PHP"), out
+
+
+@pytest.mark.parametrize("version", ["7.4", "8.4"])
+def test_other_versions_side_by_side(
+    capsys: pytest.CaptureFixture[str], compat_peers: dict[str, Any], version: str
+) -> None:
+    """``--php`` with a PHP 7.4 / 8.4 oracle: phpstreams runs that version's profile."""
+    import os
+
+    php = os.environ.get(f"PHPSTREAMS_PHP{version.replace('.', '')}") or (
+        f"/usr/local/bin/php{version}-oracle"
+    )
+    url = f"tls://127.0.0.1:{compat_peers['tls']}"
+    status, out = probe(capsys, url, "--context", ssl_context(compat_peers), "--php", php)
+    assert status == 0, out
+    assert f"php -n {version}." in out.splitlines()[2]
+    assert out.rstrip().endswith("identical to PHP"), out
+
+
+def test_php_version_without_php(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["tcp://127.0.0.1:1", "--php-version", "7.3"])
+    assert "no profile '7.3'" in capsys.readouterr().err

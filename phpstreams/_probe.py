@@ -245,9 +245,11 @@ def probe(
     starttls: str | None = None,
     timeout: float = 10.0,
     php: str | None = None,
+    profile: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None, str]:
-    """Run the probe in phpstreams (and in ``php`` when given). Returns the records of
-    both sides (PHP's ``None`` without ``php``) and the Python side's stderr."""
+    """Run the probe in phpstreams -- the facade of PHP ``profile``, 8.2 by default --
+    (and in ``php`` when given). Returns the records of both sides (PHP's ``None``
+    without ``php``) and the Python side's stderr."""
     from phpstreams.testing.cases import case_env, run_php, run_python
 
     env_extra = {
@@ -258,7 +260,7 @@ def probe(
     }
     budget = timeout * 8 + 30  # connect, at most 6 dialogue reads, the handshake
     with tempfile.TemporaryDirectory(prefix="phpstreams-probe-") as tmp:
-        env = {**case_env({}), **env_extra}
+        env = {**case_env({}, profile), **env_extra}
         # Real endpoints: the system's name lookups (hermetic=False).
         py_side = run_python(PY_PROBE, {}, Path(tmp), timeout=budget, env=env, hermetic=False)
         php_records = None
@@ -304,6 +306,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also run the same calls in this PHP (php -n; default: php on PATH)",
     )
+    p.add_argument(
+        "--php-version",
+        metavar="X.Y",
+        help="the PHP version phpstreams emulates (7.4, 8.2, 8.4; default: the --php "
+        "binary's version, else 8.2)",
+    )
     p.add_argument("--json", action="store_true", help="print the raw records as JSON")
     return p
 
@@ -326,8 +334,24 @@ def main(argv: list[str] | None = None) -> int:
         php = shutil.which(args.php)
         if php is None:
             parser.error(f"--php: {args.php} not found")
+    from ._profiles import PROFILES
+
+    profile = args.php_version
+    if profile is None and php is not None:
+        from phpstreams.testing.cases import php_version
+
+        profile = php_version(php)[0]
+        if profile not in PROFILES:
+            parser.error(f"--php: no phpstreams profile for PHP {profile}; pass --php-version")
+    if profile is not None and profile not in PROFILES:
+        parser.error(f"--php-version: no profile {profile!r} (known: {', '.join(PROFILES)})")
     ours, theirs, stderr = probe(
-        args.url, context=context, starttls=args.starttls, timeout=args.timeout, php=php
+        args.url,
+        context=context,
+        starttls=args.starttls,
+        timeout=args.timeout,
+        php=php,
+        profile=profile,
     )
     if not ours:
         print(f"phpstreams probe failed to run:\n{stderr}", file=sys.stderr)
