@@ -24,7 +24,9 @@ from ._php_args import (
     arg_ref,
     arg_resource,
     arg_stream,
+    arg_error,
     arg_string,
+    not_a_stream,
     php_function,
     type_error,
 )
@@ -67,12 +69,16 @@ _INT_MAX = 2**31 - 1
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _Entry = TypeVar("_Entry")
 
+#: The default of a parameter whose explicit null means something else than leaving
+#: it out (PHP 7 takes such a null as 0).
+_OMITTED: Any = type("_Omitted", (), {"__repr__": lambda self: "<omitted>"})()
+
 
 def _stream(func: str, value: object, name: str = "stream") -> Stream:
     """Fast path of ``Z_PARAM_RESOURCE`` + ``php_stream_from_zval``."""
     if type(value) is SocketStream or type(value) is MemoryStream:
         if value.closed:
-            raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
+            raise not_a_stream(func)
         return value
     return arg_stream(func, 1, name, arg_resource(func, 1, name, value))
 
@@ -97,21 +103,29 @@ def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     assert n is not None
     s = arg_stream("fread", 1, "stream", res)
     if n <= 0:
-        raise ValueError("fread(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError("fread(): Argument #2 ($length) must be greater than 0"),
+            "fread",
+            "length_positive",
+        )
     return s, n
 
 
 @php_function
-def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
+def _fgets_args(stream: Any, length: Any = _OMITTED) -> tuple[Stream, int | None]:
     """fgets()'s argument rules (``_speedups.fgets`` runs the body): the stream and
     the C buffer size (None: no limit)."""
-    if length is None:
+    if length is _OMITTED:
         return _stream("fgets", stream), None
     res = arg_resource("fgets", 1, "stream", stream)
     n = arg_int("fgets", 2, "length", length, nullable=True)
     s = arg_stream("fgets", 1, "stream", res)
     if n is not None and n <= 0:
-        raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError("fgets(): Argument #2 ($length) must be greater than 0"),
+            "fgets",
+            "length_positive",
+        )
     return s, n
 
 
@@ -140,7 +154,11 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     delim = arg_bytes(func, 3, "ending", ending)
     assert n is not None
     if n < 0:
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0"),
+            func,
+            "get_line_length_negative",
+        )
     if n == 0:
         n = runtime().profile.chunk_size
     s = arg_stream(func, 1, "stream", res)
@@ -164,7 +182,11 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     off = arg_int(func, 3, "offset", offset)
     assert off is not None
     if n is not None and n < -1:  # checked before the resource is (streamsfuncs.c)
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1"),
+            func,
+            "get_contents_length",
+        )
     s = arg_stream(func, 1, "stream", res)
     if n == -1:
         n = None
@@ -203,17 +225,17 @@ def feof(stream: Any) -> bool:
 
 @php_function
 def _fwrite_args(
-    func: str, stream: Any, data: Any, length: Any = None
+    func: str, stream: Any, data: Any, length: Any = _OMITTED
 ) -> tuple[Stream, bytes] | int:
     """fwrite()/fputs()'s argument rules (``_speedups.fwrite``/``fputs`` run the body):
     the stream and the bytes to write, or 0 when PHP returns before it even looks at
     the stream (nothing to write)."""
     res = arg_resource(func, 1, "stream", stream)
     payload = data if type(data) is bytes else arg_bytes(func, 2, "data", data)
-    if length is not None:
+    if length is not _OMITTED:
         n = arg_int(func, 3, "length", length, nullable=True)
-        assert n is not None
-        payload = payload[: max(n, 0)]
+        if n is not None:
+            payload = payload[: max(n, 0)]
     if not payload:
         return 0
     return _stream(func, res), payload
@@ -463,9 +485,19 @@ def stream_set_chunk_size(stream: Any, size: int) -> int:
     n = arg_int(func, 2, "size", size)
     assert n is not None
     if n <= 0:
-        raise ValueError(f"{func}(): Argument #2 ($size) must be greater than 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) must be greater than 0"),
+            func,
+            "chunk_size_positive",
+            size=n,
+        )
     if n > _INT_MAX:
-        raise ValueError(f"{func}(): Argument #2 ($size) is too large")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) is too large"),
+            func,
+            "chunk_size_too_large",
+            max=_INT_MAX,
+        )
     s = arg_stream(func, 1, "stream", res)
     old = s.chunk_size
     s.chunk_size = n

@@ -1274,8 +1274,10 @@ php_fread(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     }
     if (stream == NULL) {
         PyObject *length;
-        stream = unpack_args(st, PyObject_Vectorcall(st->fread_args, args, (size_t)nargs,
-                                                     kwnames), &length);
+        PyObject *got = PyObject_Vectorcall(st->fread_args, args, (size_t)nargs, kwnames);
+        if (got != NULL && !PyTuple_CheckExact(got))
+            return got; /* PHP returned early (a PHP 7 argument warning) */
+        stream = unpack_args(st, got, &length);
         if (stream == NULL)
             return NULL;
         n = PyLong_AsSsize_t(length);
@@ -1301,13 +1303,15 @@ php_fgets(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     if (!ready(st))
         return NULL;
     PyObject *stream = NULL, *maxlen = NULL, *r;
-    if (kwnames == NULL && (nargs == 1 || (nargs == 2 && args[1] == Py_None)) &&
-        plain_stream(st, args[0])) {
+    /* An explicit null length goes to the helper: what it means is the profile's. */
+    if (kwnames == NULL && nargs == 1 && plain_stream(st, args[0])) {
         stream = Py_NewRef(args[0]);
     }
     else {
-        stream = unpack_args(st, PyObject_Vectorcall(st->fgets_args, args, (size_t)nargs,
-                                                     kwnames), &maxlen);
+        PyObject *got = PyObject_Vectorcall(st->fgets_args, args, (size_t)nargs, kwnames);
+        if (got != NULL && !PyTuple_CheckExact(got))
+            return got; /* PHP returned early (a PHP 7 argument warning) */
+        stream = unpack_args(st, got, &maxlen);
         if (stream == NULL)
             return NULL;
     }
@@ -1331,8 +1335,8 @@ php_write(ModState *st, PyObject *name, PyObject *const *args, Py_ssize_t nargs,
     PyObject *stream = NULL, *payload = NULL, *r;
     const char *data = NULL;
     Py_ssize_t len = 0;
-    if (kwnames == NULL && (nargs == 2 || (nargs == 3 && args[2] == Py_None)) &&
-        plain_stream(st, args[0])) {
+    /* An explicit null length goes to the helper: what it means is the profile's. */
+    if (kwnames == NULL && nargs == 2 && plain_stream(st, args[0])) {
         if (PyBytes_CheckExact(args[1])) {
             payload = Py_NewRef(args[1]);
         }
@@ -1356,8 +1360,8 @@ php_write(ModState *st, PyObject *name, PyObject *const *args, Py_ssize_t nargs,
         PyMem_Free(argv);
         if (got == NULL)
             return NULL;
-        if (PyLong_CheckExact(got))
-            return got; /* PHP returned before it looked at the stream */
+        if (!PyTuple_CheckExact(got))
+            return got; /* PHP returned before it looked at the stream (or warned) */
         stream = unpack_args(st, got, &payload);
         if (stream == NULL)
             return NULL;
