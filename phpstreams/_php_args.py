@@ -31,6 +31,7 @@ and leading-numeric strings pass with an E_NOTICE (``Profile.numeric_strings``).
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -53,10 +54,13 @@ from ._phpvalues import (
 from ._stream import Stream
 
 __all__ = [
+    "OMITTED",
     "ZPP_FAILURE",
     "ArgumentCountError",
     "ArgumentWarning",
     "arg_error",
+    "arg_warning_or_raise",
+    "count_error",
     "not_a_stream",
     "Ref",
     "arg_bool",
@@ -73,6 +77,18 @@ __all__ = [
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _Omitted:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<omitted>"
+
+
+#: The Python default of a parameter whose explicit null is not the same as leaving
+#: it out in every release (PHP 7 takes such a null as 0 / a type error).
+OMITTED: Any = _Omitted()
 
 
 class Ref:
@@ -131,6 +147,15 @@ def arg_error(
     return ArgumentWarning(f"{func}(): " + profile.msg(key, **fields), returns)
 
 
+def arg_warning_or_raise(exc: Exception, func: str, key: str, **fields: object) -> None:
+    """A failed check after which PHP 7 only warns (``"func(): "`` + message ``key``)
+    and carries on: raises ``exc`` (PHP 8's exception) when the profile throws."""
+    profile = runtime().profile
+    if profile.arg_errors == "throw":
+        raise exc
+    emit(E_WARNING, profile.msg(key, **fields), func)
+
+
 def not_a_stream(func: str) -> Exception:
     """``php_stream_from_zval`` on a resource that is no (open) stream: PHP 8's
     TypeError, PHP 7's warning and FALSE."""
@@ -176,15 +201,25 @@ def php_function(impl: _F) -> _F:
             if tb is None or tb.tb_next is not None or min_args <= given <= max_args:
                 raise
             name = str(args[0]) if named_by_caller and args else fixed_name
-            err = _count_error(name, min_args, max_args, given)
+            err = count_error(name, min_args, max_args, given)
             if isinstance(err, ArgumentWarning):
                 return _warned(err, name)
             raise err from None
 
+    if any(d is OMITTED for d in impl.__defaults__ or ()):
+        # OMITTED tells "left out" from an explicit None, which only PHP 7 tells apart:
+        # introspection shows PHP 8's signature, where both are None.
+        sig = inspect.signature(impl)
+        checked.__signature__ = sig.replace(  # type: ignore[attr-defined]
+            parameters=[
+                p.replace(default=None) if p.default is OMITTED else p
+                for p in sig.parameters.values()
+            ]
+        )
     return checked  # type: ignore[return-value]
 
 
-def _count_error(name: str, min_args: int, max_args: int, given: int) -> Exception:
+def count_error(name: str, min_args: int, max_args: int, given: int) -> Exception:
     """``zend_wrong_parameters_count_error``'s text (PHP 7: a warning)."""
     if min_args == max_args:
         bound, expected = "exactly", min_args
@@ -405,6 +440,8 @@ def arg_context_deferred(
     TypeError at once (zpp), but a resource that is not a context only *queues* PHP's
     TypeError -- the function goes on without any context (not even the default one)
     and the error is thrown when it returns. Returns ``(context, queued error)``."""
+    if value is OMITTED:
+        return None, None
     profile = runtime().profile
     if value is None and _nullable(func, name, nullable):
         return None, None

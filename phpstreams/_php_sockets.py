@@ -17,9 +17,11 @@ from typing import Any
 from ._context import StreamContext
 from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
+    OMITTED,
     Ref,
     arg_bytes,
     arg_context_deferred,
+    arg_error,
     arg_float,
     arg_int,
     arg_ref,
@@ -181,11 +183,15 @@ def _fsockopen(
     spec = f"{host}:{port_n}" if port_n > 0 else host
 
     if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
-        # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
-        # specifier (garbage); we print the intended maximum.
-        raise ValueError(
-            f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
-        )
+        if "fsockopen:timeout_range" not in profile.unchecked_args:
+            # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
+            # specifier (garbage); we print the intended maximum.
+            raise ValueError(
+                f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
+            )
+        # PHP 7 converts any value to an unsigned microsecond count: out of range is
+        # a wrapped-around huge timeval, as -1 is.
+        seconds = -1.0
     # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
     connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
 
@@ -267,7 +273,7 @@ def stream_socket_client(
     error_message: Ref | None = None,
     timeout: float | None = None,
     flags: int = _CLIENT_CONNECT,
-    context: Any = None,
+    context: Any = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_client(string $address, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null,
@@ -310,10 +316,15 @@ def stream_socket_client(
         else arg_context_deferred(func, 6, "context", context)
     )
 
+    unlimited = False
     if seconds is not None and not math.isfinite(seconds):
-        raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+        if "stream_socket_client:timeout_finite" not in profile.unchecked_args:
+            raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+        unlimited = True  # PHP 7: an unsigned microsecond count, wrapped around
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
-    if seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
+    if unlimited:
+        connect_timeout: Timeout = None
+    elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
     else:
         connect_timeout = timeval(seconds)
@@ -382,7 +393,7 @@ def stream_socket_server(
     error_code: Ref | None = None,
     error_message: Ref | None = None,
     flags: int = _SERVER_BIND | _SERVER_LISTEN,
-    context: Any = None,
+    context: Any = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_server(string $address, int &$error_code = null,
     string &$error_message = null,
@@ -454,7 +465,9 @@ def stream_socket_accept(
     if seconds is None:
         seconds = float(default_socket_timeout())
     elif seconds != seconds or seconds in (float("inf"), float("-inf")):
-        raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
+        if "stream_socket_accept:timeout_finite" not in profile.unchecked_args:
+            raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
+        seconds = -1.0  # PHP 7: an unsigned microsecond count, wrapped around
     server = arg_stream(func, 1, "socket", res)
     # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
     wait: Timeout = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
@@ -516,7 +529,11 @@ def stream_socket_shutdown(stream: Any, mode: int) -> bool:
     res = arg_resource(func, 1, "stream", stream)
     how = arg_int(func, 2, "mode", mode)
     if how not in (0, 1, 2):
-        raise ValueError(f"{func}(): " + runtime().profile.msg("shutdown_invalid_how"))
+        raise arg_error(
+            ValueError(f"{func}(): " + runtime().profile.msg("shutdown_invalid_how")),
+            func,
+            "shutdown_invalid_how",
+        )
     s = arg_stream(func, 1, "stream", res)
     if not isinstance(s, SocketStream):
         return False
@@ -570,7 +587,11 @@ def stream_socket_recvfrom(
     if addr_ref is not None:
         addr_ref.value = None  # PHP nulls the variable before anything else
     if n <= 0:
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than 0"),
+            func,
+            "length_positive",
+        )
     if not isinstance(s, SocketStream):
         return False
     os_flags = 0

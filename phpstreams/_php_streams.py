@@ -17,14 +17,15 @@ from . import _speedups
 from ._errors import E_WARNING
 from ._fastpaths import FAST_PATHS
 from ._php_args import (
+    OMITTED,
     Ref,
     arg_bool,
     arg_bytes,
+    arg_error,
     arg_int,
     arg_ref,
     arg_resource,
     arg_stream,
-    arg_error,
     arg_string,
     not_a_stream,
     php_function,
@@ -69,10 +70,6 @@ _INT_MAX = 2**31 - 1
 _LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
 _Entry = TypeVar("_Entry")
 
-#: The default of a parameter whose explicit null means something else than leaving
-#: it out (PHP 7 takes such a null as 0).
-_OMITTED: Any = type("_Omitted", (), {"__repr__": lambda self: "<omitted>"})()
-
 
 def _stream(func: str, value: object, name: str = "stream") -> Stream:
     """Fast path of ``Z_PARAM_RESOURCE`` + ``php_stream_from_zval``."""
@@ -112,10 +109,10 @@ def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
 
 
 @php_function
-def _fgets_args(stream: Any, length: Any = _OMITTED) -> tuple[Stream, int | None]:
+def _fgets_args(stream: Any, length: Any = OMITTED) -> tuple[Stream, int | None]:
     """fgets()'s argument rules (``_speedups.fgets`` runs the body): the stream and
     the C buffer size (None: no limit)."""
-    if length is _OMITTED:
+    if length is OMITTED:
         return _stream("fgets", stream), None
     res = arg_resource("fgets", 1, "stream", stream)
     n = arg_int("fgets", 2, "length", length, nullable=True)
@@ -225,14 +222,14 @@ def feof(stream: Any) -> bool:
 
 @php_function
 def _fwrite_args(
-    func: str, stream: Any, data: Any, length: Any = _OMITTED
+    func: str, stream: Any, data: Any, length: Any = OMITTED
 ) -> tuple[Stream, bytes] | int:
     """fwrite()/fputs()'s argument rules (``_speedups.fwrite``/``fputs`` run the body):
     the stream and the bytes to write, or 0 when PHP returns before it even looks at
     the stream (nothing to write)."""
     res = arg_resource(func, 1, "stream", stream)
     payload = data if type(data) is bytes else arg_bytes(func, 2, "data", data)
-    if length is not _OMITTED:
+    if length is not OMITTED:
         n = arg_int(func, 3, "length", length, nullable=True)
         if n is not None:
             payload = payload[: max(n, 0)]

@@ -100,9 +100,7 @@ def numeric_string(value: str | bytes) -> int | float | None:
     return float(text)
 
 
-_LEADING_NUMERIC_RE = re.compile(
-    rb"[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
-)
+_LEADING_NUMERIC_RE = re.compile(rb"[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)")
 
 
 def leading_numeric_string(value: str | bytes) -> tuple[int | float, bool] | None:

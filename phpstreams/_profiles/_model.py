@@ -111,6 +111,10 @@ class Profile:
     #: as plain values: null converts as for any other parameter (a scalar silently to
     #: 0 / "" / false, a resource is a type error).
     not_nullable_args: frozenset[str] = frozenset()
+    #: ``stream_context_set_option``: one ``array|string`` signature whose other
+    #: arguments must fit the form (8.x ValueErrors), or PHP 7's two signatures chosen
+    #: by the argument count alone (2: options array; else exactly 4).
+    context_set_option_by_arg_count: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -185,6 +185,7 @@ _ARG_MESSAGES_74: dict[str, str] = {
     "chunk_size_too_large": "The chunk size cannot be larger than {max}",
     "ftruncate_negative": "Negative size is not supported",
     "flock_illegal_operation": "Illegal operation argument",
+    "context_options_form": 'options should have the form ["wrappername"]["optionname"] = $value',
     "shutdown_invalid_how": (
         "Second parameter $how needs to be one of STREAM_SHUT_RD, STREAM_SHUT_WR or "
         "STREAM_SHUT_RDWR"
@@ -243,6 +244,14 @@ PHP_7_4 = derive(
     float_to_int_deprecated=False,
     numeric_strings="legacy",
     object_type_name="object",
+    context_set_option_by_arg_count=True,
+    unchecked_args=frozenset(
+        {
+            "fsockopen:timeout_range",
+            "stream_socket_client:timeout_finite",
+            "stream_socket_accept:timeout_finite",
+        }
+    ),
     not_nullable_args=frozenset(
         {
             "stream_socket_client:context",
