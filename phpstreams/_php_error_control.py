@@ -23,8 +23,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
-from ._php_args import arg_int, php_function
+from ._php_args import ArgumentWarning, arg_int, php_function
 from ._php_state import E_ALL, ErrorState, Runtime, runtime
+from ._phpvalues import is_array, to_php_string
 
 __all__ = [
     "error_reporting",
@@ -93,6 +94,14 @@ def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) 
     once, whereas PHP finishes the internal function first.
     """
     given: object = callback  # ported code may pass a PHP-style function name
+    profile = runtime().profile
+    if given is not None and not callable(given) and profile.arg_errors != "throw":
+        # PHP 7 parses $error_levels first, then checks the callback: a warning, NULL.
+        arg_int("set_error_handler", 2, "error_levels", error_levels)
+        shown = "Array" if is_array(given) else to_php_string(given)
+        raise ArgumentWarning(
+            profile.msg("callback_invalid", func="set_error_handler", name=shown), None
+        )
     if given is not None and not callable(given):
         detail = (
             f'function "{given}" not found or invalid function name'

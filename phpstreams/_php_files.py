@@ -17,7 +17,7 @@ import sys
 from typing import Any
 
 from ._errors import E_WARNING
-from ._php_args import Ref, arg_int, arg_ref, arg_resource, arg_stream, php_function
+from ._php_args import Ref, arg_error, arg_int, arg_ref, arg_resource, arg_stream, php_function
 from ._php_errors import emit, emit_notes
 from ._php_streams import set_write_buffer
 from ._stream import MemoryStream, SocketStream, Stream
@@ -120,7 +120,11 @@ def ftruncate(stream: Any, size: int) -> bool:
     assert n is not None
     s = arg_stream(func, 1, "stream", res)
     if n < 0:
-        raise ValueError(f"{func}(): Argument #2 ($size) must be greater than or equal to 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) must be greater than or equal to 0"),
+            func,
+            "ftruncate_negative",
+        )
     if not isinstance(s, MemoryStream):
         emit(E_WARNING, "Can't truncate this stream!", func)
         return False
@@ -143,8 +147,12 @@ def flock(stream: Any, operation: int, would_block: Ref | None = None) -> bool:
     arg_stream(func, 1, "stream", res)
     act = op & _LOCK_UN
     if act < _LOCK_SH or act > _LOCK_UN:
-        raise ValueError(
-            f"{func}(): Argument #2 ($operation) must be one of LOCK_SH, LOCK_EX, or LOCK_UN"
+        raise arg_error(
+            ValueError(
+                f"{func}(): Argument #2 ($operation) must be one of LOCK_SH, LOCK_EX, or LOCK_UN"
+            ),
+            func,
+            "flock_illegal_operation",
         )
     if ref is not None:
         ref.value = 0

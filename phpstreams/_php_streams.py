@@ -536,7 +536,11 @@ class _SelectArray:
 
     def streams(self, errors: list[str]) -> list[tuple[Any, Stream]]:
         if self._errors:
-            errors.extend(self._errors)
+            if runtime().profile.arg_errors == "throw":
+                errors.extend(self._errors)
+            else:  # PHP 7: zend_fetch_resource warns on each pass; the entry is skipped
+                for text in self._errors:
+                    emit(E_WARNING, text)
         return self._streams
 
     def replace(self, kept: list[tuple[Any, Stream]]) -> None:
@@ -571,7 +575,7 @@ def stream_select(
     write: Ref | None,
     except_: Ref | None,
     seconds: int | None,
-    microseconds: int | None = None,
+    microseconds: int | None = OMITTED,
 ) -> int | bool:
     """PHP: ``stream_select(?array &$read, ?array &$write, ?array &$except,
     ?int $seconds, ?int $microseconds = null): int|false``
@@ -602,9 +606,10 @@ def stream_select(
         else arg_int(func, 4, "seconds", seconds, nullable=True)
     )
     usec = (
-        microseconds
-        if microseconds is None
-        or (type(microseconds) is int and _LONG_MIN <= microseconds <= _LONG_MAX)
+        None
+        if microseconds is OMITTED
+        else microseconds
+        if type(microseconds) is int and _LONG_MIN <= microseconds <= _LONG_MAX
         else arg_int(func, 5, "microseconds", microseconds, nullable=True)
     )
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
@@ -651,10 +656,11 @@ def stream_select(
         sets += counted
     try:
         if not sets:
-            raise ValueError("No stream arrays were passed")
+            raise arg_error(ValueError("No stream arrays were passed"), func, "select_no_arrays")
         problem = _timeout_error(func, sec, usec)
         if problem is not None:
-            raise ValueError(problem)
+            text, key, argnum = problem
+            raise arg_error(ValueError(text), func, key, argnum=argnum)
         timeout_ms = _poll_timeout_ms(sec, usec)
     except ValueError as exc:
         if errors and str(exc).startswith(f"{func}(): Argument #"):
@@ -671,19 +677,30 @@ def stream_select(
     return result
 
 
-def _timeout_error(func: str, sec: int | None, usec: int | None) -> str | None:
-    """stream_select's timeout rules, in PHP's order: the ValueError text, or None."""
+def _timeout_error(func: str, sec: int | None, usec: int | None) -> tuple[str, str, int] | None:
+    """stream_select's timeout rules, in PHP's order: the ValueError text, the message
+    key of PHP 7's warning and the argument number; or None."""
     if sec is None:
-        if usec:
+        if usec and "stream_select:usec_needs_null" not in runtime().profile.unchecked_args:
             return (
                 f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
-                "($seconds) is null"
+                "($seconds) is null",
+                "select_usec_needs_null",
+                5,
             )
         return None
     if sec < 0:
-        return f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
+        return (
+            f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0",
+            "select_timeout_negative",
+            4,
+        )
     if (usec or 0) < 0:
-        return f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+        return (
+            f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0",
+            "select_usec_negative",
+            5,
+        )
     return None
 
 

@@ -177,6 +177,7 @@ _ARG_MESSAGES_74: dict[str, str] = {
     "arg_count": "{func}() expects {bound} {expected} parameter{plural}, {given} given",
     "zpp_type": "{func}() expects parameter {argnum} to be {expected}, {given} given",
     "non_well_formed_numeric": "A non well formed numeric value encountered",
+    "callback_invalid": "{func}() expects the argument ({name}) to be a valid callback",
     # function-specific checks (ext/standard/file.c, streamsfuncs.c)
     "length_positive": "Length parameter must be greater than 0",
     "get_line_length_negative": "The maximum allowed length must be greater than or equal to zero",
@@ -185,6 +186,9 @@ _ARG_MESSAGES_74: dict[str, str] = {
     "chunk_size_too_large": "The chunk size cannot be larger than {max}",
     "ftruncate_negative": "Negative size is not supported",
     "flock_illegal_operation": "Illegal operation argument",
+    "select_timeout_negative": "The seconds parameter must be greater than 0",
+    "select_usec_negative": "The microseconds parameter must be greater than 0",
+    "crypto_method_required": "When enabling encryption you must specify the crypto type",
     "context_options_form": 'options should have the form ["wrappername"]["optionname"] = $value',
     "shutdown_invalid_how": (
         "Second parameter $how needs to be one of STREAM_SHUT_RD, STREAM_SHUT_WR or "
@@ -250,6 +254,7 @@ PHP_7_4 = derive(
             "fsockopen:timeout_range",
             "stream_socket_client:timeout_finite",
             "stream_socket_accept:timeout_finite",
+            "stream_select:usec_needs_null",
         }
     ),
     not_nullable_args=frozenset(
@@ -259,6 +264,7 @@ PHP_7_4 = derive(
             "fgets:length",
             "fwrite:length",
             "fputs:length",
+            "stream_select:microseconds",
         }
     ),
 )
