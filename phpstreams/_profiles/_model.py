@@ -115,6 +115,10 @@ class Profile:
     #: arguments must fit the form (8.x ValueErrors), or PHP 7's two signatures chosen
     #: by the argument count alone (2: options array; else exactly 4).
     context_set_option_by_arg_count: bool = False
+    #: ``error_reporting()``: 8.x takes ``?int`` (null reads; the ini entry changes only
+    #: with the level); 7.x takes any value, null too, stores its string form as the ini
+    #: value and uses its ``atoi``.
+    error_reporting_any_value: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -249,6 +249,7 @@ PHP_7_4 = derive(
     numeric_strings="legacy",
     object_type_name="object",
     context_set_option_by_arg_count=True,
+    error_reporting_any_value=True,
     unchecked_args=frozenset(
         {
             "fsockopen:timeout_range",
