@@ -151,6 +151,8 @@ def error_reporting(error_level: int | None = OMITTED) -> int:
     rt = runtime()
     if rt.profile.error_reporting_any_value:
         return _error_reporting_any(rt, error_level)
+    if error_level is OMITTED:
+        error_level = None
     level = arg_int("error_reporting", 1, "error_level", error_level, nullable=True)
     old = runtime().errors.reporting
     if level is not None and level != old:
