@@ -17,7 +17,16 @@ import sys
 from typing import Any
 
 from ._errors import E_WARNING
-from ._php_args import Ref, arg_error, arg_int, arg_ref, arg_resource, arg_stream, php_function
+from ._php_args import (
+    OMITTED,
+    Ref,
+    arg_error,
+    arg_int,
+    arg_ref,
+    arg_resource,
+    arg_stream,
+    php_function,
+)
 from ._php_errors import emit, emit_notes
 from ._php_streams import set_write_buffer
 from ._stream import MemoryStream, SocketStream, Stream
@@ -257,7 +266,7 @@ def fpassthru(stream: Any) -> int:
 
 @php_function
 def stream_copy_to_stream(
-    from_: Any, to: Any, length: int | None = None, offset: int = 0
+    from_: Any, to: Any, length: int | None = OMITTED, offset: int = 0
 ) -> int | bool:
     """PHP: ``stream_copy_to_stream(resource $from, resource $to, ?int $length = null,
     int $offset = 0): int|false``
@@ -272,7 +281,7 @@ def stream_copy_to_stream(
     func = "stream_copy_to_stream"
     src_res = arg_resource(func, 1, "from", from_)
     dst_res = arg_resource(func, 2, "to", to)
-    maxlen = arg_int(func, 3, "length", length, nullable=True)
+    maxlen = None if length is OMITTED else arg_int(func, 3, "length", length, nullable=True)
     pos = arg_int(func, 4, "offset", offset)
     assert pos is not None
     src = arg_stream(func, 1, "from", src_res)

@@ -165,7 +165,9 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
 
 
 @php_function
-def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
+def stream_get_contents(
+    stream: Any, length: int | None = OMITTED, offset: int = -1
+) -> bytes | bool:
     """PHP: ``stream_get_contents(resource $stream, ?int $length = null,
     int $offset = -1): string|false``
 
@@ -175,7 +177,7 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     """
     func = "stream_get_contents"
     res = arg_resource(func, 1, "stream", stream)
-    n = arg_int(func, 2, "length", length, nullable=True)
+    n = None if length is OMITTED else arg_int(func, 2, "length", length, nullable=True)
     off = arg_int(func, 3, "offset", offset)
     assert off is not None
     if n is not None and n < -1:  # checked before the resource is (streamsfuncs.c)

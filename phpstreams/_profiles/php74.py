@@ -266,6 +266,8 @@ PHP_7_4 = derive(
             "fwrite:length",
             "fputs:length",
             "stream_select:microseconds",
+            "stream_get_contents:length",
+            "stream_copy_to_stream:length",
         }
     ),
 )
