@@ -87,6 +87,17 @@ def _read_timeout() -> Timeout:
     return (default_socket_timeout(), 0)
 
 
+def _c_cast_timeout(seconds: float) -> Timeout:
+    """PHP 7's unchecked ``(php_timeout_ull)(timeout * 1e6)`` on x86-64: NaN and
+    negative values wrap to a huge count (no limit in practice), values past the
+    largest count -- INF too -- come out as 0 (an immediate timeout)."""
+    if seconds != seconds or seconds < 0.0:
+        return None
+    if seconds >= _TIMEOUT_MAX:
+        return (0, 0)
+    return timeval(seconds)
+
+
 def _default_connect_timeout() -> Timeout:
     sec = default_socket_timeout()
     return None if sec < 0 else (sec, 0)
@@ -175,25 +186,25 @@ def _fsockopen(
     assert port_n is not None
     errno_ref = arg_ref(func, 3, "error_code", error_code)
     errstr_ref = arg_ref(func, 4, "error_message", error_message)
-    seconds = arg_float(func, 5, "timeout", timeout, nullable=True)
+    seconds = None if timeout is OMITTED else arg_float(func, 5, "timeout", timeout, nullable=True)
     if seconds is None:
         seconds = float(default_socket_timeout())
 
     persistent_id = f"pfsockopen__{host}:{port_n}" if persistent else None
     spec = f"{host}:{port_n}" if port_n > 0 else host
 
-    if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
-        if "fsockopen:timeout_range" not in profile.unchecked_args:
+    connect_timeout: Timeout
+    if profile.timeout_unchecked_cast:
+        connect_timeout = _c_cast_timeout(seconds)
+    else:
+        if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
             # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
             # specifier (garbage); we print the intended maximum.
             raise ValueError(
                 f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
             )
-        # PHP 7 converts any value to an unsigned microsecond count: out of range is
-        # a wrapped-around huge timeval, as -1 is.
-        seconds = -1.0
-    # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
-    connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
+        # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
+        connect_timeout = None if seconds < 0 else timeval(seconds)
 
     notes: list[Note] = []
     try:
@@ -230,7 +241,7 @@ def fsockopen(
     port: int = -1,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``fsockopen(string $hostname, int $port = -1, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null): resource|false``
@@ -250,7 +261,7 @@ def pfsockopen(
     port: int = -1,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``pfsockopen(string $hostname, int $port = -1, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null): resource|false``
@@ -271,7 +282,7 @@ def stream_socket_client(
     address: str,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
     flags: int = _CLIENT_CONNECT,
     context: Any = OMITTED,
 ) -> SocketStream | bool:
@@ -302,6 +313,8 @@ def stream_socket_client(
     seconds = (
         float(timeout)
         if isinstance(timeout, _NUMBER)
+        else None
+        if timeout is OMITTED
         else arg_float(func, 4, "timeout", timeout, nullable=True)
     )
     flag_bits = (
@@ -316,14 +329,12 @@ def stream_socket_client(
         else arg_context_deferred(func, 6, "context", context)
     )
 
-    unlimited = False
-    if seconds is not None and not math.isfinite(seconds):
-        if "stream_socket_client:timeout_finite" not in profile.unchecked_args:
-            raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
-        unlimited = True  # PHP 7: an unsigned microsecond count, wrapped around
+    if seconds is not None and not math.isfinite(seconds) and not profile.timeout_unchecked_cast:
+        raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+    connect_timeout: Timeout
+    if seconds is not None and profile.timeout_unchecked_cast:
+        connect_timeout = _c_cast_timeout(seconds)
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
-    if unlimited:
-        connect_timeout: Timeout = None
     elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
     else:
@@ -447,7 +458,7 @@ def stream_socket_server(
 
 @php_function
 def stream_socket_accept(
-    socket: Any, timeout: float | None = None, peer_name: Ref | None = None
+    socket: Any, timeout: float | None = OMITTED, peer_name: Ref | None = None
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_accept(resource $socket, ?float $timeout = null,
     string &$peer_name = null): resource|false``
@@ -460,17 +471,20 @@ def stream_socket_accept(
     func = "stream_socket_accept"
     profile = runtime().profile
     res = arg_resource(func, 1, "socket", socket)
-    seconds = arg_float(func, 2, "timeout", timeout, nullable=True)
+    seconds = None if timeout is OMITTED else arg_float(func, 2, "timeout", timeout, nullable=True)
     peer_ref = arg_ref(func, 3, "peer_name", peer_name)
     if seconds is None:
         seconds = float(default_socket_timeout())
-    elif seconds != seconds or seconds in (float("inf"), float("-inf")):
-        if "stream_socket_accept:timeout_finite" not in profile.unchecked_args:
-            raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
-        seconds = -1.0  # PHP 7: an unsigned microsecond count, wrapped around
+    elif (
+        seconds != seconds or seconds in (float("inf"), float("-inf"))
+    ) and not profile.timeout_unchecked_cast:
+        raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
     server = arg_stream(func, 1, "socket", res)
-    # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
-    wait: Timeout = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
+    wait: Timeout
+    if profile.timeout_unchecked_cast:
+        wait = _c_cast_timeout(seconds)
+    else:  # negative or unrepresentable: wait forever (8.1.20/8.2.7+)
+        wait = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
 
     notes: list[Note] = []
     try:

@@ -119,6 +119,11 @@ class Profile:
     #: with the level); 7.x takes any value, null too, stores its string form as the ini
     #: value and uses its ``atoi``.
     error_reporting_any_value: bool = False
+    #: Socket timeouts (fsockopen, stream_socket_client/accept): 8.x rejects NaN/INF
+    #: (ValueError) and maps negative or unrepresentable values to its own rules; 7.x
+    #: casts ``timeout * 1e6`` to an unsigned count unchecked (NaN and negatives: no
+    #: limit; past the maximum, INF included: 0).
+    timeout_unchecked_cast: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -250,14 +250,8 @@ PHP_7_4 = derive(
     object_type_name="object",
     context_set_option_by_arg_count=True,
     error_reporting_any_value=True,
-    unchecked_args=frozenset(
-        {
-            "fsockopen:timeout_range",
-            "stream_socket_client:timeout_finite",
-            "stream_socket_accept:timeout_finite",
-            "stream_select:usec_needs_null",
-        }
-    ),
+    timeout_unchecked_cast=True,
+    unchecked_args=frozenset({"stream_select:usec_needs_null"}),
     not_nullable_args=frozenset(
         {
             "stream_socket_client:context",
@@ -268,6 +262,10 @@ PHP_7_4 = derive(
             "stream_select:microseconds",
             "stream_get_contents:length",
             "stream_copy_to_stream:length",
+            "fsockopen:timeout",
+            "pfsockopen:timeout",
+            "stream_socket_client:timeout",
+            "stream_socket_accept:timeout",
         }
     ),
 )
