@@ -24,7 +24,6 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
-from ._errors import E_NOTICE
 from ._php_args import OMITTED, ArgumentWarning, arg_int, php_function
 from ._php_errors import emit
 from ._php_state import E_ALL, ErrorState, Runtime, runtime
@@ -169,7 +168,7 @@ def _error_reporting_any(rt: Runtime, value: Any) -> int:
     if value is OMITTED:
         return old
     if is_array(value):
-        emit(E_NOTICE, rt.profile.msg("array_to_string"))
+        emit(rt.profile.array_to_string_level, rt.profile.msg("array_to_string"))
         text = "Array"
     else:
         text = to_php_string(value)

@@ -124,6 +124,9 @@ class Profile:
     #: casts ``timeout * 1e6`` to an unsigned count unchecked (NaN and negatives: no
     #: limit; past the maximum, INF included: 0).
     timeout_unchecked_cast: bool = False
+    #: The level of "Array to string conversion" (an array converted to a string
+    #: argument): E_WARNING (2) since 8.0, E_NOTICE (8) in 7.x.
+    array_to_string_level: int = 2
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -251,6 +251,7 @@ PHP_7_4 = derive(
     context_set_option_by_arg_count=True,
     error_reporting_any_value=True,
     timeout_unchecked_cast=True,
+    array_to_string_level=8,
     unchecked_args=frozenset({"stream_select:usec_needs_null"}),
     not_nullable_args=frozenset(
         {
