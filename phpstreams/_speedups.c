@@ -13,8 +13,11 @@
  *                   coercions are NOT here: an argument shape other than the plain one
  *                   (an exact SocketStream, an int length, bytes/str data) goes to the
  *                   Python helper installed with install(), which applies PHP's rules
- *                   and hands back the normalised arguments; the body then continues
- *                   here. One body per function, one coercion per function.
+ *                   and hands back the normalised arguments (a tuple); the body then
+ *                   continues here. Anything else it returns is the PHP function's
+ *                   result (PHP returned early: nothing to write, or a PHP 7 argument
+ *                   warning already issued). One body per function, one coercion
+ *                   per function.
  *   connect_fd      socket/connect/poll/SO_ERROR on a bare descriptor for one resolved
  *                   inet address: the transport's connect primitive.
  *   poll_streams    one poll() over the descriptors of many plain socket streams, the
@@ -1177,7 +1180,9 @@ static PyType_Spec core_spec = {
 /* --------------------------------------------------------------------------------
  * fread / fgets / fwrite / fputs: the function bodies. The plain argument shape is
  * recognised here; every other shape goes to the Python coercion helper registered
- * with install(), which raises PHP's errors or returns the normalised arguments.
+ * with install(), which raises PHP's errors or returns the normalised arguments (a
+ * tuple) or the PHP result itself (anything else). An explicit None length goes to the
+ * helper too: whether null means "no limit" or 0 is the profile's (PHP 8 / PHP 7).
  * With fast paths off (install(..., fast=False)) every call goes through the helper
  * and the stream's Python-visible methods.
  */

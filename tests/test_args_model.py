@@ -235,3 +235,52 @@ def test_omitted_shows_as_none() -> None:
 def test_leading_numeric_string(text: str, expected: tuple[int | float, bool] | None) -> None:
     """PHP 7's is_numeric_string with errors allowed."""
     assert leading_numeric_string(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "timeout"),
+    [
+        (1.5, (1, 500000)),
+        (0.0, (0, 0)),
+        (-1.0, None),
+        (float("nan"), None),
+        (float("-inf"), None),
+        (float("inf"), (0, 0)),
+        (1e20, (0, 0)),
+        (1e13, (10**13, 0)),
+    ],
+)
+def test_php7_timeout_cast(seconds: float, timeout: tuple[int, int] | None) -> None:
+    """PHP 7's unchecked ``(php_timeout_ull)(t * 1e6)``, as measured with php7.4
+    against a blackhole: INF and 1e20 time out at once, NaN/negatives/1e13 wait on."""
+    from phpstreams._php_sockets import _c_cast_timeout
+
+    assert _c_cast_timeout(seconds) == timeout
+
+
+def test_php7_error_reporting_takes_any_value(seen74: Seen) -> None:
+    """7.4's error_reporting(mixed): null is 0, a string its atoi, an array "Array"
+    (after the E_NOTICE); the ini entry holds the string form."""
+    old = php74.error_reporting()
+    try:
+        php74.error_reporting(None)
+        assert php74.error_reporting() == 0
+        assert php74.ini_get("error_reporting") == ""
+        php74.error_reporting("10abc")
+        assert php74.error_reporting() == 10
+        assert php74.ini_get("error_reporting") == "10abc"
+        assert php74.error_reporting([]) == 10
+        assert php74.error_reporting() == 0
+    finally:
+        php74.error_reporting(old)
+    assert seen74 == [(8, "Array to string conversion")]
+
+
+def test_php7_set_error_handler_checks_levels_first(seen74: Seen) -> None:
+    """PHP 7 parses $error_levels before it checks the callback; both return NULL."""
+    assert php74.set_error_handler(5, "x") is None
+    assert php74.set_error_handler(5) is None
+    assert seen74 == [
+        (2, "set_error_handler() expects parameter 2 to be int, string given"),
+        (2, "set_error_handler() expects the argument (5) to be a valid callback"),
+    ]
