@@ -168,34 +168,6 @@ _INI_74 = {
     "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
 
-# Message texts that differ from 8.2, by area (kept apart so that each area's
-# entries stay together): stream and socket functions; PHP's argument parser and
-# argument-error model; TLS (xp_ssl.c).
-_MESSAGES_74: dict[str, str] = {}
-_ARG_MESSAGES_74: dict[str, str] = {
-    # Zend/zend_API.c (7.4): zpp failures are E_WARNINGs named after "parameters"
-    "arg_count": "{func}() expects {bound} {expected} parameter{plural}, {given} given",
-    "zpp_type": "{func}() expects parameter {argnum} to be {expected}, {given} given",
-    "non_well_formed_numeric": "A non well formed numeric value encountered",
-    "callback_invalid": "{func}() expects the argument ({name}) to be a valid callback",
-    # function-specific checks (ext/standard/file.c, streamsfuncs.c)
-    "length_positive": "Length parameter must be greater than 0",
-    "get_line_length_negative": "The maximum allowed length must be greater than or equal to zero",
-    "get_contents_length": "Length must be greater than or equal to zero, or -1",
-    "chunk_size_positive": "The chunk size must be a positive integer, given {size}",
-    "chunk_size_too_large": "The chunk size cannot be larger than {max}",
-    "ftruncate_negative": "Negative size is not supported",
-    "flock_illegal_operation": "Illegal operation argument",
-    "select_timeout_negative": "The seconds parameter must be greater than 0",
-    "select_usec_negative": "The microseconds parameter must be greater than 0",
-    "crypto_method_required": "When enabling encryption you must specify the crypto type",
-    "context_options_form": 'options should have the form ["wrappername"]["optionname"] = $value',
-    "shutdown_invalid_how": (
-        "Second parameter $how needs to be one of STREAM_SHUT_RD, STREAM_SHUT_WR or "
-        "STREAM_SHUT_RDWR"
-    ),
-}
-
 #: PHP 7.4's functions (of those phpstreams has) whose failed zend_parse_parameters
 #: returns NULL; the others ``RETURN_FALSE``. Read from the oracle: each called with
 #: too many arguments.
@@ -227,6 +199,34 @@ _ZPP_NULL_74 = frozenset(
         "ini_restore",
     }
 )
+# Message texts that differ from 8.2, by area (kept apart so that each area's
+# entries stay together): stream and socket functions; PHP's argument parser and
+# argument-error model; TLS (xp_ssl.c).
+_MESSAGES_74: dict[str, str] = {}
+_ARG_MESSAGES_74: dict[str, str] = {
+    # Zend/zend_API.c (7.4): zpp failures are E_WARNINGs named after "parameters"
+    "arg_count": "{func}() expects {bound} {expected} parameter{plural}, {given} given",
+    "zpp_type": "{func}() expects parameter {argnum} to be {expected}, {given} given",
+    "non_well_formed_numeric": "A non well formed numeric value encountered",
+    "callback_invalid": "{func}() expects the argument ({name}) to be a valid callback",
+    # function-specific checks (ext/standard/file.c, streamsfuncs.c)
+    "length_positive": "Length parameter must be greater than 0",
+    "get_line_length_negative": "The maximum allowed length must be greater than or equal to zero",
+    "get_contents_length": "Length must be greater than or equal to zero, or -1",
+    "chunk_size_positive": "The chunk size must be a positive integer, given {size}",
+    "chunk_size_too_large": "The chunk size cannot be larger than {max}",
+    "ftruncate_negative": "Negative size is not supported",
+    "flock_illegal_operation": "Illegal operation argument",
+    "select_timeout_negative": "The seconds parameter must be greater than 0",
+    "select_usec_negative": "The microseconds parameter must be greater than 0",
+    "crypto_method_required": "When enabling encryption you must specify the crypto type",
+    "context_options_form": 'options should have the form ["wrappername"]["optionname"] = $value',
+    "shutdown_invalid_how": (
+        "Second parameter $how needs to be one of STREAM_SHUT_RD, STREAM_SHUT_WR or "
+        "STREAM_SHUT_RDWR"
+    ),
+}
+
 _TLS_MESSAGES_74: dict[str, str] = {}
 
 PHP_7_4 = derive(
