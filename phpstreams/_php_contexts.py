@@ -11,7 +11,15 @@ from typing import Any
 
 from ._context import StreamContext
 from ._errors import E_DEPRECATED
-from ._php_args import arg_resource, arg_string, php_function, type_error
+from ._php_args import (
+    arg_error,
+    arg_resource,
+    arg_string,
+    arg_warning_or_raise,
+    count_error,
+    php_function,
+    type_error,
+)
 from ._php_errors import emit
 from ._php_state import runtime
 from ._phpvalues import LONG_MAX, LONG_MIN, as_text, is_array
@@ -58,28 +66,39 @@ def _c_name(name: str) -> str:
     return name.split("\0", 1)[0]
 
 
-def _parse_options(ctx: StreamContext, options: Any) -> None:
+def _parse_options(func: str, ctx: StreamContext, options: Any) -> None:
     """``parse_context_options``: ``[wrapper => [option => value]]``; int option keys are
-    skipped, anything else that is not that shape is a ValueError."""
+    skipped, anything else that is not that shape is a ValueError (PHP 7: a warning,
+    and the entry is skipped)."""
     for wkey, wval in _items(options):
         wrapper = _key(wkey)
         if wrapper is None or not is_array(wval):
-            raise ValueError(runtime().profile.msg("context_options_form"))
+            arg_warning_or_raise(
+                ValueError(runtime().profile.msg("context_options_form")),
+                func,
+                "context_options_form",
+            )
+            continue
         for okey, oval in _items(wval):
             name = _key(okey)
             if name is not None:
                 ctx.set(wrapper, name, oval)
 
 
-def _parse_params(ctx: StreamContext, params: Any) -> None:
+def _parse_params(func: str, ctx: StreamContext, params: Any) -> None:
     """``parse_context_params``: ``notification`` and ``options``."""
     mapping = dict(_items(params))
     if "notification" in mapping:
         ctx.notification = _Notifier(mapping["notification"])
     if "options" in mapping:
         if not is_array(mapping["options"]):
-            raise TypeError(runtime().profile.msg("context_invalid_param_option"))
-        _parse_options(ctx, mapping["options"])
+            arg_warning_or_raise(
+                TypeError(runtime().profile.msg("context_invalid_param_option")),
+                func,
+                "context_invalid_param_option",
+            )
+        else:
+            _parse_options(func, ctx, mapping["options"])
 
 
 class _Notifier:
@@ -93,7 +112,7 @@ class _Notifier:
 
 
 def _array_arg(func: str, argnum: int, name: str, value: Any, nullable: bool) -> Any:
-    if value is None and nullable:
+    if value is None and nullable and f"{func}:{name}" not in runtime().profile.not_nullable_args:
         return None
     if not is_array(value):
         raise type_error(func, argnum, name, "?array" if nullable else "array", value)
@@ -111,7 +130,11 @@ def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
         ctx: StreamContext = value.context
         return ctx
     arg_resource(func, 1, name, value)
-    raise TypeError(f"{func}(): Argument #1 (${name}) must be a valid stream/context")
+    raise arg_error(
+        TypeError(f"{func}(): Argument #1 (${name}) must be a valid stream/context"),
+        func,
+        "context_invalid_param_option",
+    )
 
 
 @php_function
@@ -128,15 +151,15 @@ def stream_context_create(
     prms = _array_arg(func, 2, "params", params, True)
     ctx = StreamContext()
     if opts is not None:
-        _parse_options(ctx, opts)
+        _parse_options(func, ctx, opts)
     if prms is not None:
-        _parse_params(ctx, prms)
+        _parse_params(func, ctx, prms)
     return ctx
 
 
 @php_function
 def stream_context_set_option(
-    context: Any, wrapper_or_options: Any, option_name: Any = None, value: Any = _UNSET
+    context: Any, wrapper_or_options: Any, option_name: Any = _UNSET, value: Any = _UNSET
 ) -> bool:
     """PHP: ``stream_context_set_option(resource $stream_or_context,
     array|string $wrapper_or_options, ?string $option_name = null,
@@ -147,6 +170,10 @@ def stream_context_set_option(
     shape.
     """
     func = "stream_context_set_option"
+    if runtime().profile.context_set_option_by_arg_count:
+        return _set_option_by_count(func, context, wrapper_or_options, option_name, value)
+    if option_name is _UNSET:
+        option_name = None
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
     if is_array(wrapper_or_options):
@@ -162,7 +189,7 @@ def stream_context_set_option(
                 f"{func}(): Argument #4 ($value) cannot be provided when argument #2 "
                 "($wrapper_or_options) is an array"
             )
-        _parse_options(ctx, wrapper_or_options)
+        _parse_options(func, ctx, wrapper_or_options)
         return True
     if wrapper_or_options is None:
         emit(
@@ -188,6 +215,30 @@ def stream_context_set_option(
         )
     assert wrapper is not None
     ctx.set(_c_name(wrapper), _c_name(name), value)
+    return True
+
+
+def _set_option_by_count(
+    func: str, context: Any, wrapper_or_options: Any, option_name: Any, value: Any
+) -> bool:
+    """PHP 7's two signatures, told apart by the argument count alone:
+    ``(resource, array $options)`` or ``(resource, string $wrapper, string $option,
+    mixed $value)``; every other count is a count error."""
+    if option_name is _UNSET and value is _UNSET:
+        if not isinstance(getattr(context, "resource_type", None), str):
+            raise type_error(func, 1, "context", "resource", context)
+        if not is_array(wrapper_or_options):
+            raise type_error(func, 2, "options", "array", wrapper_or_options)
+        _parse_options(func, _decode(func, context), wrapper_or_options)
+        return True
+    if value is _UNSET:
+        raise count_error(func, 4, 4, 3 if option_name is not _UNSET else 2)
+    if not isinstance(getattr(context, "resource_type", None), str):
+        raise type_error(func, 1, "context", "resource", context)
+    wrapper = arg_string(func, 2, "wrapper", wrapper_or_options)
+    name = arg_string(func, 3, "option", option_name)
+    assert wrapper is not None and name is not None
+    _decode(func, context).set(_c_name(wrapper), _c_name(name), value)
     return True
 
 
@@ -234,7 +285,7 @@ def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
     prms = _array_arg(func, 2, "params", params, False)
-    _parse_params(_decode(func, context), prms)
+    _parse_params(func, _decode(func, context), prms)
     return True
 
 
@@ -250,7 +301,7 @@ def stream_context_get_default(
     opts = _array_arg("stream_context_get_default", 1, "options", options, True)
     ctx = runtime().get_default_context()
     if opts is not None:
-        _parse_options(ctx, opts)
+        _parse_options("stream_context_get_default", ctx, opts)
     return ctx
 
 
@@ -262,5 +313,5 @@ def stream_context_set_default(options: Mapping[str, Mapping[str, Any]]) -> Stre
     """
     opts = _array_arg("stream_context_set_default", 1, "options", options, False)
     ctx = runtime().get_default_context()
-    _parse_options(ctx, opts)
+    _parse_options("stream_context_set_default", ctx, opts)
     return ctx

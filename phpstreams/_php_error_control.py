@@ -19,12 +19,15 @@ and still records ``error_get_last()``.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
-from ._php_args import arg_int, php_function
+from ._php_args import OMITTED, ArgumentWarning, arg_int, php_function
+from ._php_errors import emit
 from ._php_state import E_ALL, ErrorState, Runtime, runtime
+from ._phpvalues import is_array, to_php_string
 
 __all__ = [
     "error_reporting",
@@ -93,6 +96,14 @@ def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) 
     once, whereas PHP finishes the internal function first.
     """
     given: object = callback  # ported code may pass a PHP-style function name
+    profile = runtime().profile
+    if given is not None and not callable(given) and profile.arg_errors != "throw":
+        # PHP 7 parses $error_levels first, then checks the callback: a warning, NULL.
+        arg_int("set_error_handler", 2, "error_levels", error_levels)
+        shown = "Array" if is_array(given) else to_php_string(given)
+        raise ArgumentWarning(
+            profile.msg("callback_invalid", func="set_error_handler", name=shown), None
+        )
     if given is not None and not callable(given):
         detail = (
             f'function "{given}" not found or invalid function name'
@@ -128,7 +139,7 @@ def restore_error_handler() -> bool:
 
 
 @php_function
-def error_reporting(error_level: int | None = None) -> int:
+def error_reporting(error_level: int | None = OMITTED) -> int:
     """PHP: ``error_reporting(?int $error_level = null): int``
 
     Returns the current mask of ``E_*`` levels that are displayed (here: issued with
@@ -136,11 +147,34 @@ def error_reporting(error_level: int | None = None) -> int:
     ``error_reporting`` ini value). The default is ``E_ALL``. Levels outside the mask
     are still recorded for ``error_get_last()`` and still reach error handlers.
     """
+    rt = runtime()
+    if rt.profile.error_reporting_any_value:
+        return _error_reporting_any(rt, error_level)
+    if error_level is OMITTED:
+        error_level = None
     level = arg_int("error_reporting", 1, "error_level", error_level, nullable=True)
     old = runtime().errors.reporting
     if level is not None and level != old:
         runtime().ini["error_reporting"] = str(level)
         runtime().errors.reporting = level
+    return old
+
+
+def _error_reporting_any(rt: Runtime, value: Any) -> int:
+    """PHP 7's ``error_reporting(mixed $level)``: any argument, null included, is
+    stored as the ini string; the level is an int argument itself, else the string's
+    ``atoi``."""
+    old = rt.errors.reporting
+    if value is OMITTED:
+        return old
+    if is_array(value):
+        emit(rt.profile.array_to_string_level, rt.profile.msg("array_to_string"))
+        text = "Array"
+    else:
+        text = to_php_string(value)
+    rt.ini["error_reporting"] = text
+    digits = re.match(r"[ \t\n\r\v\f]*([+-]?\d+)", text)  # C's atoi
+    rt.errors.reporting = value if type(value) is int else int(digits.group(1)) if digits else 0
     return old
 
 

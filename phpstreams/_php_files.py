@@ -17,7 +17,16 @@ import sys
 from typing import Any
 
 from ._errors import E_WARNING
-from ._php_args import Ref, arg_int, arg_ref, arg_resource, arg_stream, php_function
+from ._php_args import (
+    OMITTED,
+    Ref,
+    arg_error,
+    arg_int,
+    arg_ref,
+    arg_resource,
+    arg_stream,
+    php_function,
+)
 from ._php_errors import emit, emit_notes
 from ._php_streams import set_write_buffer
 from ._stream import MemoryStream, SocketStream, Stream
@@ -120,7 +129,11 @@ def ftruncate(stream: Any, size: int) -> bool:
     assert n is not None
     s = arg_stream(func, 1, "stream", res)
     if n < 0:
-        raise ValueError(f"{func}(): Argument #2 ($size) must be greater than or equal to 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) must be greater than or equal to 0"),
+            func,
+            "ftruncate_negative",
+        )
     if not isinstance(s, MemoryStream):
         emit(E_WARNING, "Can't truncate this stream!", func)
         return False
@@ -143,8 +156,12 @@ def flock(stream: Any, operation: int, would_block: Ref | None = None) -> bool:
     arg_stream(func, 1, "stream", res)
     act = op & _LOCK_UN
     if act < _LOCK_SH or act > _LOCK_UN:
-        raise ValueError(
-            f"{func}(): Argument #2 ($operation) must be one of LOCK_SH, LOCK_EX, or LOCK_UN"
+        raise arg_error(
+            ValueError(
+                f"{func}(): Argument #2 ($operation) must be one of LOCK_SH, LOCK_EX, or LOCK_UN"
+            ),
+            func,
+            "flock_illegal_operation",
         )
     if ref is not None:
         ref.value = 0
@@ -249,7 +266,7 @@ def fpassthru(stream: Any) -> int:
 
 @php_function
 def stream_copy_to_stream(
-    from_: Any, to: Any, length: int | None = None, offset: int = 0
+    from_: Any, to: Any, length: int | None = OMITTED, offset: int = 0
 ) -> int | bool:
     """PHP: ``stream_copy_to_stream(resource $from, resource $to, ?int $length = null,
     int $offset = 0): int|false``
@@ -264,7 +281,7 @@ def stream_copy_to_stream(
     func = "stream_copy_to_stream"
     src_res = arg_resource(func, 1, "from", from_)
     dst_res = arg_resource(func, 2, "to", to)
-    maxlen = arg_int(func, 3, "length", length, nullable=True)
+    maxlen = None if length is OMITTED else arg_int(func, 3, "length", length, nullable=True)
     pos = arg_int(func, 4, "offset", offset)
     assert pos is not None
     src = arg_stream(func, 1, "from", src_res)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._errors import E_DEPRECATED, E_WARNING
-from ._php_args import arg_bool, arg_string, php_function
+from ._php_args import arg_bool, arg_string, php_function, type_error
 from ._php_errors import emit
 from ._php_state import runtime
 from ._phpvalues import parse_quantity, strtol_prefix, to_bool, to_php_string
@@ -112,7 +112,10 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
     name = _arg_option("ini_set", option)
     rt = runtime()
     spec = rt.profile.ini_defaults.get(name)
-    if not isinstance(value, str | bytes | int | float | bool | type(None)):
+    given: object = value  # ported code may pass anything
+    if not isinstance(given, str | bytes | int | float | bool | type(None)):
+        if rt.profile.arg_errors != "throw":
+            raise type_error("ini_set", 2, "value", "string", given)  # PHP 7: "s"
         raise TypeError(
             # PHP 8.2's own text here names no given type
             "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null"

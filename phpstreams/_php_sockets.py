@@ -17,9 +17,11 @@ from typing import Any
 from ._context import StreamContext
 from ._errors import E_WARNING, Note, ResolveError, StreamError
 from ._php_args import (
+    OMITTED,
     Ref,
     arg_bytes,
     arg_context_deferred,
+    arg_error,
     arg_float,
     arg_int,
     arg_ref,
@@ -83,6 +85,17 @@ def _c_string(text: str) -> str:
 def _read_timeout() -> Timeout:
     """The initial read timeout of every socket stream: ``default_socket_timeout``."""
     return (default_socket_timeout(), 0)
+
+
+def _c_cast_timeout(seconds: float) -> Timeout:
+    """PHP 7's unchecked ``(php_timeout_ull)(timeout * 1e6)`` on x86-64: NaN and
+    negative values wrap to a huge count (no limit in practice), values past the
+    largest count -- INF too -- come out as 0 (an immediate timeout)."""
+    if seconds != seconds or seconds < 0.0:
+        return None
+    if seconds >= _TIMEOUT_MAX:
+        return (0, 0)
+    return timeval(seconds)
 
 
 def _default_connect_timeout() -> Timeout:
@@ -173,21 +186,25 @@ def _fsockopen(
     assert port_n is not None
     errno_ref = arg_ref(func, 3, "error_code", error_code)
     errstr_ref = arg_ref(func, 4, "error_message", error_message)
-    seconds = arg_float(func, 5, "timeout", timeout, nullable=True)
+    seconds = None if timeout is OMITTED else arg_float(func, 5, "timeout", timeout, nullable=True)
     if seconds is None:
         seconds = float(default_socket_timeout())
 
     persistent_id = f"pfsockopen__{host}:{port_n}" if persistent else None
     spec = f"{host}:{port_n}" if port_n > 0 else host
 
-    if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
-        # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
-        # specifier (garbage); we print the intended maximum.
-        raise ValueError(
-            f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
-        )
-    # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
-    connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
+    connect_timeout: Timeout
+    if profile.timeout_unchecked_cast:
+        connect_timeout = _c_cast_timeout(seconds)
+    else:
+        if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
+            # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
+            # specifier (garbage); we print the intended maximum.
+            raise ValueError(
+                f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
+            )
+        # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
+        connect_timeout = None if seconds < 0 else timeval(seconds)
 
     notes: list[Note] = []
     try:
@@ -224,7 +241,7 @@ def fsockopen(
     port: int = -1,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``fsockopen(string $hostname, int $port = -1, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null): resource|false``
@@ -244,7 +261,7 @@ def pfsockopen(
     port: int = -1,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``pfsockopen(string $hostname, int $port = -1, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null): resource|false``
@@ -265,9 +282,9 @@ def stream_socket_client(
     address: str,
     error_code: Ref | None = None,
     error_message: Ref | None = None,
-    timeout: float | None = None,
+    timeout: float | None = OMITTED,
     flags: int = _CLIENT_CONNECT,
-    context: Any = None,
+    context: Any = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_client(string $address, int &$error_code = null,
     string &$error_message = null, ?float $timeout = null,
@@ -296,6 +313,8 @@ def stream_socket_client(
     seconds = (
         float(timeout)
         if isinstance(timeout, _NUMBER)
+        else None
+        if timeout is OMITTED
         else arg_float(func, 4, "timeout", timeout, nullable=True)
     )
     flag_bits = (
@@ -310,10 +329,13 @@ def stream_socket_client(
         else arg_context_deferred(func, 6, "context", context)
     )
 
-    if seconds is not None and not math.isfinite(seconds):
+    if seconds is not None and not math.isfinite(seconds) and not profile.timeout_unchecked_cast:
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+    connect_timeout: Timeout
+    if seconds is not None and profile.timeout_unchecked_cast:
+        connect_timeout = _c_cast_timeout(seconds)
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
-    if seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
+    elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
     else:
         connect_timeout = timeval(seconds)
@@ -382,7 +404,7 @@ def stream_socket_server(
     error_code: Ref | None = None,
     error_message: Ref | None = None,
     flags: int = _SERVER_BIND | _SERVER_LISTEN,
-    context: Any = None,
+    context: Any = OMITTED,
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_server(string $address, int &$error_code = null,
     string &$error_message = null,
@@ -436,7 +458,7 @@ def stream_socket_server(
 
 @php_function
 def stream_socket_accept(
-    socket: Any, timeout: float | None = None, peer_name: Ref | None = None
+    socket: Any, timeout: float | None = OMITTED, peer_name: Ref | None = None
 ) -> SocketStream | bool:
     """PHP: ``stream_socket_accept(resource $socket, ?float $timeout = null,
     string &$peer_name = null): resource|false``
@@ -449,15 +471,20 @@ def stream_socket_accept(
     func = "stream_socket_accept"
     profile = runtime().profile
     res = arg_resource(func, 1, "socket", socket)
-    seconds = arg_float(func, 2, "timeout", timeout, nullable=True)
+    seconds = None if timeout is OMITTED else arg_float(func, 2, "timeout", timeout, nullable=True)
     peer_ref = arg_ref(func, 3, "peer_name", peer_name)
     if seconds is None:
         seconds = float(default_socket_timeout())
-    elif seconds != seconds or seconds in (float("inf"), float("-inf")):
+    elif (
+        seconds != seconds or seconds in (float("inf"), float("-inf"))
+    ) and not profile.timeout_unchecked_cast:
         raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
     server = arg_stream(func, 1, "socket", res)
-    # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
-    wait: Timeout = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
+    wait: Timeout
+    if profile.timeout_unchecked_cast:
+        wait = _c_cast_timeout(seconds)
+    else:  # negative or unrepresentable: wait forever (8.1.20/8.2.7+)
+        wait = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
 
     notes: list[Note] = []
     try:
@@ -516,7 +543,11 @@ def stream_socket_shutdown(stream: Any, mode: int) -> bool:
     res = arg_resource(func, 1, "stream", stream)
     how = arg_int(func, 2, "mode", mode)
     if how not in (0, 1, 2):
-        raise ValueError(f"{func}(): " + runtime().profile.msg("shutdown_invalid_how"))
+        raise arg_error(
+            ValueError(f"{func}(): " + runtime().profile.msg("shutdown_invalid_how")),
+            func,
+            "shutdown_invalid_how",
+        )
     s = arg_stream(func, 1, "stream", res)
     if not isinstance(s, SocketStream):
         return False
@@ -570,7 +601,11 @@ def stream_socket_recvfrom(
     if addr_ref is not None:
         addr_ref.value = None  # PHP nulls the variable before anything else
     if n <= 0:
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than 0"),
+            func,
+            "length_positive",
+        )
     if not isinstance(s, SocketStream):
         return False
     os_flags = 0

@@ -17,14 +17,17 @@ from . import _speedups
 from ._errors import E_WARNING
 from ._fastpaths import FAST_PATHS
 from ._php_args import (
+    OMITTED,
     Ref,
     arg_bool,
     arg_bytes,
+    arg_error,
     arg_int,
     arg_ref,
     arg_resource,
     arg_stream,
     arg_string,
+    not_a_stream,
     php_function,
     type_error,
 )
@@ -72,7 +75,7 @@ def _stream(func: str, value: object, name: str = "stream") -> Stream:
     """Fast path of ``Z_PARAM_RESOURCE`` + ``php_stream_from_zval``."""
     if type(value) is SocketStream or type(value) is MemoryStream:
         if value.closed:
-            raise TypeError(f"{func}(): supplied resource is not a valid stream resource")
+            raise not_a_stream(func)
         return value
     return arg_stream(func, 1, name, arg_resource(func, 1, name, value))
 
@@ -97,21 +100,29 @@ def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     assert n is not None
     s = arg_stream("fread", 1, "stream", res)
     if n <= 0:
-        raise ValueError("fread(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError("fread(): Argument #2 ($length) must be greater than 0"),
+            "fread",
+            "length_positive",
+        )
     return s, n
 
 
 @php_function
-def _fgets_args(stream: Any, length: Any = None) -> tuple[Stream, int | None]:
+def _fgets_args(stream: Any, length: Any = OMITTED) -> tuple[Stream, int | None]:
     """fgets()'s argument rules (``_speedups.fgets`` runs the body): the stream and
     the C buffer size (None: no limit)."""
-    if length is None:
+    if length is OMITTED:
         return _stream("fgets", stream), None
     res = arg_resource("fgets", 1, "stream", stream)
     n = arg_int("fgets", 2, "length", length, nullable=True)
     s = arg_stream("fgets", 1, "stream", res)
     if n is not None and n <= 0:
-        raise ValueError("fgets(): Argument #2 ($length) must be greater than 0")
+        raise arg_error(
+            ValueError("fgets(): Argument #2 ($length) must be greater than 0"),
+            "fgets",
+            "length_positive",
+        )
     return s, n
 
 
@@ -140,7 +151,11 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     delim = arg_bytes(func, 3, "ending", ending)
     assert n is not None
     if n < 0:
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0"),
+            func,
+            "get_line_length_negative",
+        )
     if n == 0:
         n = runtime().profile.chunk_size
     s = arg_stream(func, 1, "stream", res)
@@ -150,7 +165,9 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
 
 
 @php_function
-def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1) -> bytes | bool:
+def stream_get_contents(
+    stream: Any, length: int | None = OMITTED, offset: int = -1
+) -> bytes | bool:
     """PHP: ``stream_get_contents(resource $stream, ?int $length = null,
     int $offset = -1): string|false``
 
@@ -160,11 +177,15 @@ def stream_get_contents(stream: Any, length: int | None = None, offset: int = -1
     """
     func = "stream_get_contents"
     res = arg_resource(func, 1, "stream", stream)
-    n = arg_int(func, 2, "length", length, nullable=True)
+    n = None if length is OMITTED else arg_int(func, 2, "length", length, nullable=True)
     off = arg_int(func, 3, "offset", offset)
     assert off is not None
     if n is not None and n < -1:  # checked before the resource is (streamsfuncs.c)
-        raise ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1"),
+            func,
+            "get_contents_length",
+        )
     s = arg_stream(func, 1, "stream", res)
     if n == -1:
         n = None
@@ -203,17 +224,17 @@ def feof(stream: Any) -> bool:
 
 @php_function
 def _fwrite_args(
-    func: str, stream: Any, data: Any, length: Any = None
+    func: str, stream: Any, data: Any, length: Any = OMITTED
 ) -> tuple[Stream, bytes] | int:
     """fwrite()/fputs()'s argument rules (``_speedups.fwrite``/``fputs`` run the body):
     the stream and the bytes to write, or 0 when PHP returns before it even looks at
     the stream (nothing to write)."""
     res = arg_resource(func, 1, "stream", stream)
     payload = data if type(data) is bytes else arg_bytes(func, 2, "data", data)
-    if length is not None:
+    if length is not OMITTED:
         n = arg_int(func, 3, "length", length, nullable=True)
-        assert n is not None
-        payload = payload[: max(n, 0)]
+        if n is not None:
+            payload = payload[: max(n, 0)]
     if not payload:
         return 0
     return _stream(func, res), payload
@@ -327,7 +348,8 @@ def stream_is_local(stream: Any) -> bool:
     if stream is None:
         stream = ""
     elif is_array(stream):
-        emit(E_WARNING, runtime().profile.msg("array_to_string"))
+        profile = runtime().profile
+        emit(profile.array_to_string_level, profile.msg("array_to_string"))
         stream = "Array"
     url = arg_string(func, 1, "stream", stream)
     assert url is not None
@@ -463,9 +485,19 @@ def stream_set_chunk_size(stream: Any, size: int) -> int:
     n = arg_int(func, 2, "size", size)
     assert n is not None
     if n <= 0:
-        raise ValueError(f"{func}(): Argument #2 ($size) must be greater than 0")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) must be greater than 0"),
+            func,
+            "chunk_size_positive",
+            size=n,
+        )
     if n > _INT_MAX:
-        raise ValueError(f"{func}(): Argument #2 ($size) is too large")
+        raise arg_error(
+            ValueError(f"{func}(): Argument #2 ($size) is too large"),
+            func,
+            "chunk_size_too_large",
+            max=_INT_MAX,
+        )
     s = arg_stream(func, 1, "stream", res)
     old = s.chunk_size
     s.chunk_size = n
@@ -507,7 +539,11 @@ class _SelectArray:
 
     def streams(self, errors: list[str]) -> list[tuple[Any, Stream]]:
         if self._errors:
-            errors.extend(self._errors)
+            if runtime().profile.arg_errors == "throw":
+                errors.extend(self._errors)
+            else:  # PHP 7: zend_fetch_resource warns on each pass; the entry is skipped
+                for text in self._errors:
+                    emit(E_WARNING, text)
         return self._streams
 
     def replace(self, kept: list[tuple[Any, Stream]]) -> None:
@@ -542,7 +578,7 @@ def stream_select(
     write: Ref | None,
     except_: Ref | None,
     seconds: int | None,
-    microseconds: int | None = None,
+    microseconds: int | None = OMITTED,
 ) -> int | bool:
     """PHP: ``stream_select(?array &$read, ?array &$write, ?array &$except,
     ?int $seconds, ?int $microseconds = null): int|false``
@@ -573,9 +609,10 @@ def stream_select(
         else arg_int(func, 4, "seconds", seconds, nullable=True)
     )
     usec = (
-        microseconds
-        if microseconds is None
-        or (type(microseconds) is int and _LONG_MIN <= microseconds <= _LONG_MAX)
+        None
+        if microseconds is OMITTED
+        else microseconds
+        if type(microseconds) is int and _LONG_MIN <= microseconds <= _LONG_MAX
         else arg_int(func, 5, "microseconds", microseconds, nullable=True)
     )
     masks = (_READ_EVENTS, _WRITE_EVENTS, _EXCEPT_EVENTS)
@@ -622,10 +659,11 @@ def stream_select(
         sets += counted
     try:
         if not sets:
-            raise ValueError("No stream arrays were passed")
+            raise arg_error(ValueError("No stream arrays were passed"), func, "select_no_arrays")
         problem = _timeout_error(func, sec, usec)
         if problem is not None:
-            raise ValueError(problem)
+            text, key, argnum = problem
+            raise arg_error(ValueError(text), func, key, argnum=argnum)
         timeout_ms = _poll_timeout_ms(sec, usec)
     except ValueError as exc:
         if errors and str(exc).startswith(f"{func}(): Argument #"):
@@ -642,19 +680,30 @@ def stream_select(
     return result
 
 
-def _timeout_error(func: str, sec: int | None, usec: int | None) -> str | None:
-    """stream_select's timeout rules, in PHP's order: the ValueError text, or None."""
+def _timeout_error(func: str, sec: int | None, usec: int | None) -> tuple[str, str, int] | None:
+    """stream_select's timeout rules, in PHP's order: the ValueError text, the message
+    key of PHP 7's warning and the argument number; or None."""
     if sec is None:
-        if usec:
+        if usec and "stream_select:usec_needs_null" not in runtime().profile.unchecked_args:
             return (
                 f"{func}(): Argument #5 ($microseconds) must be null when argument #4 "
-                "($seconds) is null"
+                "($seconds) is null",
+                "select_usec_needs_null",
+                5,
             )
         return None
     if sec < 0:
-        return f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0"
+        return (
+            f"{func}(): Argument #4 ($seconds) must be greater than or equal to 0",
+            "select_timeout_negative",
+            4,
+        )
     if (usec or 0) < 0:
-        return f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0"
+        return (
+            f"{func}(): Argument #5 ($microseconds) must be greater than or equal to 0",
+            "select_usec_negative",
+            5,
+        )
     return None
 
 

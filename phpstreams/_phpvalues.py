@@ -22,6 +22,7 @@ __all__ = [
     "as_text",
     "atoi_port",
     "is_array",
+    "leading_numeric_string",
     "numeric_string",
     "parse_quantity",
     "php_float_repr",
@@ -97,6 +98,27 @@ def numeric_string(value: str | bytes) -> int | float | None:
             return n
     # Overflowing integer strings are doubles (zend_strtod): INF past DBL_MAX.
     return float(text)
+
+
+_LEADING_NUMERIC_RE = re.compile(rb"[ \t\n\r\v\f]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)")
+
+
+def leading_numeric_string(value: str | bytes) -> tuple[int | float, bool] | None:
+    """PHP 7's ``is_numeric_string`` with errors allowed: the number a string starts
+    with (after leading whitespace) and whether that was the whole string (anything
+    after it, trailing whitespace too, is "not well formed"); ``None`` if there is no
+    number at all."""
+    raw = _as_bytes(value)
+    m = _LEADING_NUMERIC_RE.match(raw)
+    if m is None:
+        return None
+    text = m.group(1)
+    whole = m.end() == len(raw)
+    if _INT_RE.match(text):
+        n = _int_or_none(text)
+        if n is not None and LONG_MIN <= n <= LONG_MAX:
+            return n, whole
+    return float(text), whole
 
 
 def _int_or_none(digits: bytes) -> int | None:

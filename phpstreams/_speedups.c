@@ -13,8 +13,11 @@
  *                   coercions are NOT here: an argument shape other than the plain one
  *                   (an exact SocketStream, an int length, bytes/str data) goes to the
  *                   Python helper installed with install(), which applies PHP's rules
- *                   and hands back the normalised arguments; the body then continues
- *                   here. One body per function, one coercion per function.
+ *                   and hands back the normalised arguments (a tuple); the body then
+ *                   continues here. Anything else it returns is the PHP function's
+ *                   result (PHP returned early: nothing to write, or a PHP 7 argument
+ *                   warning already issued). One body per function, one coercion
+ *                   per function.
  *   connect_fd      socket/connect/poll/SO_ERROR on a bare descriptor for one resolved
  *                   inet address: the transport's connect primitive.
  *   poll_streams    one poll() over the descriptors of many plain socket streams, the
@@ -1177,7 +1180,9 @@ static PyType_Spec core_spec = {
 /* --------------------------------------------------------------------------------
  * fread / fgets / fwrite / fputs: the function bodies. The plain argument shape is
  * recognised here; every other shape goes to the Python coercion helper registered
- * with install(), which raises PHP's errors or returns the normalised arguments.
+ * with install(), which raises PHP's errors or returns the normalised arguments (a
+ * tuple) or the PHP result itself (anything else). An explicit None length goes to the
+ * helper too: whether null means "no limit" or 0 is the profile's (PHP 8 / PHP 7).
  * With fast paths off (install(..., fast=False)) every call goes through the helper
  * and the stream's Python-visible methods.
  */
@@ -1274,8 +1279,10 @@ php_fread(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     }
     if (stream == NULL) {
         PyObject *length;
-        stream = unpack_args(st, PyObject_Vectorcall(st->fread_args, args, (size_t)nargs,
-                                                     kwnames), &length);
+        PyObject *got = PyObject_Vectorcall(st->fread_args, args, (size_t)nargs, kwnames);
+        if (got != NULL && !PyTuple_CheckExact(got))
+            return got; /* PHP returned early (a PHP 7 argument warning) */
+        stream = unpack_args(st, got, &length);
         if (stream == NULL)
             return NULL;
         n = PyLong_AsSsize_t(length);
@@ -1301,13 +1308,15 @@ php_fgets(PyObject *mod, PyObject *const *args, Py_ssize_t nargs, PyObject *kwna
     if (!ready(st))
         return NULL;
     PyObject *stream = NULL, *maxlen = NULL, *r;
-    if (kwnames == NULL && (nargs == 1 || (nargs == 2 && args[1] == Py_None)) &&
-        plain_stream(st, args[0])) {
+    /* An explicit null length goes to the helper: what it means is the profile's. */
+    if (kwnames == NULL && nargs == 1 && plain_stream(st, args[0])) {
         stream = Py_NewRef(args[0]);
     }
     else {
-        stream = unpack_args(st, PyObject_Vectorcall(st->fgets_args, args, (size_t)nargs,
-                                                     kwnames), &maxlen);
+        PyObject *got = PyObject_Vectorcall(st->fgets_args, args, (size_t)nargs, kwnames);
+        if (got != NULL && !PyTuple_CheckExact(got))
+            return got; /* PHP returned early (a PHP 7 argument warning) */
+        stream = unpack_args(st, got, &maxlen);
         if (stream == NULL)
             return NULL;
     }
@@ -1331,8 +1340,8 @@ php_write(ModState *st, PyObject *name, PyObject *const *args, Py_ssize_t nargs,
     PyObject *stream = NULL, *payload = NULL, *r;
     const char *data = NULL;
     Py_ssize_t len = 0;
-    if (kwnames == NULL && (nargs == 2 || (nargs == 3 && args[2] == Py_None)) &&
-        plain_stream(st, args[0])) {
+    /* An explicit null length goes to the helper: what it means is the profile's. */
+    if (kwnames == NULL && nargs == 2 && plain_stream(st, args[0])) {
         if (PyBytes_CheckExact(args[1])) {
             payload = Py_NewRef(args[1]);
         }
@@ -1356,8 +1365,8 @@ php_write(ModState *st, PyObject *name, PyObject *const *args, Py_ssize_t nargs,
         PyMem_Free(argv);
         if (got == NULL)
             return NULL;
-        if (PyLong_CheckExact(got))
-            return got; /* PHP returned before it looked at the stream */
+        if (!PyTuple_CheckExact(got))
+            return got; /* PHP returned before it looked at the stream (or warned) */
         stream = unpack_args(st, got, &payload);
         if (stream == NULL)
             return NULL;

@@ -83,6 +83,50 @@ class Profile:
     #: The ``_openssl_texts`` flavour of the OpenSSL this release's reference build
     #: links (Debian's): how its error-queue lines read.
     openssl_texts: str = "3.0"
+    #: How an internal function reports a bad argument: "throw" (PHP 8: TypeError,
+    #: ValueError, ArgumentCountError) or "warn" (PHP 7: an E_WARNING, and the function
+    #: returns NULL or FALSE -- or, for a few checks, warns and carries on).
+    arg_errors: str = "throw"
+    #: "warn" model: the functions whose failed ``zend_parse_parameters`` returns NULL
+    #: (plain ``return;``); every other function returns FALSE.
+    zpp_failure_returns_null: frozenset[str] = frozenset()
+    #: Null to a non-nullable scalar parameter: E_DEPRECATED (8.1+), or silently
+    #: 0/""/false (7.x).
+    null_to_scalar_deprecated: bool = True
+    #: A fractional float (or float-string) to an int parameter: E_DEPRECATED "loses
+    #: precision" (8.1+), or silent truncation (7.x).
+    float_to_int_deprecated: bool = True
+    #: Numeric strings in scalar parameters: "saner" (8.0's RFC: whole numeric strings,
+    #: trailing whitespace allowed, anything else a TypeError) or "legacy" (7.x: a
+    #: leading-numeric string, trailing whitespace included, is accepted with an E_NOTICE
+    #: "A non well formed numeric value encountered").
+    numeric_strings: str = "saner"
+    #: The type an object "given" is called in argument errors: its class name (8.x),
+    #: or "object" (7.x's ``zend_zval_type_name``).
+    object_type_name: str = "class"
+    #: Argument checks of PHP 8 that this release does not make at all (it goes on with
+    #: the value): names used at the check sites.
+    unchecked_args: frozenset[str] = frozenset()
+    #: Parameters (``"func:name"``) PHP 8 made nullable that this release's zpp takes
+    #: as plain values: null converts as for any other parameter (a scalar silently to
+    #: 0 / "" / false, a resource is a type error).
+    not_nullable_args: frozenset[str] = frozenset()
+    #: ``stream_context_set_option``: one ``array|string`` signature whose other
+    #: arguments must fit the form (8.x ValueErrors), or PHP 7's two signatures chosen
+    #: by the argument count alone (2: options array; else exactly 4).
+    context_set_option_by_arg_count: bool = False
+    #: ``error_reporting()``: 8.x takes ``?int`` (null reads; the ini entry changes only
+    #: with the level); 7.x takes any value, null too, stores its string form as the ini
+    #: value and uses its ``atoi``.
+    error_reporting_any_value: bool = False
+    #: Socket timeouts (fsockopen, stream_socket_client/accept): 8.x rejects NaN/INF
+    #: (ValueError) and maps negative or unrepresentable values to its own rules; 7.x
+    #: casts ``timeout * 1e6`` to an unsigned count unchecked (NaN and negatives: no
+    #: limit; past the maximum, INF included: 0).
+    timeout_unchecked_cast: bool = False
+    #: The level of "Array to string conversion" (an array converted to a string
+    #: argument): E_WARNING (2) since 8.0, E_NOTICE (8) in 7.x.
+    array_to_string_level: int = 2
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -168,11 +168,65 @@ _INI_74 = {
     "zlib.output_handler": IniEntry("", 7, "zlib"),
 }
 
+#: PHP 7.4's functions (of those phpstreams has) whose failed zend_parse_parameters
+#: returns NULL; the others ``RETURN_FALSE``. Read from the oracle: each called with
+#: too many arguments.
+_ZPP_NULL_74 = frozenset(
+    {
+        "stream_context_set_default",
+        "openssl_x509_export",
+        "openssl_x509_fingerprint",
+        "openssl_x509_parse",
+        "openssl_x509_read",
+        "stream_get_transports",
+        "get_resource_type",
+        "socket_get_status",
+        "socket_set_blocking",
+        "socket_set_timeout",
+        "stream_get_meta_data",
+        "stream_select",
+        "stream_set_blocking",
+        "stream_set_timeout",
+        "flock",
+        "error_get_last",
+        "error_clear_last",
+        "error_reporting",
+        "set_error_handler",
+        "restore_error_handler",
+        "ini_get",
+        "ini_set",
+        "ini_get_all",
+        "ini_restore",
+    }
+)
 # Message texts that differ from 8.2, by area (kept apart so that each area's
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
 _MESSAGES_74: dict[str, str] = {}
-_ARG_MESSAGES_74: dict[str, str] = {}
+_ARG_MESSAGES_74: dict[str, str] = {
+    # Zend/zend_API.c (7.4): zpp failures are E_WARNINGs named after "parameters"
+    "arg_count": "{func}() expects {bound} {expected} parameter{plural}, {given} given",
+    "zpp_type": "{func}() expects parameter {argnum} to be {expected}, {given} given",
+    "non_well_formed_numeric": "A non well formed numeric value encountered",
+    "callback_invalid": "{func}() expects the argument ({name}) to be a valid callback",
+    # function-specific checks (ext/standard/file.c, streamsfuncs.c)
+    "length_positive": "Length parameter must be greater than 0",
+    "get_line_length_negative": "The maximum allowed length must be greater than or equal to zero",
+    "get_contents_length": "Length must be greater than or equal to zero, or -1",
+    "chunk_size_positive": "The chunk size must be a positive integer, given {size}",
+    "chunk_size_too_large": "The chunk size cannot be larger than {max}",
+    "ftruncate_negative": "Negative size is not supported",
+    "flock_illegal_operation": "Illegal operation argument",
+    "select_timeout_negative": "The seconds parameter must be greater than 0",
+    "select_usec_negative": "The microseconds parameter must be greater than 0",
+    "crypto_method_required": "When enabling encryption you must specify the crypto type",
+    "context_options_form": 'options should have the form ["wrappername"]["optionname"] = $value',
+    "shutdown_invalid_how": (
+        "Second parameter $how needs to be one of STREAM_SHUT_RD, STREAM_SHUT_WR or "
+        "STREAM_SHUT_RDWR"
+    ),
+}
+
 _TLS_MESSAGES_74: dict[str, str] = {}
 
 PHP_7_4 = derive(
@@ -188,4 +242,31 @@ PHP_7_4 = derive(
     ),
     silence_reporting=0,
     openssl_texts="1.1.1",
+    arg_errors="warn",
+    zpp_failure_returns_null=_ZPP_NULL_74,
+    null_to_scalar_deprecated=False,
+    float_to_int_deprecated=False,
+    numeric_strings="legacy",
+    object_type_name="object",
+    context_set_option_by_arg_count=True,
+    error_reporting_any_value=True,
+    timeout_unchecked_cast=True,
+    array_to_string_level=8,
+    unchecked_args=frozenset({"stream_select:usec_needs_null"}),
+    not_nullable_args=frozenset(
+        {
+            "stream_socket_client:context",
+            "stream_socket_server:context",
+            "fgets:length",
+            "fwrite:length",
+            "fputs:length",
+            "stream_select:microseconds",
+            "stream_get_contents:length",
+            "stream_copy_to_stream:length",
+            "fsockopen:timeout",
+            "pfsockopen:timeout",
+            "stream_socket_client:timeout",
+            "stream_socket_accept:timeout",
+        }
+    ),
 )
