@@ -118,6 +118,7 @@ def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any) -> SocketS
         context=ctx,
         read_timeout=_read_timeout(),
         chunk_size=runtime().profile.chunk_size,
+        profile=runtime().profile,
     )
 
 

@@ -327,7 +327,8 @@ def stream_is_local(stream: Any) -> bool:
     if stream is None:
         stream = ""
     elif is_array(stream):
-        emit(E_WARNING, runtime().profile.msg("array_to_string"))
+        profile = runtime().profile
+        emit(profile.array_to_string_level, profile.msg("array_to_string"))
         stream = "Array"
     url = arg_string(func, 1, "stream", stream)
     assert url is not None

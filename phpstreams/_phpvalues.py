@@ -24,6 +24,7 @@ __all__ = [
     "is_array",
     "numeric_string",
     "parse_quantity",
+    "zend_atol",
     "php_float_repr",
     "php_float_to_string",
     "php_type_name",
@@ -360,3 +361,33 @@ def parse_quantity(text: str) -> tuple[int, QuantityProblem | None]:
     if overflow:
         return value, ("quantity_out_of_range", {"quantity": quoted})
     return value, problem
+
+
+def zend_atol(text: str) -> int:
+    """``zend_atol`` (PHP 7's ``OnUpdateLong``): C ``strtol(text, NULL, 0)`` -- leading
+    whitespace, a sign, ``0x`` hex or ``0`` octal, clamped to the C long range -- then
+    times 1024 per step of a k/m/g *last* character (wrapping), with no warning."""
+    pos, end = 0, len(text)
+    while pos < end and text[pos] in _WS:
+        pos += 1
+    negative = pos < end and text[pos] == "-"
+    if pos < end and text[pos] in "+-":
+        pos += 1
+    base = 10
+    if text.startswith(("0x", "0X"), pos) and pos + 2 < end and _is_digit(text[pos + 2], 16):
+        base, pos = 16, pos + 2
+    elif text.startswith("0", pos):
+        base = 8
+    start = pos
+    while pos < end and _is_digit(text[pos], base):
+        pos += 1
+    magnitude = int(text[start:pos], base) if pos > start else 0
+    value = -magnitude if negative else magnitude
+    value = max(LONG_MIN, min(LONG_MAX, value))  # strtol's ERANGE result
+    factor = {"g": 1 << 30, "m": 1 << 20, "k": 1 << 10}.get(text[-1:].lower(), 1)
+    product = (value * factor) % 2**64
+    return product - 2**64 if product > LONG_MAX else product
+
+
+def _is_digit(ch: str, base: int) -> bool:
+    return ch.isascii() and ch.lower() in _DIGITS[:base]

@@ -54,6 +54,17 @@ class Profile:
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
+    #: php_sockop_read on a read timeout: -1 (fread returns false) since 8.0; PHP 7
+    #: returns 0, so the read is an empty string and only ``timed_out`` tells.
+    read_timeout_is_empty: bool = False
+    #: The level of "Array to string conversion": E_WARNING (2) since 8.0, E_NOTICE (8)
+    #: in PHP 7.
+    array_to_string_level: int = 2
+    #: 8.2+: integer ini entries are read by ``zend_ini_parse_quantity``, which warns
+    #: about a malformed quantity; PHP 7 reads them with ``zend_atol`` silently.
+    ini_quantity_checked: bool = True
+    #: 8.1+: turning ``auto_detect_line_endings`` on raises an E_DEPRECATED.
+    auto_detect_line_endings_deprecated: bool = True
     #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
     rejects_nul_in_hostname: bool = True
     #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.
@@ -66,6 +77,11 @@ class Profile:
     default_backlog: int = 32
     #: Linux ``sizeof(sockaddr_un.sun_path)``.
     unix_path_max: int = 108
+    #: Newer PHP lets an abstract-namespace name (leading NUL) use all of ``sun_path``
+    #: and names the limit it applied in the truncation notice. PHP 7 cuts every name
+    #: of ``unix_path_max`` bytes or more to one byte less, and the notice says
+    #: ``unix_path_max``.
+    unix_path_abstract_full_length: bool = True
     #: PHP's default ``verify_depth`` (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH).
     default_verify_depth: int = 9
     #: Server renegotiation limit (OPENSSL_DEFAULT_RENEG_LIMIT / _WINDOW, seconds).

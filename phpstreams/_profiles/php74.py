@@ -171,9 +171,57 @@ _INI_74 = {
 # Message texts that differ from 8.2, by area (kept apart so that each area's
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
-_MESSAGES_74: dict[str, str] = {}
-_ARG_MESSAGES_74: dict[str, str] = {}
-_TLS_MESSAGES_74: dict[str, str] = {}
+_MESSAGES_74: dict[str, str] = {
+    # PHP 8.0 capitalised the first word of these (php_error_docref texts).
+    "fsockopen_failed": "unable to connect to {host}:{port} ({reason})",
+    "client_failed": "unable to connect to {address} ({reason})",
+    "server_failed": "unable to connect to {address} ({reason})",
+    "accept_failed": "accept failed: {reason}",
+    "bind_failed": "failed to bind to '{address}:{port}', system said: {reason}",
+    "send_failed": "send of {count} bytes failed with errno={errno} {reason}",
+    "seek_unsupported": "stream does not support seeking",
+    "no_crypto_support": "this stream does not support SSL/crypto",
+    "select_cannot_represent": "cannot represent a stream of type {type} as a select()able descriptor",
+    "unable_to_select": "unable to select [{errno}]: {reason} (max_fd={max_fd})",
+    "pair_failed": "failed to create sockets: [{errno}]: {reason}",
+    # 8.0 added the host name to the getaddrinfo failure.
+    "getaddrinfo_failed": "php_network_getaddresses: getaddrinfo failed: {reason}",
+    "ini_extension_not_found": "Unable to find extension '{name}'",
+}
+_ARG_MESSAGES_74: dict[str, str] = {
+    # PHP 8.0 capitalised the first word of these (php_error_docref texts).
+    "fsockopen_failed": "unable to connect to {host}:{port} ({reason})",
+    "client_failed": "unable to connect to {address} ({reason})",
+    "server_failed": "unable to connect to {address} ({reason})",
+    "accept_failed": "accept failed: {reason}",
+    "bind_failed": "failed to bind to '{address}:{port}', system said: {reason}",
+    "send_failed": "send of {count} bytes failed with errno={errno} {reason}",
+    "seek_unsupported": "stream does not support seeking",
+    "no_crypto_support": "this stream does not support SSL/crypto",
+    "select_cannot_represent": "cannot represent a stream of type {type} as a select()able descriptor",
+    "unable_to_select": "unable to select [{errno}]: {reason} (max_fd={max_fd})",
+    "pair_failed": "failed to create sockets: [{errno}]: {reason}",
+    # 8.0 added the host name to the getaddrinfo failure.
+    "getaddrinfo_failed": "php_network_getaddresses: getaddrinfo failed: {reason}",
+    "ini_extension_not_found": "Unable to find extension '{name}'",
+}
+_TLS_MESSAGES_74: dict[str, str] = {
+    # PHP 8.0 capitalised the first word of these (php_error_docref texts).
+    "fsockopen_failed": "unable to connect to {host}:{port} ({reason})",
+    "client_failed": "unable to connect to {address} ({reason})",
+    "server_failed": "unable to connect to {address} ({reason})",
+    "accept_failed": "accept failed: {reason}",
+    "bind_failed": "failed to bind to '{address}:{port}', system said: {reason}",
+    "send_failed": "send of {count} bytes failed with errno={errno} {reason}",
+    "seek_unsupported": "stream does not support seeking",
+    "no_crypto_support": "this stream does not support SSL/crypto",
+    "select_cannot_represent": "cannot represent a stream of type {type} as a select()able descriptor",
+    "unable_to_select": "unable to select [{errno}]: {reason} (max_fd={max_fd})",
+    "pair_failed": "failed to create sockets: [{errno}]: {reason}",
+    # 8.0 added the host name to the getaddrinfo failure.
+    "getaddrinfo_failed": "php_network_getaddresses: getaddrinfo failed: {reason}",
+    "ini_extension_not_found": "Unable to find extension '{name}'",
+}
 
 PHP_7_4 = derive(
     PHP_8_2,
@@ -188,4 +236,9 @@ PHP_7_4 = derive(
     ),
     silence_reporting=0,
     openssl_texts="1.1.1",
+    read_timeout_is_empty=True,
+    auto_detect_line_endings_deprecated=False,
+    ini_quantity_checked=False,
+    array_to_string_level=8,
+    unix_path_abstract_full_length=False,
 )
