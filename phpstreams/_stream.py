@@ -386,7 +386,7 @@ class SocketStream(Stream):
         try:
             data = sock.recv(1, socket.MSG_PEEK | _MSG_DONTWAIT)
         except OSError as exc:
-            return exc.errno in (errno_mod.EAGAIN, errno_mod.EWOULDBLOCK, errno_mod.EMSGSIZE)
+            return errno_mod.errorcode.get(exc.errno or 0) in self.profile.liveness_alive_errnos
         return len(data) > 0
 
     # -- raw datagram helpers (bypass the buffer) -------------------------------

@@ -71,6 +71,14 @@ class Profile:
     cn_fallback_with_dns_san: bool = False
     #: Accept-side TLS failure text comes from strerror(0) ("Success") until 8.3.26.
     accept_crypto_failure_errstr: str = "Success"
+    #: Liveness check (feof, persistent reuse): the errnos of the ``MSG_PEEK`` that
+    #: still count as alive. Measured: PHP 7.4 also takes ENOTCONN (a listening TCP
+    #: socket with a pending connection is not at EOF there; in 8.2 it is).
+    liveness_alive_errnos: frozenset[str] = frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE"})
+    #: PHP 7 reads an IPv4 ``bindto`` with inet_aton: "1", "127.1", "0x7f.1", "00"
+    #: are addresses, and "0" is 0.0.0.0, bound with its port. PHP 8 uses inet_pton
+    #: (those are "Invalid IP Address") and binds nothing at all for "0".
+    bindto_ipv4_inet_aton: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.
@@ -99,6 +107,9 @@ class Profile:
     #: The ``_openssl_texts`` flavour of the OpenSSL this release's reference build
     #: links (Debian's): how its error-queue lines read.
     openssl_texts: str = "3.0"
+    #: PHP functions phpstreams has that this release does not define (calling one is
+    #: PHP's ``Error: Call to undefined function``): its facade leaves them out.
+    functions_missing: frozenset[str] = frozenset()
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -241,4 +241,7 @@ PHP_7_4 = derive(
     ini_quantity_checked=False,
     array_to_string_level=8,
     unix_path_abstract_full_length=False,
+    bindto_ipv4_inet_aton=True,
+    functions_missing=frozenset({"fsync", "fdatasync"}),  # new in 8.1
+    liveness_alive_errnos=frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE", "ENOTCONN"}),
 )
