@@ -674,7 +674,8 @@ def _parse_network_address(text: str, func: str) -> object:
         infos = resolve(host, socket_mod.SOCK_DGRAM, runtime().profile)
     except ResolveError as exc:
         emit(E_WARNING, exc.errstr or "", func)
-        emit(E_WARNING, f"Failed to resolve `{host}': {exc.errstr}", func)
+        text = runtime().profile.msg("sendto_resolve_failed", host=host, reason=exc.errstr)
+        emit(E_WARNING, text, func)
         return False
     sockaddr: Any = infos[0][1]
     return (sockaddr[0], port, *sockaddr[2:])

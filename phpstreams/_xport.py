@@ -316,6 +316,10 @@ def xport_accept(
         conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size, profile=profile
     )
     client.context = server.context
+    if profile.accepted_copies_blocking_flag:
+        # PHP 7 copies the listening stream's is_blocked; the descriptor itself is
+        # blocking (accept() does not pass O_NONBLOCK on). Fixed by GH-8472.
+        client.is_blocked = server.is_blocked
     if server.spec.implicit_tls:
         try:
             for hooks in CRYPTO_HOOKS:

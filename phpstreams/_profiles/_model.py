@@ -79,6 +79,9 @@ class Profile:
     #: are addresses, and "0" is 0.0.0.0, bound with its port. PHP 8 uses inet_pton
     #: (those are "Invalid IP Address") and binds nothing at all for "0".
     bindto_ipv4_inet_aton: bool = False
+    #: PHP 7 (before GH-8472) gives an accepted stream the listening stream's
+    #: ``blocked`` flag, although its descriptor is blocking; 8.x reports blocking.
+    accepted_copies_blocking_flag: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

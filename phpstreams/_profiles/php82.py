@@ -146,6 +146,7 @@ _MESSAGES_8_2: dict[str, str] = {
     "truncate_unsupported": "Can't truncate this stream!",
     "fsync_unsupported": "Can't fsync this stream!",
     "sendto_failed": "{reason}\n",
+    "sendto_resolve_failed": "Failed to resolve `{host}': {reason}",
     "timeout_range": "Argument #{argnum} must be -1 or between 0 and {max}",
     "timeout_finite": "Argument #{argnum} ($timeout) must be a finite value",
     "not_a_stream": "supplied resource is not a valid stream resource",
