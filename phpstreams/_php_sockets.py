@@ -31,7 +31,7 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes, exception_pending, raise_queued
 from ._php_runtime import default_socket_timeout
 from ._php_state import runtime
-from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
+from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, double_to_ull
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import (
@@ -313,8 +313,13 @@ def stream_socket_client(
 
     if seconds is not None and not math.isfinite(seconds):
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
+    connect_timeout: Timeout
+    if seconds is not None and profile.timeout_c_cast:
+        # (unsigned long long)(timeout * 1e6) microseconds: -1 wraps to a huge wait.
+        micros = double_to_ull(seconds * 1_000_000.0)
+        connect_timeout = (micros // 1_000_000, micros % 1_000_000)
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
-    if seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
+    elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
     else:
         connect_timeout = timeval(seconds)
@@ -457,8 +462,13 @@ def stream_socket_accept(
     elif seconds != seconds or seconds in (float("inf"), float("-inf")):
         raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
     server = arg_stream(func, 1, "socket", res)
-    # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
-    wait: Timeout = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
+    wait: Timeout
+    if profile.timeout_c_cast:
+        micros = double_to_ull(seconds * 1_000_000.0)
+        wait = (micros // 1_000_000, micros % 1_000_000)
+    else:
+        # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
+        wait = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
 
     notes: list[Note] = []
     try:

@@ -24,6 +24,7 @@ __all__ = [
     "is_array",
     "numeric_string",
     "parse_quantity",
+    "double_to_ull",
     "zend_atol",
     "php_float_repr",
     "php_float_to_string",
@@ -391,3 +392,19 @@ def zend_atol(text: str) -> int:
 
 def _is_digit(ch: str, base: int) -> bool:
     return ch.isascii() and ch.lower() in _DIGITS[:base]
+
+
+def double_to_ull(x: float) -> int:
+    """C's ``(unsigned long long)x`` as x86-64 compilers emit it (``cvttsd2si``): below
+    2**63 a signed conversion, reinterpreted (so -1.0 is 2**64 - 1; NaN, -inf and
+    values under -2**63 give 2**63); from 2**63 on, ``x - 2**63`` converted with the top
+    bit flipped (so inf and values of 2**64 or more give 0)."""
+
+    def cvttsd2si(v: float) -> int:
+        if math.isnan(v) or not -(2.0**63) <= v < 2.0**63:
+            return -(2**63)  # the "integer indefinite" value
+        return int(v)
+
+    if x >= 2.0**63:
+        return (cvttsd2si(x - 2.0**63) ^ -(2**63)) % 2**64
+    return cvttsd2si(x) % 2**64

@@ -82,6 +82,12 @@ class Profile:
     #: PHP 7 (before GH-8472) gives an accepted stream the listening stream's
     #: ``blocked`` flag, although its descriptor is blocking; 8.x reports blocking.
     accepted_copies_blocking_flag: bool = False
+    #: stream_socket_client's and stream_socket_accept's timeout before 8.1.20/8.2.7
+    #: (GH-11177): a plain C cast, ``(unsigned long long)(timeout * 1e6)``
+    #: microseconds, so a negative timeout wraps to a wait of weeks and 2**64
+    #: microseconds or more to none at all. Later, negative or unrepresentable values
+    #: mean default_socket_timeout (client) or no limit (accept).
+    timeout_c_cast: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

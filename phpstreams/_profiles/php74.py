@@ -243,6 +243,7 @@ PHP_7_4 = derive(
     unix_path_abstract_full_length=False,
     bindto_ipv4_inet_aton=True,
     accepted_copies_blocking_flag=True,
+    timeout_c_cast=True,
     functions_missing=frozenset({"fsync", "fdatasync"}),  # new in 8.1
     liveness_alive_errnos=frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE", "ENOTCONN"}),
 )
