@@ -31,7 +31,7 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes, exception_pending, raise_queued
 from ._php_runtime import default_socket_timeout
 from ._php_state import runtime
-from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, double_to_ull
+from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, double_to_ull, fsock_timeval
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import (
@@ -187,8 +187,12 @@ def _fsockopen(
         raise ValueError(
             f"{func}(): " + profile.msg("timeout_range", argnum=6, max=int(_TIMEOUT_MAX))
         )
-    # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
-    connect_timeout: Timeout = None if seconds < 0 else timeval(seconds)
+    connect_timeout: Timeout
+    if profile.timeout_c_cast:
+        connect_timeout = fsock_timeval(seconds)  # PHP 7: a signed cast
+    else:
+        # fsockopen's -1 becomes a wrapped-around huge timeval: no limit in practice.
+        connect_timeout = None if seconds < 0 else timeval(seconds)
 
     notes: list[Note] = []
     try:

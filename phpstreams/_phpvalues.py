@@ -25,6 +25,7 @@ __all__ = [
     "numeric_string",
     "parse_quantity",
     "double_to_ull",
+    "fsock_timeval",
     "zend_atol",
     "php_float_repr",
     "php_float_to_string",
@@ -408,3 +409,14 @@ def double_to_ull(x: float) -> int:
     if x >= 2.0**63:
         return (cvttsd2si(x - 2.0**63) ^ -(2**63)) % 2**64
     return cvttsd2si(x) % 2**64
+
+
+def fsock_timeval(seconds: float) -> tuple[int, int]:
+    """PHP 7's fsockopen timeout: ``conv = (long)(timeout * 1e6)`` (``cvttsd2si``: NaN
+    or out of range is LONG_MIN), then ``tv_sec = conv / 1000000`` and ``tv_usec =
+    conv % 1000000`` with C's truncating division (both negative for a negative
+    timeout, which poll() then takes as no limit)."""
+    x = seconds * 1_000_000.0
+    conv = -(2**63) if math.isnan(x) or not -(2.0**63) <= x < 2.0**63 else int(x)
+    sec = abs(conv) // 1_000_000 * (1 if conv >= 0 else -1)
+    return sec, conv - sec * 1_000_000

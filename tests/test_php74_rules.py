@@ -12,7 +12,7 @@ import pytest
 
 import phpstreams.php74 as php74
 import phpstreams.php82 as php82
-from phpstreams._phpvalues import double_to_ull, zend_atol
+from phpstreams._phpvalues import double_to_ull, fsock_timeval, zend_atol
 from phpstreams._transport import poll_ms
 
 
@@ -35,6 +35,14 @@ def test_timeout_c_cast(seconds: float, ms: int) -> None:
     """The poll() timeout PHP 7.4's stream_socket_client used for these timeouts."""
     micros = double_to_ull(seconds * 1_000_000.0)
     assert poll_ms((micros // 1_000_000, micros % 1_000_000)) == ms
+
+
+@pytest.mark.parametrize(
+    ("seconds", "ms"), [(-1.0, -1000), (-0.25, -250), (1e20, 1511828489), (0.5, 500)]
+)
+def test_fsockopen_timeout_cast(seconds: float, ms: int) -> None:
+    """The poll() timeout PHP 7.4's fsockopen used (a signed cast: negative waits)."""
+    assert poll_ms(fsock_timeval(seconds)) == ms
 
 
 @pytest.mark.parametrize(

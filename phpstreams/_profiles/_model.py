@@ -86,7 +86,8 @@ class Profile:
     #: (GH-11177): a plain C cast, ``(unsigned long long)(timeout * 1e6)``
     #: microseconds, so a negative timeout wraps to a wait of weeks and 2**64
     #: microseconds or more to none at all. Later, negative or unrepresentable values
-    #: mean default_socket_timeout (client) or no limit (accept).
+    #: mean default_socket_timeout (client) or no limit (accept). PHP 7's fsockopen
+    #: casts to a signed long instead (``_phpvalues.fsock_timeval``).
     timeout_c_cast: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
