@@ -64,6 +64,8 @@ def export(version: str, namespace: dict[str, Any]) -> list[str]:
             value = profile.string_constants[name]
         elif name in base._constant_names:
             continue  # a constant this PHP release does not define
+        elif name in profile.functions_missing:
+            continue  # a function this PHP release does not define
         elif obj is silence:
             value = _bound_silence(rt)
         elif callable(obj) and not isinstance(obj, type):

@@ -28,6 +28,7 @@ from ._php_args import (
     php_function,
 )
 from ._php_errors import emit, emit_notes
+from ._php_state import runtime
 from ._php_streams import set_write_buffer
 from ._stream import MemoryStream, SocketStream, Stream
 
@@ -135,7 +136,7 @@ def ftruncate(stream: Any, size: int) -> bool:
             "ftruncate_negative",
         )
     if not isinstance(s, MemoryStream):
-        emit(E_WARNING, "Can't truncate this stream!", func)
+        emit(E_WARNING, runtime().profile.msg("truncate_unsupported"), func)
         return False
     return s.truncate(n)
 
@@ -194,7 +195,7 @@ def stream_isatty(stream: Any) -> bool:
 def _sync(func: str, stream: Any) -> bool:
     _stream(func, stream)
     # Neither socket nor memory streams implement PHP_STREAM_OPTION_SYNC_API.
-    emit(E_WARNING, "Can't fsync this stream!", func)
+    emit(E_WARNING, runtime().profile.msg("fsync_unsupported"), func)
     return False
 
 
@@ -286,11 +287,12 @@ def stream_copy_to_stream(
     assert pos is not None
     src = arg_stream(func, 1, "from", src_res)
     dst = arg_stream(func, 2, "to", dst_res)
+    msg = runtime().profile.msg
     if pos > 0:
         if not isinstance(src, MemoryStream):
-            emit(E_WARNING, "Stream does not support seeking", func)  # _php_stream_seek
+            emit(E_WARNING, msg("seek_unsupported"), func)  # _php_stream_seek
         if not (isinstance(src, MemoryStream) and src.seek(pos, 0)):
-            emit(E_WARNING, f"Failed to seek to position {pos} in the stream", func)
+            emit(E_WARNING, msg("seek_to_failed", offset=pos), func)
             return False
     if maxlen == 0:
         return 0

@@ -14,7 +14,7 @@ from ._errors import E_DEPRECATED, E_WARNING
 from ._php_args import arg_bool, arg_string, php_function, type_error
 from ._php_errors import emit
 from ._php_state import runtime
-from ._phpvalues import parse_quantity, strtol_prefix, to_bool, to_php_string
+from ._phpvalues import parse_quantity, strtol_prefix, to_bool, to_php_string, zend_atol
 
 __all__ = [
     "default_socket_timeout",
@@ -27,14 +27,15 @@ __all__ = [
 
 def default_socket_timeout() -> int:
     """``FG(default_socket_timeout)`` of the active runtime: the ini value as a C long."""
-    return _ini_long(runtime().ini["default_socket_timeout"] or "")
+    rt = runtime()
+    return _ini_long(rt.ini["default_socket_timeout"] or "", rt.profile.ini_quantity_checked)
 
 
 @functools.lru_cache(maxsize=64)
-def _ini_long(text: str) -> int:
+def _ini_long(text: str, checked: bool) -> int:
     """An ini quantity as the C long PHP parses from it (memoised: read on every
     connect). ini_set has already warned about a malformed one."""
-    return parse_quantity(text)[0]
+    return parse_quantity(text)[0] if checked else zend_atol(text)
 
 
 def _arg_option(func: str, option: object) -> str:
@@ -53,8 +54,9 @@ def _on_error_reporting(value: str | None) -> None:
 
 
 def _on_auto_detect_line_endings(value: str | None) -> None:
-    if value is not None and to_bool(value):
-        emit(E_DEPRECATED, "auto_detect_line_endings is deprecated")
+    profile = runtime().profile
+    if value is not None and to_bool(value) and profile.auto_detect_line_endings_deprecated:
+        emit(E_DEPRECATED, profile.msg("auto_detect_line_endings_deprecated"))
 
 
 def _on_quantity(name: str) -> Callable[[str | None], None]:
@@ -62,6 +64,8 @@ def _on_quantity(name: str) -> Callable[[str | None], None]:
     quantity (8.2)."""
 
     def check(value: str | None) -> None:
+        if not runtime().profile.ini_quantity_checked:
+            return
         _, problem = parse_quantity(value or "")
         if problem is not None:
             key, fields = problem
@@ -170,7 +174,7 @@ def ini_get_all(extension: str | None = None, details: bool = True) -> dict[str,
     else:
         names = [n for n, e in entries.items() if e.extension == ext]
         if not names:
-            emit(E_WARNING, f'Extension "{ext}" cannot be found', "ini_get_all")
+            emit(E_WARNING, rt.profile.msg("ini_extension_not_found", name=ext), "ini_get_all")
             return False
     names.sort(key=str.lower)
     if not want_details:

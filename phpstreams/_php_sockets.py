@@ -33,7 +33,7 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes, exception_pending, raise_queued
 from ._php_runtime import default_socket_timeout
 from ._php_state import runtime
-from ._phpvalues import LONG_MAX, LONG_MIN, addslashes
+from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, double_to_ull, fsock_timeval
 from ._stream import SocketStream, Stream
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import (
@@ -87,17 +87,6 @@ def _read_timeout() -> Timeout:
     return (default_socket_timeout(), 0)
 
 
-def _c_cast_timeout(seconds: float) -> Timeout:
-    """PHP 7's unchecked ``(php_timeout_ull)(timeout * 1e6)`` on x86-64: NaN and
-    negative values wrap to a huge count (no limit in practice), values past the
-    largest count -- INF too -- come out as 0 (an immediate timeout)."""
-    if seconds != seconds or seconds < 0.0:
-        return None
-    if seconds >= _TIMEOUT_MAX:
-        return (0, 0)
-    return timeval(seconds)
-
-
 def _default_connect_timeout() -> Timeout:
     sec = default_socket_timeout()
     return None if sec < 0 else (sec, 0)
@@ -131,6 +120,7 @@ def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any) -> SocketS
         context=ctx,
         read_timeout=_read_timeout(),
         chunk_size=runtime().profile.chunk_size,
+        profile=runtime().profile,
     )
 
 
@@ -194,8 +184,8 @@ def _fsockopen(
     spec = f"{host}:{port_n}" if port_n > 0 else host
 
     connect_timeout: Timeout
-    if profile.timeout_unchecked_cast:
-        connect_timeout = _c_cast_timeout(seconds)
+    if profile.timeout_c_cast:
+        connect_timeout = fsock_timeval(seconds)  # PHP 7: a signed cast, no range check
     else:
         if seconds != -1.0 and not (0.0 <= seconds <= _TIMEOUT_MAX):
             # PHP 8.2 prints the argument as #6 and the maximum with a mismatched format
@@ -329,11 +319,13 @@ def stream_socket_client(
         else arg_context_deferred(func, 6, "context", context)
     )
 
-    if seconds is not None and not math.isfinite(seconds) and not profile.timeout_unchecked_cast:
+    if seconds is not None and not math.isfinite(seconds) and not profile.timeout_c_cast:
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
     connect_timeout: Timeout
-    if seconds is not None and profile.timeout_unchecked_cast:
-        connect_timeout = _c_cast_timeout(seconds)
+    if seconds is not None and profile.timeout_c_cast:
+        # (unsigned long long)(timeout * 1e6) microseconds: -1 wraps to a huge wait.
+        micros = double_to_ull(seconds * 1_000_000.0)
+        connect_timeout = (micros // 1_000_000, micros % 1_000_000)
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
     elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
@@ -477,13 +469,15 @@ def stream_socket_accept(
         seconds = float(default_socket_timeout())
     elif (
         seconds != seconds or seconds in (float("inf"), float("-inf"))
-    ) and not profile.timeout_unchecked_cast:
+    ) and not profile.timeout_c_cast:
         raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
     server = arg_stream(func, 1, "socket", res)
     wait: Timeout
-    if profile.timeout_unchecked_cast:
-        wait = _c_cast_timeout(seconds)
-    else:  # negative or unrepresentable: wait forever (8.1.20/8.2.7+)
+    if profile.timeout_c_cast:
+        micros = double_to_ull(seconds * 1_000_000.0)
+        wait = (micros // 1_000_000, micros % 1_000_000)
+    else:
+        # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
         wait = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
 
     notes: list[Note] = []
@@ -708,7 +702,8 @@ def _parse_network_address(text: str, func: str) -> object:
         infos = resolve(host, socket_mod.SOCK_DGRAM, runtime().profile)
     except ResolveError as exc:
         emit(E_WARNING, exc.errstr or "", func)
-        emit(E_WARNING, f"Failed to resolve `{host}': {exc.errstr}", func)
+        text = runtime().profile.msg("sendto_resolve_failed", host=host, reason=exc.errstr)
+        emit(E_WARNING, text, func)
         return False
     sockaddr: Any = infos[0][1]
     return (sockaddr[0], port, *sockaddr[2:])

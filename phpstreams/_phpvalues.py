@@ -25,6 +25,9 @@ __all__ = [
     "leading_numeric_string",
     "numeric_string",
     "parse_quantity",
+    "double_to_ull",
+    "fsock_timeval",
+    "zend_atol",
     "php_float_repr",
     "php_float_to_string",
     "php_type_name",
@@ -382,3 +385,60 @@ def parse_quantity(text: str) -> tuple[int, QuantityProblem | None]:
     if overflow:
         return value, ("quantity_out_of_range", {"quantity": quoted})
     return value, problem
+
+
+def zend_atol(text: str) -> int:
+    """``zend_atol`` (PHP 7's ``OnUpdateLong``): C ``strtol(text, NULL, 0)`` -- leading
+    whitespace, a sign, ``0x`` hex or ``0`` octal, clamped to the C long range -- then
+    times 1024 per step of a k/m/g *last* character (wrapping), with no warning."""
+    pos, end = 0, len(text)
+    while pos < end and text[pos] in _WS:
+        pos += 1
+    negative = pos < end and text[pos] == "-"
+    if pos < end and text[pos] in "+-":
+        pos += 1
+    base = 10
+    if text.startswith(("0x", "0X"), pos) and pos + 2 < end and _is_digit(text[pos + 2], 16):
+        base, pos = 16, pos + 2
+    elif text.startswith("0", pos):
+        base = 8
+    start = pos
+    while pos < end and _is_digit(text[pos], base):
+        pos += 1
+    magnitude = int(text[start:pos], base) if pos > start else 0
+    value = -magnitude if negative else magnitude
+    value = max(LONG_MIN, min(LONG_MAX, value))  # strtol's ERANGE result
+    factor = {"g": 1 << 30, "m": 1 << 20, "k": 1 << 10}.get(text[-1:].lower(), 1)
+    product = (value * factor) % 2**64
+    return product - 2**64 if product > LONG_MAX else product
+
+
+def _is_digit(ch: str, base: int) -> bool:
+    return ch.isascii() and ch.lower() in _DIGITS[:base]
+
+
+def double_to_ull(x: float) -> int:
+    """C's ``(unsigned long long)x`` as x86-64 compilers emit it (``cvttsd2si``): below
+    2**63 a signed conversion, reinterpreted (so -1.0 is 2**64 - 1; NaN, -inf and
+    values under -2**63 give 2**63); from 2**63 on, ``x - 2**63`` converted with the top
+    bit flipped (so inf and values of 2**64 or more give 0)."""
+
+    def cvttsd2si(v: float) -> int:
+        if math.isnan(v) or not -(2.0**63) <= v < 2.0**63:
+            return -(2**63)  # the "integer indefinite" value
+        return int(v)
+
+    if x >= 2.0**63:
+        return (cvttsd2si(x - 2.0**63) ^ -(2**63)) % 2**64
+    return cvttsd2si(x) % 2**64
+
+
+def fsock_timeval(seconds: float) -> tuple[int, int]:
+    """PHP 7's fsockopen timeout: ``conv = (long)(timeout * 1e6)`` (``cvttsd2si``: NaN
+    or out of range is LONG_MIN), then ``tv_sec = conv / 1000000`` and ``tv_usec =
+    conv % 1000000`` with C's truncating division (both negative for a negative
+    timeout, which poll() then takes as no limit)."""
+    x = seconds * 1_000_000.0
+    conv = -(2**63) if math.isnan(x) or not -(2.0**63) <= x < 2.0**63 else int(x)
+    sec = abs(conv) // 1_000_000 * (1 if conv >= 0 else -1)
+    return sec, conv - sec * 1_000_000

@@ -104,6 +104,8 @@ typedef struct {
     int direct_fd;           /* >= 0: plain socket I/O here; -1: _op_read/_op_write */
     int is_blocked;
     int timed_out;
+    int timeout_empty;       /* a read timeout is an empty read, not -1 (the profile's
+                                read_timeout_is_empty, set when the stream is made) */
     int timeout_ms;          /* php_tvtoto() of the stream timeout; < 0 waits forever */
     int busy;                /* an I/O call on this stream is in progress */
     uint64_t tls_handle;     /* != 0: try tls_reader(tls_handle, ...) before _op_read */
@@ -247,7 +249,7 @@ sock_recv(StreamCore *s, const Dest *d)
             return RD_RAISED;
         if (w == 0) {
             s->timed_out = 1;
-            return RD_FAILED;
+            return s->timeout_empty ? 0 : RD_FAILED;
         }
         n = recv_into(s, d); /* the destination is derived again after the wait */
         if (n == RD_RAISED)
@@ -1073,6 +1075,7 @@ FLAG(greedy, 0)
 FLAG(closed, 1)
 FLAG(is_blocked, 0)
 FLAG(timed_out, 0)
+FLAG(timeout_empty, 0)
 INT(direct_fd, 1)
 INT(timeout_ms, 0)
 
@@ -1148,6 +1151,7 @@ static PyGetSetDef core_getset[] = {
     GS(closed, "Closed (freed) stream. Cannot change while the stream is busy."),
     GS(is_blocked, "PHP's is_blocked (what meta data reports as 'blocked')."),
     GS(timed_out, "PHP's timeout_event."),
+    GS(timeout_empty, "A read timeout reads nothing (0) instead of failing (-1)."),
     GS(direct_fd, "Socket for plain I/O in C, or -1 to use _op_read/_op_write."),
     GS(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
     GS(chunk_size, "PHP's chunk_size (1 .. INT_MAX)."),

@@ -12,6 +12,7 @@ class StreamCore:
     closed: bool
     is_blocked: bool
     timed_out: bool
+    timeout_empty: bool
     direct_fd: int
     timeout_ms: int
     chunk_size: int

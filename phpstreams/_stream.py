@@ -41,6 +41,7 @@ from typing import Any, ClassVar, Self
 
 from ._errors import E_NOTICE, Note
 from ._fastpaths import FAST_PATHS
+from ._profiles import Profile
 from ._speedups import StreamBusyError, StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
 
@@ -195,6 +196,7 @@ class SocketStream(Stream):
         "connect_timeout",
         "fd_nonblocking",
         "is_server",
+        "profile",
         "spec",
     )
 
@@ -205,10 +207,15 @@ class SocketStream(Stream):
         *,
         timeout: Timeout,
         chunk_size: int,
+        profile: Profile,
         connect_timeout: Timeout = None,
         stream_type: str | None = None,
     ) -> None:
         super().__init__("r+", chunk_size)
+        #: The release whose I/O rules and texts the stream follows (its notes, and
+        #: the C core's per-stream switches below).
+        self.profile = profile
+        self.timeout_empty = profile.read_timeout_is_empty
         self._crypto: Any = None
         self._poller: Any = None
         self._poller_events = 0
@@ -333,7 +340,7 @@ class SocketStream(Stream):
                     return b""
                 if not self._wait(_POLLIN, self._timeout):
                     self.timed_out = True
-                    return None
+                    return b"" if self.timeout_empty else None
                 continue
             if not data:
                 self.eof = True
@@ -360,9 +367,8 @@ class SocketStream(Stream):
 
     def _send_failed(self, count: int, err: int) -> None:
         """The E_NOTICE php_sockop_write raises (the C write path calls this)."""
-        self.notes.append(
-            Note(E_NOTICE, f"Send of {count} bytes failed with errno={err} {os.strerror(err)}")
-        )
+        text = self.profile.msg("send_failed", count=count, errno=err, reason=os.strerror(err))
+        self.notes.append(Note(E_NOTICE, text))
 
     def alive(self) -> bool:
         crypto = self._crypto
@@ -380,7 +386,7 @@ class SocketStream(Stream):
         try:
             data = sock.recv(1, socket.MSG_PEEK | _MSG_DONTWAIT)
         except OSError as exc:
-            return exc.errno in (errno_mod.EAGAIN, errno_mod.EWOULDBLOCK, errno_mod.EMSGSIZE)
+            return errno_mod.errorcode.get(exc.errno or 0) in self.profile.liveness_alive_errnos
         return len(data) > 0
 
     # -- raw datagram helpers (bypass the buffer) -------------------------------

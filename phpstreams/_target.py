@@ -115,8 +115,14 @@ def unix_path(address: str, profile: Profile, notes: list[Note]) -> bytes:
     truncated with an E_NOTICE.
     """
     raw = address.encode("utf-8", "surrogateescape")
-    limit = profile.unix_path_max if raw.startswith(b"\0") else profile.unix_path_max - 1
+    limit = profile.unix_path_max - 1
+    said = limit
+    if profile.unix_path_abstract_full_length:
+        if raw.startswith(b"\0"):
+            limit = said = profile.unix_path_max
+    else:
+        said = profile.unix_path_max  # PHP 7 prints sizeof(sun_path)
     if len(raw) > limit:
-        notes.append(Note(E_NOTICE, profile.msg("unix_path_truncated", max=limit)))
+        notes.append(Note(E_NOTICE, profile.msg("unix_path_truncated", max=said)))
         raw = raw[:limit]
     return raw

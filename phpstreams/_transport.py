@@ -271,15 +271,19 @@ def _bind_client(
 ) -> None:
     """Bind a client socket to ``bindto``; problems are warnings, never fatal."""
     ip_family = socket.AF_INET if family == socket.AF_INET else socket.AF_INET6
+    address = bindto
     try:
-        socket.inet_pton(ip_family, bindto)
+        if ip_family == socket.AF_INET and profile.bindto_ipv4_inet_aton:
+            address = socket.inet_ntoa(socket.inet_aton(bindto))  # "127.1" -> "127.0.0.1"
+        else:
+            socket.inet_pton(ip_family, bindto)
     except (OSError, ValueError):
         notes.append(Note(E_WARNING, profile.msg("invalid_ip", address=bindto)))
         return
     if hasattr(socket, "IP_BIND_ADDRESS_NO_PORT"):
         sock.setsockopt(socket.SOL_IP, socket.IP_BIND_ADDRESS_NO_PORT, 1)
     try:
-        sock.bind((bindto, bindport))
+        sock.bind((address, bindport))
     except OSError as exc:
         reason = exc.strerror or os.strerror(exc.errno or 0)
         notes.append(
@@ -335,7 +339,7 @@ def connect_inet(
         elif family == socket.AF_INET:
             if bindto is not None and ":" in bindto:
                 use_bind = None  # an IPv4 socket cannot bind an IPv6 address
-            elif bindto == "0":
+            elif bindto == "0" and not profile.bindto_ipv4_inet_aton:
                 use_bind = None  # "0" lets the system choose: PHP binds nothing (nor the port)
         else:
             continue

@@ -112,7 +112,9 @@ def xport_create(
     if spec is None:
         raise unknown_transport_error(name, profile)
 
-    stream = SocketStream(None, spec, timeout=read_timeout, chunk_size=profile.chunk_size)
+    stream = SocketStream(
+        None, spec, timeout=read_timeout, chunk_size=profile.chunk_size, profile=profile
+    )
     stream.context = req.context
     stream.connect_timeout = req.timeout
     stream.address = address
@@ -215,9 +217,12 @@ def connect_direct(
     context: StreamContext | None,
     read_timeout: Timeout,
     chunk_size: int,
+    profile: Profile,
 ) -> SocketStream:
     """xport_create for a DirectConnect: the same stream, the same errors."""
-    stream = SocketStream(None, plan.transport, timeout=read_timeout, chunk_size=chunk_size)
+    stream = SocketStream(
+        None, plan.transport, timeout=read_timeout, chunk_size=chunk_size, profile=profile
+    )
     stream.context = context
     stream.connect_timeout = timeout
     stream.address = plan.address
@@ -307,8 +312,14 @@ def xport_accept(
         raise TransportError(None)
     opts = socket_options(server.context)
     conn, peer = accept(server.sock, timeout, tcp_nodelay=opts.tcp_nodelay)
-    client = SocketStream(conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size)
+    client = SocketStream(
+        conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size, profile=profile
+    )
     client.context = server.context
+    if profile.accepted_copies_blocking_flag:
+        # PHP 7 copies the listening stream's is_blocked; the descriptor itself is
+        # blocking (accept() does not pass O_NONBLOCK on). Fixed by GH-8472.
+        client.is_blocked = server.is_blocked
     if server.spec.implicit_tls:
         try:
             for hooks in CRYPTO_HOOKS:
@@ -331,6 +342,12 @@ def socket_pair(
     for sock in socket.socketpair(family, socktype, protocol):
         sock.setblocking(False)
         out.append(
-            SocketStream(sock, _GENERIC, timeout=read_timeout, chunk_size=profile.chunk_size)
+            SocketStream(
+                sock,
+                _GENERIC,
+                timeout=read_timeout,
+                chunk_size=profile.chunk_size,
+                profile=profile,
+            )
         )
     return out

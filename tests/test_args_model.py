@@ -237,27 +237,6 @@ def test_leading_numeric_string(text: str, expected: tuple[int | float, bool] | 
     assert leading_numeric_string(text) == expected
 
 
-@pytest.mark.parametrize(
-    ("seconds", "timeout"),
-    [
-        (1.5, (1, 500000)),
-        (0.0, (0, 0)),
-        (-1.0, None),
-        (float("nan"), None),
-        (float("-inf"), None),
-        (float("inf"), (0, 0)),
-        (1e20, (0, 0)),
-        (1e13, (10**13, 0)),
-    ],
-)
-def test_php7_timeout_cast(seconds: float, timeout: tuple[int, int] | None) -> None:
-    """PHP 7's unchecked ``(php_timeout_ull)(t * 1e6)``, as measured with php7.4
-    against a blackhole: INF and 1e20 time out at once, NaN/negatives/1e13 wait on."""
-    from phpstreams._php_sockets import _c_cast_timeout
-
-    assert _c_cast_timeout(seconds) == timeout
-
-
 def test_php7_error_reporting_takes_any_value(seen74: Seen) -> None:
     """7.4's error_reporting(mixed): null is 0, a string its atoi, an array "Array"
     (after the E_NOTICE); the ini entry holds the string form."""

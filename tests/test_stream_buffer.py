@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pytest
 
 from phpstreams._fastpaths import FAST_PATHS
+from phpstreams._profiles import PHP_8_2
 from phpstreams._stream import MemoryStream, SocketStream, Stream
 
 CHUNK = 8192
@@ -621,7 +622,7 @@ def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed()
     with right:
         fd = left.detach()
         os.set_blocking(fd, False)
-        s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192)
+        s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192, profile=PHP_8_2)
         s.adopt_fd(fd, socket.AF_UNIX)
         assert (s.fileno(), s.direct_fd) == (fd, fd if FAST_PATHS else -1)
         assert s._sock is None
@@ -645,7 +646,7 @@ def test_adopted_descriptor_is_closed_without_a_socket_object() -> None:
     left, right = socket.socketpair()
     right.close()
     fd = left.detach()
-    s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192)
+    s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192, profile=PHP_8_2)
     s.adopt_fd(fd, socket.AF_UNIX)
     del s  # PHP frees (and closes) an unreferenced stream
     with pytest.raises(OSError):

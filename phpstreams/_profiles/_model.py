@@ -54,18 +54,52 @@ class Profile:
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
+    #: php_sockop_read on a read timeout: -1 (fread returns false) since 8.0; PHP 7
+    #: returns 0, so the read is an empty string and only ``timed_out`` tells.
+    read_timeout_is_empty: bool = False
+    #: The level of "Array to string conversion": E_WARNING (2) since 8.0, E_NOTICE (8)
+    #: in PHP 7.
+    array_to_string_level: int = 2
+    #: 8.2+: integer ini entries are read by ``zend_ini_parse_quantity``, which warns
+    #: about a malformed quantity; PHP 7 reads them with ``zend_atol`` silently.
+    ini_quantity_checked: bool = True
+    #: 8.1+: turning ``auto_detect_line_endings`` on raises an E_DEPRECATED.
+    auto_detect_line_endings_deprecated: bool = True
     #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
     rejects_nul_in_hostname: bool = True
     #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.
     cn_fallback_with_dns_san: bool = False
     #: Accept-side TLS failure text comes from strerror(0) ("Success") until 8.3.26.
     accept_crypto_failure_errstr: str = "Success"
+    #: Liveness check (feof, persistent reuse): the errnos of the ``MSG_PEEK`` that
+    #: still count as alive. Measured: PHP 7.4 also takes ENOTCONN (a listening TCP
+    #: socket with a pending connection is not at EOF there; in 8.2 it is).
+    liveness_alive_errnos: frozenset[str] = frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE"})
+    #: PHP 7 reads an IPv4 ``bindto`` with inet_aton: "1", "127.1", "0x7f.1", "00"
+    #: are addresses, and "0" is 0.0.0.0, bound with its port. PHP 8 uses inet_pton
+    #: (those are "Invalid IP Address") and binds nothing at all for "0".
+    bindto_ipv4_inet_aton: bool = False
+    #: PHP 7 (before GH-8472) gives an accepted stream the listening stream's
+    #: ``blocked`` flag, although its descriptor is blocking; 8.x reports blocking.
+    accepted_copies_blocking_flag: bool = False
+    #: stream_socket_client's and stream_socket_accept's timeout before 8.1.20/8.2.7
+    #: (GH-11177): a plain C cast, ``(unsigned long long)(timeout * 1e6)``
+    #: microseconds, so a negative timeout wraps to a wait of weeks and 2**64
+    #: microseconds or more to none at all. Later, negative or unrepresentable values
+    #: mean default_socket_timeout (client) or no limit (accept). PHP 7's fsockopen
+    #: casts to a signed long instead (``_phpvalues.fsock_timeval``).
+    timeout_c_cast: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.
     default_backlog: int = 32
     #: Linux ``sizeof(sockaddr_un.sun_path)``.
     unix_path_max: int = 108
+    #: Newer PHP lets an abstract-namespace name (leading NUL) use all of ``sun_path``
+    #: and names the limit it applied in the truncation notice. PHP 7 cuts every name
+    #: of ``unix_path_max`` bytes or more to one byte less, and the notice says
+    #: ``unix_path_max``.
+    unix_path_abstract_full_length: bool = True
     #: PHP's default ``verify_depth`` (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH).
     default_verify_depth: int = 9
     #: Server renegotiation limit (OPENSSL_DEFAULT_RENEG_LIMIT / _WINDOW, seconds).
@@ -119,14 +153,9 @@ class Profile:
     #: with the level); 7.x takes any value, null too, stores its string form as the ini
     #: value and uses its ``atoi``.
     error_reporting_any_value: bool = False
-    #: Socket timeouts (fsockopen, stream_socket_client/accept): 8.x rejects NaN/INF
-    #: (ValueError) and maps negative or unrepresentable values to its own rules; 7.x
-    #: casts ``timeout * 1e6`` to an unsigned count unchecked (NaN and negatives: no
-    #: limit; past the maximum, INF included: 0).
-    timeout_unchecked_cast: bool = False
-    #: The level of "Array to string conversion" (an array converted to a string
-    #: argument): E_WARNING (2) since 8.0, E_NOTICE (8) in 7.x.
-    array_to_string_level: int = 2
+    #: PHP functions phpstreams has that this release does not define (calling one is
+    #: PHP's ``Error: Call to undefined function``): its facade leaves them out.
+    functions_missing: frozenset[str] = frozenset()
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

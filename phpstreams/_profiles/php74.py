@@ -202,7 +202,23 @@ _ZPP_NULL_74 = frozenset(
 # Message texts that differ from 8.2, by area (kept apart so that each area's
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
-_MESSAGES_74: dict[str, str] = {}
+_MESSAGES_74: dict[str, str] = {
+    # PHP 8.0 capitalised the first word of these (php_error_docref texts).
+    "fsockopen_failed": "unable to connect to {host}:{port} ({reason})",
+    "client_failed": "unable to connect to {address} ({reason})",
+    "server_failed": "unable to connect to {address} ({reason})",
+    "accept_failed": "accept failed: {reason}",
+    "bind_failed": "failed to bind to '{address}:{port}', system said: {reason}",
+    "send_failed": "send of {count} bytes failed with errno={errno} {reason}",
+    "seek_unsupported": "stream does not support seeking",
+    "no_crypto_support": "this stream does not support SSL/crypto",
+    "select_cannot_represent": "cannot represent a stream of type {type} as a select()able descriptor",
+    "unable_to_select": "unable to select [{errno}]: {reason} (max_fd={max_fd})",
+    "pair_failed": "failed to create sockets: [{errno}]: {reason}",
+    # 8.0 added the host name to the getaddrinfo failure.
+    "getaddrinfo_failed": "php_network_getaddresses: getaddrinfo failed: {reason}",
+    "ini_extension_not_found": "Unable to find extension '{name}'",
+}
 _ARG_MESSAGES_74: dict[str, str] = {
     # Zend/zend_API.c (7.4): zpp failures are E_WARNINGs named after "parameters"
     "arg_count": "{func}() expects {bound} {expected} parameter{plural}, {given} given",
@@ -226,7 +242,6 @@ _ARG_MESSAGES_74: dict[str, str] = {
         "STREAM_SHUT_RDWR"
     ),
 }
-
 _TLS_MESSAGES_74: dict[str, str] = {}
 
 PHP_7_4 = derive(
@@ -250,8 +265,6 @@ PHP_7_4 = derive(
     object_type_name="object",
     context_set_option_by_arg_count=True,
     error_reporting_any_value=True,
-    timeout_unchecked_cast=True,
-    array_to_string_level=8,
     unchecked_args=frozenset({"stream_select:usec_needs_null"}),
     not_nullable_args=frozenset(
         {
@@ -269,4 +282,14 @@ PHP_7_4 = derive(
             "stream_socket_accept:timeout",
         }
     ),
+    read_timeout_is_empty=True,
+    auto_detect_line_endings_deprecated=False,
+    ini_quantity_checked=False,
+    array_to_string_level=8,
+    unix_path_abstract_full_length=False,
+    bindto_ipv4_inet_aton=True,
+    accepted_copies_blocking_flag=True,
+    timeout_c_cast=True,
+    functions_missing=frozenset({"fsync", "fdatasync"}),  # new in 8.1
+    liveness_alive_errnos=frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE", "ENOTCONN"}),
 )

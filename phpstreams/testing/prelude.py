@@ -48,7 +48,7 @@ facade: Any = importlib.import_module(
 )
 facade.ini_set("display_errors", "0")  # as prelude.php (no effect here)
 facade.ini_set("log_errors", "0")
-facade.error_reporting(facade.E_ALL)  # as prelude.php
+facade.error_reporting(facade.E_ALL)  # as prelude.php (7.4's default leaves out notices)
 facade.set_error_handler(_record)
 
 
