@@ -47,6 +47,7 @@ from ._context import StreamContext
 from ._errors import E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
+from ._openssl_texts import QueuedError, render_queue
 from ._phpvalues import as_text, is_array, to_long
 from ._profiles import Profile
 from ._ssl_options import (
@@ -119,16 +120,36 @@ _PROTOCOL_NAMES = {
 # the OpenSSL error queue: the one place it is drained
 
 
-def drain_error_strings() -> list[str]:
-    """Every queued OpenSSL error as ``ERR_error_string_n`` prints it, oldest first."""
-    out: list[str] = []
+def drain_error_queue() -> list[QueuedError]:
+    """Every queued OpenSSL error (with the function OpenSSL recorded), oldest first."""
+    out: list[QueuedError] = []
+    func = ffi.new("const char **")
     buf = ffi.new("char[]", 512)
     while True:
-        code = lib.ERR_get_error()
+        code = lib.phpstreams_ERR_get_error_all(func)
         if code == 0:
             return out
+        # The lib and reason texts as the linked OpenSSL prints them (it loads its
+        # string tables on this path): "error:<code>:<lib>:<func>:<reason>".
         lib.ERR_error_string_n(code, buf, 512)
-        out.append(ffi.string(buf).decode("utf-8", "replace"))
+        parts = ffi.string(buf).decode("utf-8", "replace").split(":", 4)
+        lib_text, reason_text = (parts[2], parts[4]) if len(parts) == 5 else (None, None)
+        out.append(
+            QueuedError(
+                lib=int(lib.phpstreams_ERR_GET_LIB(code)),
+                reason=int(lib.phpstreams_ERR_GET_REASON(code)),
+                system=bool(lib.phpstreams_ERR_SYSTEM_ERROR(code)),
+                func=ffi.string(func[0]).decode("utf-8", "replace"),
+                lib_text=lib_text,
+                reason_text=reason_text,
+            )
+        )
+
+
+def drain_error_strings(flavour: str) -> list[str]:
+    """Every queued OpenSSL error as ``ERR_error_string_n`` of the ``flavour``'s OpenSSL
+    (``Profile.openssl_texts``) prints it, oldest first."""
+    return render_queue(flavour, drain_error_queue())
 
 
 def _reason(code: int) -> int:
@@ -1056,7 +1077,7 @@ class TLSConnection:
                 )
             )
         else:
-            lines = drain_error_strings()
+            lines = drain_error_strings(self.profile.openssl_texts)
             header = "OpenSSL Error messages:\n" if lines else ""
             notes.append(
                 Note(
