@@ -12,6 +12,7 @@ from typing import Any
 from ._errors import E_WARNING, Note
 from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_error
 from ._php_errors import emit, emit_notes
+from ._php_state import runtime
 from ._phpvalues import as_text
 from ._x509 import OpenSSLCertificate, fingerprint_hex
 
@@ -52,7 +53,7 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     func = "openssl_x509_read"
     cert = _certificate(func, 1, certificate)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
         return False
     return cert
 
@@ -72,11 +73,11 @@ def openssl_x509_fingerprint(
     algo = arg_string(func, 2, "digest_algo", digest_algo)
     raw = arg_bool(func, 3, "binary", binary)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
         return False
     assert algo is not None
     notes: list[Note] = []
-    digest = fingerprint_hex(cert, algo, notes)
+    digest = fingerprint_hex(runtime().profile, cert, algo, notes)
     emit_notes(notes, func)
     if digest is None:
         return False
@@ -96,7 +97,7 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
     out = arg_ref(func, 2, "output", output)
     plain = arg_bool(func, 3, "no_text", no_text)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
         return False
     if out is not None:
         dump = b"" if plain else cert.text()

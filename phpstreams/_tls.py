@@ -326,24 +326,22 @@ def _limit_reneg(conn: TLSConnection) -> int:
         return 0
     ctx = stream.context
     if ctx is None or not ctx.has("ssl", "reneg_limit_callback"):
-        stream.notes.append(
-            Note(E_WARNING, "SSL: client-initiated handshake rate limit exceeded by peer")
-        )
+        stream.notes.append(Note(E_WARNING, conn.profile.msg("tls_reneg_limit_exceeded")))
         return 0
     callback = ctx.get("ssl", "reneg_limit_callback")
     if not callable(callback):
-        raise TypeError(_invalid_callback(callback))
+        raise TypeError(_invalid_callback(conn.profile, callback))
     if callback(stream) is True:
         conn._io.should_close = 0
     return 0
 
 
-def _invalid_callback(value: Any) -> str:
+def _invalid_callback(profile: Profile, value: Any) -> str:
     """The message of the Error PHP throws for a callback that cannot be called."""
     if isinstance(value, str | bytes):
         name = as_text(value) if isinstance(value, bytes) else value
-        return f'Invalid callback {name}, function "{name}" not found or invalid function name'
-    return "Invalid callback, no array or string given"
+        return profile.msg("tls_invalid_callback_name", name=name)
+    return profile.msg("tls_invalid_callback")
 
 
 # ---------------------------------------------------------------------------
@@ -549,11 +547,11 @@ def _has_timeout(timeout: Timeout) -> bool:
     return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
 
 
-# An SNI_server_certs array entry: its two keys and the warning for a path with a NUL
-# byte (PHP's texts, including the double space in the key's).
+# An SNI_server_certs array entry: its two keys and the message key of the warning for a
+# path with a NUL byte.
 _SNI_ENTRY_FILES = (
-    ("local_cert", "Failed setting local cert chain file `{}'; could not open file"),
-    ("local_pk", "Failed setting local private key file `{}';  could not open file"),
+    ("local_cert", "tls_sni_cert_unopenable"),
+    ("local_pk", "tls_sni_pk_unopenable"),
 )
 
 
@@ -682,7 +680,7 @@ class TLSConnection:
 
         ssl = lib.SSL_new(self.ctx)
         if ssl == ffi.NULL:
-            notes.append(Note(E_WARNING, "SSL handle creation failure"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_ssl_new_failed")))
             return False
         self.ssl = ffi.gc(ssl, lib.SSL_free)
         lib.phpstreams_tls_io_set_ssl(self._io, self.ssl)
@@ -700,11 +698,9 @@ class TLSConnection:
         if session is not None:
             other = getattr(session, "crypto", None)
             if not isinstance(session, SocketStream) or not session.spec.crypto_capable:
-                notes.append(
-                    Note(E_WARNING, "Supplied session stream must be an SSL enabled stream")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_session_not_ssl")))
             elif other is None or other.ssl is None:
-                notes.append(Note(E_WARNING, "Supplied SSL session stream is not initialized"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_session_not_initialized")))
             else:
                 lib.SSL_copy_session_id(self.ssl, other.ssl)
         return True
@@ -739,7 +735,7 @@ class TLSConnection:
         tls_method = lib.TLS_client_method() if self.is_client else lib.TLS_server_method()
         ctx = lib.SSL_CTX_new(tls_method)
         if ctx == ffi.NULL:
-            notes.append(Note(E_WARNING, "SSL context creation failure"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_ctx_new_failed")))
             return False
         self.ctx = ffi.gc(ctx, lib.SSL_CTX_free)
 
@@ -764,7 +760,7 @@ class TLSConnection:
         if settings.security_level is not None:
             level = settings.security_level
             if level < 0 or level > 5:
-                notes.append(Note(E_WARNING, "Security level must be between 0 and 5"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_security_level_range")))
             if HAS.security_level:
                 lib.SSL_CTX_set_security_level(self.ctx, max(min(level, 2**31 - 1), -(2**31)))
 
@@ -772,9 +768,7 @@ class TLSConnection:
             self._read_string_option("alpn_protocols", notes)
             wire = _alpn_wire(settings.alpn_protocols)
             if wire is None:
-                notes.append(
-                    Note(E_WARNING, "Failed parsing comma-separated TLS ALPN protocol string")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_parse_failed")))
                 return False
             if self.is_client:
                 lib.SSL_CTX_set_alpn_protos(self.ctx, wire, len(wire))
@@ -821,7 +815,7 @@ class TLSConnection:
             names = lib.SSL_load_client_CA_file(option.encode("utf-8", "surrogateescape"))
             if names == ffi.NULL:
                 notes.append(
-                    Note(E_WARNING, "SSL: failed loading CA names from cafile", prefixed=False)
+                    Note(E_WARNING, self.profile.msg("tls_ca_names_failed"), prefixed=False)
                 )
                 return False
             lib.SSL_CTX_set_client_CA_list(self.ctx, names)
@@ -843,11 +837,7 @@ class TLSConnection:
                 if cafile is not None and not self._load_stream_cafile(cafile, notes):
                     return False
         elif self.is_client and not DEFAULT_PATHS.load(self.ctx):
-            notes.append(
-                Note(
-                    E_WARNING, "Unable to set default verify locations and no CA settings specified"
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("tls_default_verify_paths_failed")))
             return False
         lib.SSL_CTX_set_verify(self.ctx, lib.SSL_VERIFY_PEER, lib.phpstreams_verify_cb)
         return True
@@ -861,7 +851,7 @@ class TLSConnection:
                 notes.append(
                     Note(
                         E_WARNING,
-                        "remote cafile streams are disabled for security purposes",
+                        self.profile.msg("tls_remote_cafile"),
                         prefixed=False,
                     )
                 )
@@ -878,7 +868,11 @@ class TLSConnection:
                 data = f.read()
         except OSError:
             notes.append(
-                Note(E_WARNING, f"failed loading cafile stream: `{cafile}'", prefixed=False)
+                Note(
+                    E_WARNING,
+                    self.profile.msg("tls_cafile_stream_failed", path=cafile),
+                    prefixed=False,
+                )
             )
             return False
         store = lib.SSL_CTX_get_cert_store(self.ctx)
@@ -900,7 +894,11 @@ class TLSConnection:
         _ERR_clear_error()
         if not added:
             notes.append(
-                Note(E_WARNING, f"no valid certs found cafile stream: `{cafile}'", prefixed=False)
+                Note(
+                    E_WARNING,
+                    self.profile.msg("tls_cafile_no_certs", path=cafile),
+                    prefixed=False,
+                )
             )
             return False
         return True
@@ -915,11 +913,11 @@ class TLSConnection:
             notes.append(
                 Note(
                     E_WARNING,
-                    "Path for local_cert in ssl stream context option must not contain any null bytes",
+                    self.profile.msg("tls_option_path_nul", option="local_cert"),
                 )
             )
             notes.append(
-                Note(E_WARNING, f"Unable to get real path of certificate file `{_cstr(certfile)}'")
+                Note(E_WARNING, self.profile.msg("tls_cert_realpath", path=_cstr(certfile)))
             )
             return False
         resolved = os.path.abspath(certfile) if certfile else certfile
@@ -927,8 +925,7 @@ class TLSConnection:
             notes.append(
                 Note(
                     E_WARNING,
-                    f"Unable to set local cert chain file `{certfile}'; Check that your "
-                    "cafile/capath settings include details of your certificate and its issuer",
+                    self.profile.msg("tls_local_cert_failed", path=certfile),
                 )
             )
             return False
@@ -939,23 +936,20 @@ class TLSConnection:
                 notes.append(
                     Note(
                         E_WARNING,
-                        "Path for local_pk in ssl stream context option must not contain any "
-                        "null bytes",
+                        self.profile.msg("tls_option_path_nul", option="local_pk"),
                     )
                 )
-                notes.append(
-                    Note(E_WARNING, f"Unable to get real path of private key file `{_cstr(key)}'")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_pk_realpath", path=_cstr(key))))
                 return False
             resolved = os.path.abspath(key) if key else key
         if (
             lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(resolved), lib.SSL_FILETYPE_PEM)
             != 1
         ):
-            notes.append(Note(E_WARNING, f"Unable to set private key file `{resolved}'"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_pk_failed", path=resolved)))
             return False
         if not lib.SSL_CTX_check_private_key(self.ctx):
-            notes.append(Note(E_WARNING, "Private key does not match certificate!"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_pk_mismatch")))
         return True
 
     def _server_options(self, notes: list[Note]) -> bool:
@@ -963,19 +957,19 @@ class TLSConnection:
         compiles its curve setup only for OpenSSL < 1.1 (OpenSSL 3 picks curves itself)."""
         settings = self.settings
         if settings.rsa_key_size_set:
-            notes.append(Note(E_WARNING, "rsa_key_size context option has been removed"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_rsa_key_size_removed")))
         if settings.dh_param is not None:
             bio = lib.BIO_new_file(_os_bytes(settings.dh_param), b"r")
             if bio == ffi.NULL:
-                notes.append(Note(E_WARNING, "Invalid dh_param"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_invalid")))
                 return False
             pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
             lib.BIO_free(bio)
             if pkey == ffi.NULL:
-                notes.append(Note(E_WARNING, "Failed reading DH params"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_read_failed")))
                 return False
             if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
-                notes.append(Note(E_WARNING, "Failed assigning DH params"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_assign_failed")))
                 lib.EVP_PKEY_free(pkey)
                 return False
         options = lib.SSL_CTX_get_options(self.ctx)
@@ -995,46 +989,44 @@ class TLSConnection:
         if isinstance(certs, list | tuple):
             certs = dict(enumerate(certs))  # a PHP list: int keys
         if not isinstance(certs, dict):
-            notes.append(
-                Note(
-                    E_WARNING, "SNI_server_certs requires an array mapping host names to cert paths"
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_not_array")))
             return False
         if not certs:
-            notes.append(Note(E_WARNING, "SNI_server_certs host cert array must not be empty"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_empty")))
             return False
         for host, entry in certs.items():
             if not isinstance(host, str):
-                notes.append(
-                    Note(E_WARNING, "SNI_server_certs array requires string host name keys")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_key_not_string")))
                 return False
             if isinstance(entry, dict):
                 # Checked in PHP's order: cert present, cert path, key present, key path.
                 paths: list[str] = []
                 for key, unopenable in _SNI_ENTRY_FILES:
                     if key not in entry:
-                        notes.append(Note(E_WARNING, f"{key} not present in the array"))
+                        notes.append(
+                            Note(E_WARNING, self.profile.msg("tls_sni_entry_missing", option=key))
+                        )
                         return False
                     path = str(entry[key])
                     if "\0" in path:
-                        notes.append(Note(E_WARNING, unopenable.format(_cstr(path))))
+                        notes.append(
+                            Note(E_WARNING, self.profile.msg(unopenable, path=_cstr(path)))
+                        )
                         return False
                     paths.append(os.path.abspath(path))
-                ctx = _sni_server_ctx(paths[0], paths[1], notes)
+                ctx = _sni_server_ctx(self.profile, paths[0], paths[1], notes)
             else:
                 path = str(entry)
                 if "\0" in path:
                     notes.append(
                         Note(
                             E_WARNING,
-                            f"Failed setting local cert chain file `{_cstr(path)}'; file not found",
+                            self.profile.msg("tls_sni_cert_not_found", path=_cstr(path)),
                         )
                     )
                     return False
                 resolved = os.path.abspath(path)
-                ctx = _sni_server_ctx(resolved, resolved, notes)
+                ctx = _sni_server_ctx(self.profile, resolved, resolved, notes)
             if ctx is None:
                 return False
             self._sni_ctxs.append((host, ctx))
@@ -1059,32 +1051,25 @@ class TLSConnection:
         if err == _ERROR_SYSCALL and lib.ERR_peek_error() == 0:
             if nr_bytes == 0:
                 if lib.ERR_get_error() != 0:
-                    notes.append(Note(E_WARNING, "SSL: fatal protocol error"))
+                    notes.append(Note(E_WARNING, self.profile.msg("ssl_fatal_protocol")))
                 lib.SSL_set_shutdown(self.ssl, lib.SSL_SENT_SHUTDOWN | lib.SSL_RECEIVED_SHUTDOWN)
                 stream.eof = True
                 return False
-            notes.append(Note(E_WARNING, f"SSL: {os.strerror(self._errno)}"))
+            notes.append(
+                Note(E_WARNING, self.profile.msg("ssl_syscall", reason=os.strerror(self._errno)))
+            )
             return False
         code = lib.ERR_peek_error()
         if _reason(code) == lib.SSL_R_NO_SHARED_CIPHER:
             lib.ERR_get_error()
-            notes.append(
-                Note(
-                    E_WARNING,
-                    "SSL_R_NO_SHARED_CIPHER: no suitable shared cipher could be used.  This "
-                    "could be because the server is missing an SSL certificate (local_cert "
-                    "context option)",
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("ssl_no_shared_cipher")))
         else:
             lines = drain_error_strings(self.profile.openssl_texts)
-            header = "OpenSSL Error messages:\n" if lines else ""
-            notes.append(
-                Note(
-                    E_WARNING,
-                    f"SSL operation failed with code {err}. {header}" + "\n".join(lines),
-                )
+            header = self.profile.msg("ssl_openssl_header") if lines else ""
+            text = self.profile.msg(
+                "ssl_operation_failed", code=err, header=header, errors="\n".join(lines)
             )
+            notes.append(Note(E_WARNING, text))
         self._errno = 0
         return False
 
@@ -1139,7 +1124,7 @@ class TLSConnection:
             if has_timeout and time.monotonic() - start > limit:
                 # PHP returns from here without switching the stream back to
                 # blocking: it stays non-blocking after a handshake timeout.
-                notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
+                notes.append(Note(E_WARNING, self.profile.msg("ssl_handshake_timeout")))
                 stream.fd_nonblocking = True
                 return -1
             if n > 0:
@@ -1222,7 +1207,7 @@ class TLSConnection:
         must_name = s.verify_peer_name if s.verify_peer_name is not None else self.is_client
         must_fp = s.peer_fingerprint_set
         if (must_peer or must_name or must_fp) and peer is None:
-            notes.append(Note(E_WARNING, "Could not get peer certificate"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_no_peer_cert")))
             return False
         assert peer is not None or not (must_peer or must_name or must_fp)
         if must_peer:
@@ -1231,19 +1216,19 @@ class TLSConnection:
                 err == lib.X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT and s.allow_self_signed
             ):
                 text = ffi.string(lib.X509_verify_cert_error_string(err)).decode()
-                notes.append(Note(E_WARNING, f"Could not verify peer: code:{err} {text}"))
+                notes.append(
+                    Note(E_WARNING, self.profile.msg("tls_verify_failed", code=err, reason=text))
+                )
                 return False
         if must_fp:
             assert peer is not None
             fp = s.peer_fingerprint
             if isinstance(fp, str | bytes | dict | list | tuple):
-                if not _fingerprint_match(peer, fp, notes):
-                    notes.append(Note(E_WARNING, "peer_fingerprint match failure"))
+                if not _fingerprint_match(self.profile, peer, fp, notes):
+                    notes.append(Note(E_WARNING, self.profile.msg("tls_fingerprint_mismatch")))
                     return False
             else:
-                notes.append(
-                    Note(E_WARNING, "Expected peer fingerprint must be a string or an array")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_fingerprint_type")))
                 return False
         if must_name:
             assert peer is not None
@@ -1259,11 +1244,11 @@ class TLSConnection:
                 notes.append(
                     Note(
                         E_WARNING,
-                        f"Peer certificate subjectAltName did not match expected name `{name}'",
+                        self.profile.msg("tls_san_mismatch", name=name),
                     )
                 )
                 return False
-            return matches_common_name(peer, name, notes)
+            return matches_common_name(self.profile, peer, name, notes)
         return True
 
     # -- I/O (php_openssl_sockop_io) ---------------------------------------------------
@@ -1435,50 +1420,45 @@ def _truthy_opt(ctx: StreamContext, name: str) -> bool:
     return ctx.has("ssl", name) and to_bool(ctx.get("ssl", name))
 
 
-def _fingerprint_match(peer: OpenSSLCertificate, expected: Any, notes: list[Note]) -> bool:
+def _fingerprint_match(
+    profile: Profile, peer: OpenSSLCertificate, expected: Any, notes: list[Note]
+) -> bool:
     """``php_openssl_x509_fingerprint_match``."""
     if isinstance(expected, str | bytes):
         text = expected if isinstance(expected, str) else expected.decode("latin-1")
         method = {32: "md5", 40: "sha1"}.get(len(text))
         if method is None:
             return False
-        digest = fingerprint_hex(peer, method, notes)
+        digest = fingerprint_hex(profile, peer, method, notes)
         return digest is not None and digest.lower() == text.lower()
     if not expected:
-        notes.append(
-            Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
-        )
+        notes.append(Note(E_WARNING, profile.msg("tls_fingerprint_array_form")))
         return False
     pairs = expected.items() if isinstance(expected, dict) else enumerate(expected)
     for algo, value in pairs:
         if not isinstance(algo, str) or not isinstance(value, str | bytes):
-            notes.append(
-                Note(
-                    E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required"
-                )
-            )
+            notes.append(Note(E_WARNING, profile.msg("tls_fingerprint_array_form")))
             return False
-        digest = fingerprint_hex(peer, algo, notes)
+        digest = fingerprint_hex(profile, peer, algo, notes)
         text = value if isinstance(value, str) else value.decode("latin-1")
         if digest is None or digest.lower() != text.lower():
             return False
     return True
 
 
-def _sni_server_ctx(cert_path: str, key_path: str, notes: list[Note]) -> Any:
+def _sni_server_ctx(profile: Profile, cert_path: str, key_path: str, notes: list[Note]) -> Any:
     """``php_openssl_create_sni_server_ctx``."""
     ctx = ffi.gc(lib.SSL_CTX_new(lib.TLS_server_method()), lib.SSL_CTX_free)
     if lib.SSL_CTX_use_certificate_chain_file(ctx, _os_bytes(cert_path)) != 1:
         notes.append(
             Note(
                 E_WARNING,
-                f"Failed setting local cert chain file `{cert_path}'; check that your "
-                "cafile/capath settings include details of your certificate and its issuer",
+                profile.msg("tls_sni_cert_failed", path=cert_path),
             )
         )
         return None
     if lib.SSL_CTX_use_PrivateKey_file(ctx, _os_bytes(key_path), lib.SSL_FILETYPE_PEM) != 1:
-        notes.append(Note(E_WARNING, f"Failed setting private key from file `{key_path}'"))
+        notes.append(Note(E_WARNING, profile.msg("tls_sni_pk_failed", path=key_path)))
         return None
     return ctx
 
@@ -1494,7 +1474,7 @@ def setup_crypto(
     conn = stream.crypto
     if conn is not None and conn.ssl is not None:
         if stream.is_blocked:
-            notes.append(Note(E_WARNING, "SSL/TLS already set-up for this stream"))
+            notes.append(Note(E_WARNING, profile.msg("ssl_already_setup")))
             return False
         return True
     if conn is None:
@@ -1528,7 +1508,7 @@ def _implicit_client(
     stream.attach_crypto(conn)
     del address
     if not conn.setup(stream, method, None, notes) or conn.handshake(stream, notes) < 0:
-        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        notes.append(Note(E_WARNING, profile.msg("ssl_enable_failed")))
         raise CryptoError()
 
 
@@ -1538,7 +1518,7 @@ def _implicit_server(client: SocketStream, profile: Profile, notes: list[Note]) 
     conn = TLSConnection(profile, None)
     client.attach_crypto(conn)
     if not conn.setup(client, method, None, notes) or conn.handshake(client, notes) < 0:
-        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        notes.append(Note(E_WARNING, profile.msg("ssl_enable_failed")))
         # stream_socket_accept() reports strerror() of the TCP accept, which succeeded.
         error = CryptoError()
         error.errstr = profile.accept_crypto_failure_errstr

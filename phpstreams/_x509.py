@@ -21,6 +21,7 @@ from typing import Any
 
 from ._errors import E_WARNING, Note
 from ._native import ffi, lib
+from ._profiles import Profile
 
 __all__ = [
     "OpenSSLCertificate",
@@ -170,30 +171,32 @@ def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
     return False
 
 
-def matches_common_name(peer: OpenSSLCertificate, name: str, notes: list[Note]) -> bool:
+def matches_common_name(
+    profile: Profile, peer: OpenSSLCertificate, name: str, notes: list[Note]
+) -> bool:
     """``php_openssl_matches_common_name`` with its three warnings."""
     cn = peer.common_name()
     if cn is None:
-        notes.append(Note(E_WARNING, "Unable to locate peer certificate CN"))
+        notes.append(Note(E_WARNING, profile.msg("tls_cn_missing")))
         return False
     text = cn.decode("utf-8", "surrogateescape")
     if b"\0" in cn:
-        notes.append(Note(E_WARNING, f"Peer certificate CN=`{text}' is malformed"))
+        notes.append(Note(E_WARNING, profile.msg("tls_cn_malformed", cn=text)))
         return False
     if matches_wildcard_name(name, text):
         return True
-    notes.append(
-        Note(E_WARNING, f"Peer certificate CN=`{text}' did not match expected CN=`{name}'")
-    )
+    notes.append(Note(E_WARNING, profile.msg("tls_cn_mismatch", cn=text, name=name)))
     return False
 
 
-def fingerprint_hex(cert: OpenSSLCertificate, method: str, notes: list[Note]) -> str | None:
+def fingerprint_hex(
+    profile: Profile, cert: OpenSSLCertificate, method: str, notes: list[Note]
+) -> str | None:
     """``php_openssl_x509_fingerprint`` as lower-case hex; None (with PHP's warning) for
     an unknown digest."""
     md = lib.EVP_get_digestbyname(method.encode("utf-8", "surrogateescape"))
     if md == ffi.NULL:
-        notes.append(Note(E_WARNING, "Unknown digest algorithm"))
+        notes.append(Note(E_WARNING, profile.msg("tls_unknown_digest")))
         return None
     out = ffi.new("unsigned char[]", 64)
     size = ffi.new("unsigned int *")

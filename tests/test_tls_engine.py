@@ -18,6 +18,7 @@ from conftest import requires_fast_paths
 
 import phpstreams as ps
 from phpstreams import _tls
+from phpstreams._profiles import PHP_8_2
 from phpstreams._ssl_options import resolve_ssl
 from phpstreams._stream import SocketStream
 from phpstreams.testing.certs import Authority, CertificateFactory
@@ -334,10 +335,10 @@ def test_reneg_bucket_uses_c_integer_division() -> None:
 
 
 def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
-    assert _tls._invalid_callback("nope") == (
+    assert _tls._invalid_callback(PHP_8_2, "nope") == (
         'Invalid callback nope, function "nope" not found or invalid function name'
     )
-    assert _tls._invalid_callback(5) == "Invalid callback, no array or string given"
+    assert _tls._invalid_callback(PHP_8_2, 5) == "Invalid callback, no array or string given"
 
 
 @requires_fast_paths
