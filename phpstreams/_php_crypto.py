@@ -55,6 +55,9 @@ def stream_socket_enable_crypto(
         if method is None:
             ctx = s.context
             if ctx is None or not ctx.has("ssl", "crypto_method"):
+                if not profile.crypto_method_required_throws:
+                    emit(E_WARNING, profile.msg("crypto_method_required"), func)
+                    return False
                 raise ValueError(f"{func}(): " + profile.msg("crypto_method_required"))
             method = to_long(ctx.get("ssl", "crypto_method"))
         session = (

@@ -14,7 +14,7 @@ from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_er
 from ._php_errors import emit, emit_notes
 from ._php_state import runtime
 from ._phpvalues import as_text
-from ._x509 import OpenSSLCertificate, fingerprint_hex
+from ._x509 import OpenSSLCertificate, certificate_class, fingerprint_hex
 
 __all__ = [
     "OpenSSLCertificate",
@@ -40,7 +40,8 @@ def _certificate(func: str, argnum: int, value: Any) -> OpenSSLCertificate | Non
             return None
     else:
         data = text.encode("utf-8", "surrogateescape")
-    return OpenSSLCertificate.from_pem(data) or OpenSSLCertificate.from_der(data)
+    cls = certificate_class(runtime().profile)
+    return cls.from_pem(data) or cls.from_der(data)
 
 
 @php_function

@@ -67,6 +67,7 @@ from ._stream import SocketStream
 from ._transport import Timeout, poll_ms, register_tls_transports
 from ._x509 import (
     OpenSSLCertificate,
+    certificate_class,
     fingerprint_hex,
     matches_common_name,
     matches_san_list,
@@ -362,6 +363,16 @@ def _alpn_wire(protocols: str) -> bytes | None:
     return bytes(out)
 
 
+def _has_empty_name(wire: bytes) -> bool:
+    """Whether an ALPN wire list holds a zero-length name."""
+    i = 0
+    while i < len(wire):
+        if wire[i] == 0:
+            return True
+        i += wire[i] + 1
+    return False
+
+
 # The three caches below (shared cafile stores, default-paths snapshots, shared client
 # contexts) key on the bytes of the files they depend on, re-read on every use, and
 # keep at most _CACHE_LIMIT entries (the oldest goes first).
@@ -547,11 +558,11 @@ def _has_timeout(timeout: Timeout) -> bool:
     return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
 
 
-# An SNI_server_certs array entry: its two keys and the message key of the warning for a
-# path with a NUL byte.
+# An SNI_server_certs array entry: its two keys, the message key of the warning for a
+# path with a NUL byte and (tls_local_files_by_realpath) for a path that does not resolve.
 _SNI_ENTRY_FILES = (
-    ("local_cert", "tls_sni_cert_unopenable"),
-    ("local_pk", "tls_sni_pk_unopenable"),
+    ("local_cert", "tls_sni_cert_unopenable", "tls_sni_cert_not_found"),
+    ("local_pk", "tls_sni_pk_unopenable", "tls_sni_pk_not_found"),
 )
 
 
@@ -767,6 +778,9 @@ class TLSConnection:
         if settings.alpn_protocols is not None:
             self._read_string_option("alpn_protocols", notes)
             wire = _alpn_wire(settings.alpn_protocols)
+            if wire is not None and self.profile.alpn_rejects_empty_names and _has_empty_name(wire):
+                notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_empty_name")))
+                return False
             if wire is None:
                 notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_parse_failed")))
                 return False
@@ -783,6 +797,15 @@ class TLSConnection:
             return False
 
         lib.SSL_CTX_set_options(self.ctx, options)
+        if (
+            self.profile.legacy_tls_needs_security_level0
+            and lo < PROTO_TLS1_2
+            and HAS.security_level
+            and lib.SSL_CTX_get_security_level(self.ctx) >= 1
+        ):
+            # OpenSSL 3.2+ leaves TLS 1.0/1.1 out above security level 0; with nothing
+            # left, the handshake fails with "no protocols available", as there.
+            lo = PROTO_TLS1_2
         lib.phpstreams_SSL_CTX_set_min_proto_version(self.ctx, _VERSION_FOR_BIT[lo])
         lib.phpstreams_SSL_CTX_set_max_proto_version(self.ctx, _VERSION_FOR_BIT[hi])
 
@@ -909,6 +932,8 @@ class TLSConnection:
         if certfile is None:
             return True
         self._read_string_option("local_cert", notes)
+        if self.profile.tls_local_files_by_realpath:
+            return self._set_local_cert_by_realpath(certfile, notes)
         if "\0" in certfile:
             notes.append(
                 Note(
@@ -952,26 +977,45 @@ class TLSConnection:
             notes.append(Note(E_WARNING, self.profile.msg("tls_pk_mismatch")))
         return True
 
+    def _set_local_cert_by_realpath(self, certfile: str, notes: list[Note]) -> bool:
+        """PHP 7.4's ``php_openssl_set_local_cert``: only files ``realpath()`` resolves
+        are used; a local_cert that does not resolve is skipped without a word, a
+        local_pk that does not resolve leaves the key unset (the key check then warns)."""
+        cert_path = _realpath(certfile)
+        if cert_path is None:
+            return True
+        if lib.SSL_CTX_use_certificate_chain_file(self.ctx, _os_bytes(cert_path)) != 1:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_cert_failed", path=certfile)))
+            return False
+        key = self.settings.local_pk
+        key_path: str | None = cert_path
+        if key is not None:
+            self._read_string_option("local_pk", notes)
+            key_path = _realpath(key)
+        if (
+            key_path is not None
+            and lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(key_path), lib.SSL_FILETYPE_PEM)
+            != 1
+        ):
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_pk_failed", path=key_path)))
+            return False
+        if not lib.SSL_CTX_check_private_key(self.ctx):
+            _ERR_clear_error()
+            notes.append(Note(E_WARNING, self.profile.msg("tls_pk_mismatch")))
+        return True
+
     def _server_options(self, notes: list[Note]) -> bool:
         """``php_openssl_set_server_specific_opts``. ``ecdh_curve`` is never read: PHP
         compiles its curve setup only for OpenSSL < 1.1 (OpenSSL 3 picks curves itself)."""
         settings = self.settings
         if settings.rsa_key_size_set:
             notes.append(Note(E_WARNING, self.profile.msg("tls_rsa_key_size_removed")))
-        if settings.dh_param is not None:
-            bio = lib.BIO_new_file(_os_bytes(settings.dh_param), b"r")
-            if bio == ffi.NULL:
-                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_invalid")))
-                return False
-            pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
-            lib.BIO_free(bio)
-            if pkey == ffi.NULL:
-                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_read_failed")))
-                return False
-            if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
-                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_assign_failed")))
-                lib.EVP_PKEY_free(pkey)
-                return False
+        if (
+            settings.dh_param is not None
+            and not self._set_dh_param(settings.dh_param, notes)
+            and self.profile.tls_dh_param_failure_fatal
+        ):
+            return False
         options = lib.SSL_CTX_get_options(self.ctx)
         if settings.single_dh_use is not False:
             options |= lib.SSL_OP_SINGLE_DH_USE
@@ -980,12 +1024,32 @@ class TLSConnection:
         lib.SSL_CTX_set_options(self.ctx, options)
         return True
 
+    def _set_dh_param(self, path: str, notes: list[Note]) -> bool:
+        """``php_openssl_set_server_dh_param``: False (with PHP's warning) on failure."""
+        bio = lib.BIO_new_file(_os_bytes(path), b"r")
+        if bio == ffi.NULL:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_invalid")))
+            return False
+        pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
+        lib.BIO_free(bio)
+        if pkey == ffi.NULL:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_read_failed")))
+            return False
+        if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
+            lib.EVP_PKEY_free(pkey)
+            # PHP 7.4 tests SSL_CTX_set_tmp_dh() < 0, which never happens: it is silent.
+            if self.profile.tls_dh_param_failure_fatal:
+                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_assign_failed")))
+            return False
+        return True
+
     def _enable_server_sni(self, notes: list[Note], verify_peer: bool) -> bool:
         """``php_openssl_enable_server_sni``: one SSL_CTX per SNI_server_certs entry."""
         settings = self.settings
         certs = settings.sni_server_certs
         if not settings.sni_enabled or not settings.sni_server_certs_set:
             return True
+        by_realpath = self.profile.tls_local_files_by_realpath
         if isinstance(certs, list | tuple):
             certs = dict(enumerate(certs))  # a PHP list: int keys
         if not isinstance(certs, dict):
@@ -1001,13 +1065,22 @@ class TLSConnection:
             if isinstance(entry, dict):
                 # Checked in PHP's order: cert present, cert path, key present, key path.
                 paths: list[str] = []
-                for key, unopenable in _SNI_ENTRY_FILES:
+                for key, unopenable, not_found in _SNI_ENTRY_FILES:
                     if key not in entry:
                         notes.append(
                             Note(E_WARNING, self.profile.msg("tls_sni_entry_missing", option=key))
                         )
                         return False
                     path = str(entry[key])
+                    if by_realpath:
+                        real = _realpath(path)
+                        if real is None:
+                            notes.append(
+                                Note(E_WARNING, self.profile.msg(not_found, path=_cstr(path)))
+                            )
+                            return False
+                        paths.append(real)
+                        continue
                     if "\0" in path:
                         notes.append(
                             Note(E_WARNING, self.profile.msg(unopenable, path=_cstr(path)))
@@ -1017,7 +1090,8 @@ class TLSConnection:
                 ctx = _sni_server_ctx(self.profile, paths[0], paths[1], notes)
             else:
                 path = str(entry)
-                if "\0" in path:
+                real = _realpath(path) if by_realpath else os.path.abspath(path)
+                if "\0" in path or real is None:
                     notes.append(
                         Note(
                             E_WARNING,
@@ -1025,8 +1099,7 @@ class TLSConnection:
                         )
                     )
                     return False
-                resolved = os.path.abspath(path)
-                ctx = _sni_server_ctx(self.profile, resolved, resolved, notes)
+                ctx = _sni_server_ctx(self.profile, real, real, notes)
             if ctx is None:
                 return False
             self._sni_ctxs.append((host, ctx))
@@ -1180,7 +1253,7 @@ class TLSConnection:
         x509 = lib.SSL_get1_peer_certificate(self.ssl)
         if x509 == ffi.NULL:
             return None
-        return OpenSSLCertificate(ffi.gc(x509, lib.X509_free))
+        return certificate_class(self.profile)(ffi.gc(x509, lib.X509_free))
 
     def _capture(self, stream: SocketStream, peer: OpenSSLCertificate) -> None:
         """``php_openssl_capture_peer_certs``: into the stream's context options."""
@@ -1197,7 +1270,7 @@ class TLSConnection:
                 for i in range(lib.phpstreams_sk_X509_num(chain)):
                     x = lib.phpstreams_sk_X509_value(chain, i)
                     lib.X509_up_ref(x)
-                    certs.append(OpenSSLCertificate(ffi.gc(x, lib.X509_free)))
+                    certs.append(certificate_class(self.profile)(ffi.gc(x, lib.X509_free)))
             ctx.set("ssl", "peer_certificate_chain", certs)
 
     def _verify_peer(self, peer: OpenSSLCertificate | None, notes: list[Note]) -> bool:
@@ -1408,6 +1481,15 @@ class TLSConnection:
 
 def _cstr(text: str) -> str:
     return text.split("\0", 1)[0]
+
+
+def _realpath(path: str) -> str | None:
+    """``VCWD_REALPATH`` of a C string: the canonical path of something that exists,
+    else None."""
+    c_path = _cstr(path)
+    if not c_path or not os.path.exists(c_path):
+        return None
+    return os.path.realpath(c_path)
 
 
 def _os_bytes(path: str) -> bytes:

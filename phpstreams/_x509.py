@@ -25,6 +25,8 @@ from ._profiles import Profile
 
 __all__ = [
     "OpenSSLCertificate",
+    "OpenSSLX509Resource",
+    "certificate_class",
     "fingerprint_hex",
     "matches_common_name",
     "matches_san_list",
@@ -113,6 +115,22 @@ class OpenSSLCertificate:
 
     def __repr__(self) -> str:
         return "<OpenSSLCertificate>"
+
+
+class OpenSSLX509Resource(OpenSSLCertificate):
+    """PHP 7's "OpenSSL X.509" resource: the same certificate, seen as a resource."""
+
+    __slots__ = ()
+
+    resource_type = "OpenSSL X.509"
+
+    def __repr__(self) -> str:
+        return "<OpenSSL X.509 resource>"
+
+
+def certificate_class(profile: Profile) -> type[OpenSSLCertificate]:
+    """What PHP hands out for a certificate: an object (8.x) or a resource (7.4)."""
+    return OpenSSLX509Resource if profile.x509_is_resource else OpenSSLCertificate
 
 
 def _bio_bytes(bio: Any) -> bytes:

@@ -83,6 +83,26 @@ class Profile:
     #: The ``_openssl_texts`` flavour of the OpenSSL this release's reference build
     #: links (Debian's): how its error-queue lines read.
     openssl_texts: str = "3.0"
+    #: PHP 7.4 resolves local_cert / local_pk / SNI_server_certs paths with realpath():
+    #: a local_cert that does not resolve is skipped silently, a local_pk that does not
+    #: resolve leaves the key unset, an SNI path that does not resolve is "file not
+    #: found". 8.x hands the (absolute) paths to OpenSSL, which reports the failure.
+    tls_local_files_by_realpath: bool = False
+    #: A dh_param that cannot be read or assigned fails the setup (8.x); PHP 7.4 warns
+    #: (an assignment failure not even that) and carries on.
+    tls_dh_param_failure_fatal: bool = True
+    #: ``stream_socket_enable_crypto`` without a crypto method: a ValueError (8.x) or an
+    #: E_WARNING and false (7.4), both with ``crypto_method_required``.
+    crypto_method_required_throws: bool = True
+    #: openssl_x509_* values and captured peer certificates: ``OpenSSLCertificate``
+    #: objects (8.x) or "OpenSSL X.509" resources (7.4).
+    x509_is_resource: bool = False
+    #: OpenSSL 3.2+ (PHP 8.4's 3.5) refuses TLS 1.0/1.1 at security level 1 and up
+    #: ("no protocols available"); 3.0 offers them and fails on the legacy signature.
+    legacy_tls_needs_security_level0: bool = False
+    #: PHP 8.4: an empty name in ``alpn_protocols`` ("h2,,http/1.1", "") fails the setup
+    #: with ``tls_alpn_empty_name``; earlier releases send the empty name along.
+    alpn_rejects_empty_names: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

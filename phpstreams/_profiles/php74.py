@@ -173,7 +173,18 @@ _INI_74 = {
 # argument-error model; TLS (xp_ssl.c).
 _MESSAGES_74: dict[str, str] = {}
 _ARG_MESSAGES_74: dict[str, str] = {}
-_TLS_MESSAGES_74: dict[str, str] = {}
+_TLS_MESSAGES_74: dict[str, str] = {
+    "no_crypto_support": "this stream does not support SSL/crypto",
+    "crypto_method_required": "When enabling encryption you must specify the crypto type",
+    "tls_session_not_ssl": "supplied session stream must be an SSL enabled stream",
+    "tls_session_not_initialized": "supplied SSL session stream is not initialized",
+    "tls_unknown_digest": "Unknown signature algorithm",
+    "tls_dh_param_invalid": "invalid dh_param",
+    "tls_dh_param_read_failed": "failed reading DH params",
+    "tls_dh_param_assign_failed": "failed assigning DH params",
+    "tls_sni_cert_not_found": "failed setting local cert chain file `{path}'; file not found",
+    "tls_sni_pk_not_found": "failed setting local private key file `{path}'; file not found",
+}
 
 PHP_7_4 = derive(
     PHP_8_2,
@@ -188,4 +199,9 @@ PHP_7_4 = derive(
     ),
     silence_reporting=0,
     openssl_texts="1.1.1",
+    cn_fallback_with_dns_san=True,
+    tls_local_files_by_realpath=True,
+    tls_dh_param_failure_fatal=False,
+    crypto_method_required_throws=False,
+    x509_is_resource=True,
 )
