@@ -44,7 +44,7 @@ from socket import SHUT_RDWR as _SHUT_RDWR
 from typing import Any
 
 from ._context import StreamContext
-from ._errors import E_WARNING, CryptoError, Note
+from ._errors import E_DEPRECATED, E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
 from ._openssl_texts import QueuedError, render_queue
@@ -676,6 +676,8 @@ class TLSConnection:
             options |= lib.SSL_OP_IGNORE_UNEXPECTED_EOF
         if settings.disable_compression:
             options |= lib.SSL_OP_NO_COMPRESSION
+        if self.profile.ssl_allows_client_renegotiation:
+            options |= lib.SSL_OP_ALLOW_CLIENT_RENEGOTIATION
 
         key = CLIENT_CONTEXTS.key(self, lo, hi, options) if self.is_client else None
         shared = CLIENT_CONTEXTS.get(key)
@@ -1221,6 +1223,8 @@ class TLSConnection:
                 lib.SSL_shutdown(self.ssl)
                 return -1
             self.active = True
+            if self.profile.capture_session_meta_supported:
+                self._capture_session_meta(stream, notes)
             stream.refresh_direct()  # reads and writes now go through the engine
             return 1
         if self._errno == _EAGAIN:
@@ -1229,6 +1233,20 @@ class TLSConnection:
         if peer is not None:
             self._capture(stream, peer)
         return -1
+
+    def _capture_session_meta(self, stream: SocketStream, notes: list[Note]) -> None:
+        """PHP 7.4: ``capture_session_meta`` (present: E_DEPRECATED; true: the session's
+        protocol and cipher as the ``session_meta`` option)."""
+        ctx = stream.context
+        if ctx is None or not ctx.has("ssl", "capture_session_meta"):
+            return
+        notes.append(
+            Note(E_DEPRECATED, self.profile.msg("tls_capture_session_meta"), prefixed=False)
+        )
+        if _truthy_opt(ctx, "capture_session_meta"):
+            meta = self.meta()
+            meta.pop("alpn_protocol", None)
+            ctx.set("ssl", "session_meta", meta)
 
     def _client_sni(self, notes: list[Note]) -> None:
         """``php_openssl_enable_client_sni``: peer_name, else the URL host."""
@@ -1311,7 +1329,7 @@ class TLSConnection:
                 name = self.url_name
             if name is None:
                 return False
-            if matches_san_list(peer, name):
+            if matches_san_list(self.profile, peer, name):
                 return True
             if peer.has_dns_san() and not self.profile.cn_fallback_with_dns_san:
                 notes.append(

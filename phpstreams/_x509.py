@@ -168,7 +168,7 @@ def _ipv6(text: str) -> bytes | None:
         return None
 
 
-def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
+def matches_san_list(profile: Profile, peer: OpenSSLCertificate, name: str) -> bool:
     """``php_openssl_matches_san_list``."""
     name_v6 = _ipv6(name)
     for kind, raw in peer.san_entries():
@@ -184,7 +184,12 @@ def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
             if len(raw) == 4:
                 if name.lower() == ".".join(str(b) for b in raw):
                     return True
-            elif len(raw) == 16 and name_v6 is not None and name_v6 == raw:
+            elif (
+                len(raw) == 16
+                and profile.san_matches_ipv6
+                and name_v6 is not None
+                and name_v6 == raw
+            ):
                 return True
     return False
 

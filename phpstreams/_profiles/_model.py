@@ -103,6 +103,15 @@ class Profile:
     #: PHP 8.4: an empty name in ``alpn_protocols`` ("h2,,http/1.1", "") fails the setup
     #: with ``tls_alpn_empty_name``; earlier releases send the empty name along.
     alpn_rejects_empty_names: bool = False
+    #: 8.2.8+: an IPv6 subjectAltName matches the peer name's address bytes; PHP 7.4
+    #: compares IPv4 entries only.
+    san_matches_ipv6: bool = True
+    #: PHP 7.4 still reads ``capture_session_meta``: present, an E_DEPRECATED after the
+    #: handshake; true, the session's protocol and cipher as the ``session_meta`` option.
+    capture_session_meta_supported: bool = False
+    #: OpenSSL 1.1.1 (PHP 7.4) servers accept client-initiated renegotiation; 3.0 refuses
+    #: it unless SSL_OP_ALLOW_CLIENT_RENEGOTIATION is set, which is what this does.
+    ssl_allows_client_renegotiation: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

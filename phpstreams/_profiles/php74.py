@@ -184,6 +184,10 @@ _TLS_MESSAGES_74: dict[str, str] = {
     "tls_dh_param_assign_failed": "failed assigning DH params",
     "tls_sni_cert_not_found": "failed setting local cert chain file `{path}'; file not found",
     "tls_sni_pk_not_found": "failed setting local private key file `{path}'; file not found",
+    "tls_capture_session_meta": (
+        "capture_session_meta is deprecated; its information is now available via "
+        "stream_get_meta_data()"
+    ),
 }
 
 PHP_7_4 = derive(
@@ -204,4 +208,7 @@ PHP_7_4 = derive(
     tls_dh_param_failure_fatal=False,
     crypto_method_required_throws=False,
     x509_is_resource=True,
+    san_matches_ipv6=False,
+    capture_session_meta_supported=True,
+    ssl_allows_client_renegotiation=True,
 )
