@@ -26,11 +26,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["FLAVOURS", "QueuedError", "render", "render_queue"]
+__all__ = ["FLAVOURS", "QueuedError", "render", "render_queue", "system_error"]
 
 FLAVOURS = ("1.1.1", "3.0", "3.5")
 
 _LIB_SSL = 20
+_LIB_SYS = 2
 
 
 class QueuedError(NamedTuple):
@@ -46,6 +47,12 @@ class QueuedError(NamedTuple):
     #: ``ERR_lib_error_string`` / ``ERR_reason_error_string`` (None: no text).
     lib_text: str | None
     reason_text: str | None
+
+
+def system_error(errno: int, strerror: str) -> QueuedError:
+    """The queue entry OpenSSL 3 pushes for a failed system call (``ERR_raise(ERR_LIB_SYS,
+    errno)``): "system library", the errno's text, no function."""
+    return QueuedError(_LIB_SYS, errno, True, "", "system library", strerror)
 
 
 # -- 1.1.1 ------------------------------------------------------------------------------
@@ -133,6 +140,15 @@ _REASON_TEXTS_35: Mapping[int, str] = MappingProxyType(
 )
 
 
+#: 3.5's record layer reports a fatal record error once more from libssl: the reason
+#: (a record the peer could not have sent) is followed by "record layer failure".
+_FOLLOWED_BY_35: Mapping[int, tuple[int, str]] = MappingProxyType(
+    {
+        281: (313, "record layer failure"),  # decryption failed or bad record mac
+    }
+)
+
+
 def _fallback_lib(e: QueuedError) -> str:
     return e.lib_text if e.lib_text is not None else f"lib({e.lib})"
 
@@ -184,4 +200,11 @@ def render(flavour: str, e: QueuedError) -> str:
 
 def render_queue(flavour: str, queue: list[QueuedError]) -> list[str]:
     """The lines PHP prints for a drained queue, oldest first."""
-    return [render(flavour, e) for e in queue]
+    lines: list[str] = []
+    for e in queue:
+        lines.append(render(flavour, e))
+        follow = _FOLLOWED_BY_35.get(e.reason) if flavour == "3.5" else None
+        if follow is not None and e.lib == _LIB_SSL and not e.system:
+            extra = QueuedError(_LIB_SSL, follow[0], False, "", e.lib_text, follow[1])
+            lines.append(render(flavour, extra))
+    return lines

@@ -47,7 +47,7 @@ from ._context import StreamContext
 from ._errors import E_DEPRECATED, E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
-from ._openssl_texts import QueuedError, render_queue
+from ._openssl_texts import QueuedError, render_queue, system_error
 from ._phpvalues import as_text, is_array, to_long
 from ._profiles import Profile
 from ._ssl_options import (
@@ -671,7 +671,7 @@ class TLSConnection:
         if settings.no_ticket:
             options |= lib.SSL_OP_NO_TICKET
         options &= ~lib.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS
-        if HAS.ssl_op_ignore_unexpected_eof:
+        if HAS.ssl_op_ignore_unexpected_eof and not self.profile.tls_eof_is_syscall_error:
             # PHP 8.1.7+: a peer closing without close_notify is a clean EOF (bug 79589).
             options |= lib.SSL_OP_IGNORE_UNEXPECTED_EOF
         if settings.disable_compression:
@@ -1119,7 +1119,27 @@ class TLSConnection:
         """Decide whether to retry after ``nr_bytes <= 0``; emit PHP's warnings."""
         err = _SSL_get_error(self.ssl, nr_bytes)
         if err == _ZERO_RETURN:
+            if (
+                nr_bytes < 0
+                and self._errno != 0
+                and self.profile.tls_write_after_close_queues_errno
+            ):
+                # OpenSSL 3.5 reports a write after the peer's close_notify as a system
+                # error with the errno queued; 3.0 calls it a clean shutdown.
+                queued = system_error(self._errno, os.strerror(self._errno))
+                notes.append(Note(E_WARNING, self._failure_text(_ERROR_SYSCALL, [queued])))
+                self._errno = 0
             return False
+        if (
+            err == _ERROR_SSL
+            and self.profile.tls_eof_is_syscall_error
+            and HAS.ssl_r_unexpected_eof_while_reading
+            and _reason(lib.ERR_peek_error()) == lib.SSL_R_UNEXPECTED_EOF_WHILE_READING
+        ):
+            # OpenSSL 1.1.1 has no "unexpected eof" error: EOF without close_notify is
+            # SSL_ERROR_SYSCALL with an empty queue and a 0 return.
+            lib.ERR_get_error()
+            err, nr_bytes = _ERROR_SYSCALL, 0
         if err == _WANT_READ or err == _WANT_WRITE:
             self._errno = _EAGAIN
             return True if is_init else stream.is_blocked
@@ -1139,14 +1159,17 @@ class TLSConnection:
             lib.ERR_get_error()
             notes.append(Note(E_WARNING, self.profile.msg("ssl_no_shared_cipher")))
         else:
-            lines = drain_error_strings(self.profile.openssl_texts)
-            header = self.profile.msg("ssl_openssl_header") if lines else ""
-            text = self.profile.msg(
-                "ssl_operation_failed", code=err, header=header, errors="\n".join(lines)
-            )
-            notes.append(Note(E_WARNING, text))
+            notes.append(Note(E_WARNING, self._failure_text(err, drain_error_queue())))
         self._errno = 0
         return False
+
+    def _failure_text(self, err: int, queue: list[QueuedError]) -> str:
+        """ "SSL operation failed with code N. OpenSSL Error messages:\n<queue>"."""
+        lines = render_queue(self.profile.openssl_texts, queue)
+        header = self.profile.msg("ssl_openssl_header") if lines else ""
+        return self.profile.msg(
+            "ssl_operation_failed", code=err, header=header, errors="\n".join(lines)
+        )
 
     def _call(self, fn: Any, *args: Any) -> int:
         """One OpenSSL I/O call with PHP's errno carried across it."""

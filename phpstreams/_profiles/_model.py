@@ -112,6 +112,14 @@ class Profile:
     #: OpenSSL 1.1.1 (PHP 7.4) servers accept client-initiated renegotiation; 3.0 refuses
     #: it unless SSL_OP_ALLOW_CLIENT_RENEGOTIATION is set, which is what this does.
     ssl_allows_client_renegotiation: bool = False
+    #: OpenSSL 1.1.1 (PHP 7.4) has no SSL_OP_IGNORE_UNEXPECTED_EOF: a peer closing
+    #: without close_notify is SSL_ERROR_SYSCALL with a 0 return (PHP then marks the
+    #: session shut down, and later writes fail with "protocol is shutdown").
+    tls_eof_is_syscall_error: bool = False
+    #: OpenSSL 3.5 (PHP 8.4): a write after the peer's close_notify fails as
+    #: SSL_ERROR_SYSCALL with the errno queued ("system library::Broken pipe"), which
+    #: PHP prints; 3.0 returns SSL_ERROR_ZERO_RETURN and PHP says nothing.
+    tls_write_after_close_queues_errno: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

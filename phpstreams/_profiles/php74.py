@@ -211,4 +211,5 @@ PHP_7_4 = derive(
     san_matches_ipv6=False,
     capture_session_meta_supported=True,
     ssl_allows_client_renegotiation=True,
+    tls_eof_is_syscall_error=True,
 )

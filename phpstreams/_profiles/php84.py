@@ -193,4 +193,5 @@ PHP_8_4 = derive(
     openssl_texts="3.5",
     legacy_tls_needs_security_level0=True,
     alpn_rejects_empty_names=True,
+    tls_write_after_close_queues_errno=True,
 )
