@@ -22,11 +22,19 @@ data, imports nothing from phpstreams.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-__all__ = ["FLAVOURS", "QueuedError", "render", "render_queue", "system_error"]
+__all__ = [
+    "FLAVOURS",
+    "QueuedError",
+    "render",
+    "render_queue",
+    "system_error",
+    "x509_print_text",
+]
 
 FLAVOURS = ("1.1.1", "3.0", "3.5")
 
@@ -208,3 +216,21 @@ def render_queue(flavour: str, queue: list[QueuedError]) -> list[str]:
             extra = QueuedError(_LIB_SSL, follow[0], False, "", e.lib_text, follow[1])
             lines.append(render(flavour, extra))
     return lines
+
+
+# -- X509_print -------------------------------------------------------------------------
+
+_AKID_30 = re.compile(r"(X509v3 Authority Key Identifier: ?\n +)([0-9A-F:]+)\n")
+_SIGNATURE_30 = re.compile(r"\n    Signature Value:\n((?:        [0-9a-f:]+\n)+)")
+
+
+def x509_print_text(flavour: str, text: str) -> str:
+    """``X509_print`` output of the linked OpenSSL 3 as the flavour's prints it. 1.1.1
+    prefixes the authority key id with ``keyid:`` (and ends it with an empty line) and
+    prints the signature bytes with a 9-space indent and no "Signature Value:" line."""
+    if flavour != "1.1.1":
+        return text
+    text = _AKID_30.sub(lambda m: f"{m.group(1)}keyid:{m.group(2)}\n\n", text)
+    return _SIGNATURE_30.sub(
+        lambda m: "\n" + "".join(f" {line}\n" for line in m.group(1).splitlines()), text
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import E_WARNING, Note
+from ._openssl_texts import x509_print_text
 from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_error
 from ._php_errors import emit, emit_notes
 from ._php_state import runtime
@@ -101,7 +102,12 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
         emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
         return False
     if out is not None:
-        dump = b"" if plain else cert.text()
+        flavour = runtime().profile.openssl_texts
+        dump = (
+            b""
+            if plain
+            else x509_print_text(flavour, cert.text().decode("latin-1")).encode("latin-1")
+        )
         out.value = (dump + cert.pem()).decode("utf-8", "surrogateescape")
     return True
 

@@ -885,7 +885,8 @@ class TLSConnection:
         path = cafile[7:] if cafile.startswith("file://") else cafile
         if not cafile:
             # php_stream_open_wrapper queues a ValueError for an empty path and fails.
-            notes.append(Note(E_WARNING, self.profile.msg("path_empty"), throws="ValueError"))
+            throws = "ValueError" if self.profile.empty_stream_path_throws else None
+            notes.append(Note(E_WARNING, self.profile.msg("path_empty"), throws=throws))
         try:
             if not path:
                 raise FileNotFoundError(path)

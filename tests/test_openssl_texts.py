@@ -12,6 +12,7 @@ from phpstreams._openssl_texts import (
     render,
     render_queue,
     system_error,
+    x509_print_text,
 )
 from phpstreams._profiles import PROFILES
 
@@ -113,3 +114,32 @@ def test_every_profile_names_a_flavour() -> None:
     assert PROFILES["7.4"].openssl_texts == "1.1.1"
     assert PROFILES["8.2"].openssl_texts == "3.0"
     assert PROFILES["8.4"].openssl_texts == "3.5"
+
+
+X509_TEXT_30 = (
+    "        X509v3 extensions:\n"
+    "            X509v3 Authority Key Identifier: \n"
+    "                6B:97:E6:71\n"
+    "            X509v3 Key Usage: critical\n"
+    "                Digital Signature\n"
+    "    Signature Algorithm: ecdsa-with-SHA256\n"
+    "    Signature Value:\n"
+    "        30:45:02:21\n"
+    "        62:81\n"
+)
+
+
+def test_x509_print_111() -> None:
+    """tls_client/x509_export_text: 1.1.1's keyid: prefix and signature layout."""
+    assert x509_print_text("1.1.1", X509_TEXT_30) == (
+        "        X509v3 extensions:\n"
+        "            X509v3 Authority Key Identifier: \n"
+        "                keyid:6B:97:E6:71\n"
+        "\n"
+        "            X509v3 Key Usage: critical\n"
+        "                Digital Signature\n"
+        "    Signature Algorithm: ecdsa-with-SHA256\n"
+        "         30:45:02:21\n"
+        "         62:81\n"
+    )
+    assert x509_print_text("3.5", X509_TEXT_30) == X509_TEXT_30

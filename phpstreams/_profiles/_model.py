@@ -120,6 +120,9 @@ class Profile:
     #: SSL_ERROR_SYSCALL with the errno queued ("system library::Broken pipe"), which
     #: PHP prints; 3.0 returns SSL_ERROR_ZERO_RETURN and PHP says nothing.
     tls_write_after_close_queues_errno: bool = False
+    #: Opening a stream from an empty path: a ValueError "Path cannot be empty" (8.x),
+    #: or PHP 7's E_WARNING "Filename cannot be empty" (both ``path_empty``).
+    empty_stream_path_throws: bool = True
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

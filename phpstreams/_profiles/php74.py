@@ -184,6 +184,7 @@ _TLS_MESSAGES_74: dict[str, str] = {
     "tls_dh_param_assign_failed": "failed assigning DH params",
     "tls_sni_cert_not_found": "failed setting local cert chain file `{path}'; file not found",
     "tls_sni_pk_not_found": "failed setting local private key file `{path}'; file not found",
+    "path_empty": "Filename cannot be empty",
     "tls_capture_session_meta": (
         "capture_session_meta is deprecated; its information is now available via "
         "stream_get_meta_data()"
@@ -212,4 +213,5 @@ PHP_7_4 = derive(
     capture_session_meta_supported=True,
     ssl_allows_client_renegotiation=True,
     tls_eof_is_syscall_error=True,
+    empty_stream_path_throws=False,
 )
