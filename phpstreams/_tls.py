@@ -780,7 +780,12 @@ class TLSConnection:
         if settings.alpn_protocols is not None:
             self._read_string_option("alpn_protocols", notes)
             wire = _alpn_wire(settings.alpn_protocols)
-            if wire is not None and self.profile.alpn_rejects_empty_names and _has_empty_name(wire):
+            if (
+                wire is not None
+                and self.is_client
+                and self.profile.alpn_rejects_empty_names
+                and _has_empty_name(wire)
+            ):
                 notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_empty_name")))
                 return False
             if wire is None:

@@ -100,8 +100,9 @@ class Profile:
     #: OpenSSL 3.2+ (PHP 8.4's 3.5) refuses TLS 1.0/1.1 at security level 1 and up
     #: ("no protocols available"); 3.0 offers them and fails on the legacy signature.
     legacy_tls_needs_security_level0: bool = False
-    #: PHP 8.4: an empty name in ``alpn_protocols`` ("h2,,http/1.1", "") fails the setup
-    #: with ``tls_alpn_empty_name``; earlier releases send the empty name along.
+    #: PHP 8.4: an empty name in a client's ``alpn_protocols`` ("h2,,http/1.1", "")
+    #: fails the setup with ``tls_alpn_empty_name`` (servers still take the list);
+    #: earlier releases send the empty name along.
     alpn_rejects_empty_names: bool = False
     #: 8.2.8+: an IPv6 subjectAltName matches the peer name's address bytes; PHP 7.4
     #: compares IPv4 entries only.
