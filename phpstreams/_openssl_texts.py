@@ -34,6 +34,8 @@ __all__ = [
     "render_queue",
     "system_error",
     "x509_print_text",
+    "x509v3_ext_text",
+    "ipv6_general_name_end",
 ]
 
 FLAVOURS = ("1.1.1", "3.0", "3.5")
@@ -234,3 +236,19 @@ def x509_print_text(flavour: str, text: str) -> str:
     return _SIGNATURE_30.sub(
         lambda m: "\n" + "".join(f" {line}\n" for line in m.group(1).splitlines()), text
     )
+
+
+def x509v3_ext_text(flavour: str, name: str, text: str) -> str:
+    """One extension as ``X509V3_EXT_print`` of the flavour prints it (the values of
+    ``openssl_x509_parse()['extensions']``): 1.1.1 prints the authority key id as
+    ``keyid:<hex>`` and a newline."""
+    if flavour == "1.1.1" and name == "authorityKeyIdentifier" and text and ":" in text:
+        if not text.startswith("keyid:"):
+            return f"keyid:{text}\n"
+    return text
+
+
+def ipv6_general_name_end(flavour: str) -> str:
+    """What ``GENERAL_NAME_print`` writes after an IPv6 "IP Address:..." entry: 1.1.1
+    ends it with a newline (3.0 dropped it)."""
+    return "\n" if flavour == "1.1.1" else ""

@@ -55,7 +55,7 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     func = "openssl_x509_read"
     cert = _certificate(func, 1, certificate)
     if cert is None:
-        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
+        emit(E_WARNING, runtime().profile.msg("x509_read_failed"), func)
         return False
     return cert
 
@@ -75,7 +75,7 @@ def openssl_x509_fingerprint(
     algo = arg_string(func, 2, "digest_algo", digest_algo)
     raw = arg_bool(func, 3, "binary", binary)
     if cert is None:
-        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
+        emit(E_WARNING, runtime().profile.msg("x509_param_failed"), func)
         return False
     assert algo is not None
     notes: list[Note] = []
@@ -99,7 +99,7 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
     out = arg_ref(func, 2, "output", output)
     plain = arg_bool(func, 3, "no_text", no_text)
     if cert is None:
-        emit(E_WARNING, runtime().profile.msg("x509_cannot_retrieve"), func)
+        emit(E_WARNING, runtime().profile.msg("x509_param_failed"), func)
         return False
     if out is not None:
         flavour = runtime().profile.openssl_texts
@@ -126,4 +126,4 @@ def openssl_x509_parse(certificate: Any, short_names: bool = True) -> dict[str, 
     short = arg_bool(func, 2, "short_names", short_names)
     if cert is None:
         return False
-    return parse(cert, bool(short))
+    return parse(cert, bool(short), runtime().profile.openssl_texts)

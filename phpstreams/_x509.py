@@ -21,6 +21,7 @@ from typing import Any
 
 from ._errors import E_WARNING, Note
 from ._native import ffi, lib
+from ._openssl_texts import ipv6_general_name_end, x509v3_ext_text
 from ._profiles import Profile
 
 __all__ = [
@@ -301,7 +302,7 @@ def _asn1_text(s: Any) -> str:
     return _text(bytes(ffi.buffer(lib.ASN1_STRING_get0_data(s), lib.ASN1_STRING_length(s))))
 
 
-def _san_text(cert: OpenSSLCertificate) -> str:
+def _san_text(cert: OpenSSLCertificate, flavour: str) -> str:
     """``openssl_x509v3_subjectAltName``: ``DNS:a, IP Address:127.0.0.1, ...``."""
     parts = []
     for kind, raw in cert.san_entries():
@@ -316,14 +317,15 @@ def _san_text(cert: OpenSSLCertificate) -> str:
                 parts.append("IP Address:" + ".".join(str(b) for b in raw))
             elif len(raw) == 16:
                 groups = (f"{raw[i] << 8 | raw[i + 1]:X}" for i in range(0, 16, 2))
-                parts.append("IP Address:" + ":".join(groups))
+                parts.append("IP Address:" + ":".join(groups) + ipv6_general_name_end(flavour))
             else:
                 parts.append("IP Address:<invalid>")
     return ", ".join(parts)
 
 
-def parse(cert: OpenSSLCertificate, short_names: bool) -> dict[str, Any]:
-    """``openssl_x509_parse`` as PHP 8.2 builds it, key for key."""
+def parse(cert: OpenSSLCertificate, short_names: bool, flavour: str = "3.0") -> dict[str, Any]:
+    """``openssl_x509_parse`` as PHP 8.2 builds it, key for key (extension texts as
+    the ``flavour``'s OpenSSL prints them)."""
     x = cert.x509
     subject = lib.X509_get_subject_name(x)
     issuer = lib.X509_get_issuer_name(x)
@@ -373,11 +375,11 @@ def parse(cert: OpenSSLCertificate, short_names: bool) -> dict[str, Any]:
             lib.OBJ_obj2txt(buf, 1023, obj, 1)
             name_text = ffi.string(buf).decode()
         if nid == lib.NID_subject_alt_name:
-            extensions[name_text] = _san_text(cert)
+            extensions[name_text] = _san_text(cert, flavour)
             continue
         bio = ffi.gc(lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
         if lib.X509V3_EXT_print(bio, ext, 0, 0):
-            extensions[name_text] = _text(_bio_bytes(bio))
+            extensions[name_text] = x509v3_ext_text(flavour, name_text, _text(_bio_bytes(bio)))
         lib.ERR_clear_error()
     out["extensions"] = extensions
     return out

@@ -9,10 +9,12 @@ import pytest
 from phpstreams._openssl_texts import (
     FLAVOURS,
     QueuedError,
+    ipv6_general_name_end,
     render,
     render_queue,
     system_error,
     x509_print_text,
+    x509v3_ext_text,
 )
 from phpstreams._profiles import PROFILES
 
@@ -143,3 +145,17 @@ def test_x509_print_111() -> None:
         "         62:81\n"
     )
     assert x509_print_text("3.5", X509_TEXT_30) == X509_TEXT_30
+
+
+def test_x509v3_ext_text_akid() -> None:
+    """openssl_x509_parse()['extensions']['authorityKeyIdentifier']: 7.4 (1.1.1) prints
+    keyid:<hex> and a newline, 8.x the hex alone."""
+    assert x509v3_ext_text("1.1.1", "authorityKeyIdentifier", "2B:96") == "keyid:2B:96\n"
+    assert x509v3_ext_text("3.0", "authorityKeyIdentifier", "2B:96") == "2B:96"
+    assert x509v3_ext_text("1.1.1", "subjectKeyIdentifier", "2B:96") == "2B:96"
+
+
+def test_ipv6_general_name_end() -> None:
+    """1.1.1's GENERAL_NAME_print ends an IPv6 address with a newline."""
+    assert ipv6_general_name_end("1.1.1") == "\n"
+    assert ipv6_general_name_end("3.0") == ipv6_general_name_end("3.5") == ""

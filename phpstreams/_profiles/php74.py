@@ -185,6 +185,8 @@ _TLS_MESSAGES_74: dict[str, str] = {
     "tls_sni_cert_not_found": "failed setting local cert chain file `{path}'; file not found",
     "tls_sni_pk_not_found": "failed setting local private key file `{path}'; file not found",
     "path_empty": "Filename cannot be empty",
+    "x509_read_failed": "supplied parameter cannot be coerced into an X509 certificate!",
+    "x509_param_failed": "cannot get cert from parameter 1",
     "tls_capture_session_meta": (
         "capture_session_meta is deprecated; its information is now available via "
         "stream_get_meta_data()"

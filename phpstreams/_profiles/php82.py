@@ -260,7 +260,8 @@ _MESSAGES_8_2: dict[str, str] = {
     "tls_cn_malformed": "Peer certificate CN=`{cn}' is malformed",
     "tls_cn_mismatch": "Peer certificate CN=`{cn}' did not match expected CN=`{name}'",
     "tls_unknown_digest": "Unknown digest algorithm",
-    "x509_cannot_retrieve": "X.509 Certificate cannot be retrieved",
+    "x509_read_failed": "X.509 Certificate cannot be retrieved",
+    "x509_param_failed": "X.509 Certificate cannot be retrieved",
 }
 
 # Every ini entry ``php -n`` 8.2.36 reports (``ini_get_all(null, true)``), with the
