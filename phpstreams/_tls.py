@@ -1226,10 +1226,13 @@ class TLSConnection:
                 stream.is_blocked = blocked  # a callback raised: leave the stream as it was
                 raise
             if has_timeout and time.monotonic() - start > limit:
-                # PHP returns from here without switching the stream back to
+                # PHP 8.2 returns from here without switching the stream back to
                 # blocking: it stays non-blocking after a handshake timeout.
                 notes.append(Note(E_WARNING, self.profile.msg("ssl_handshake_timeout")))
-                stream.fd_nonblocking = True
+                if self.profile.tls_handshake_timeout_restores_blocking:
+                    stream.is_blocked = blocked
+                else:
+                    stream.fd_nonblocking = True
                 return -1
             if n > 0:
                 break

@@ -124,6 +124,9 @@ class Profile:
     #: Opening a stream from an empty path: a ValueError "Path cannot be empty" (8.x),
     #: or PHP 7's E_WARNING "Filename cannot be empty" (both ``path_empty``).
     empty_stream_path_throws: bool = True
+    #: After "SSL: Handshake timed out" the stream is blocking again (PHP 8.4; 7.4 and
+    #: 8.2 return early and leave it non-blocking).
+    tls_handshake_timeout_restores_blocking: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

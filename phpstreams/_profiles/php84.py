@@ -194,4 +194,5 @@ PHP_8_4 = derive(
     legacy_tls_needs_security_level0=True,
     alpn_rejects_empty_names=True,
     tls_write_after_close_queues_errno=True,
+    tls_handshake_timeout_restores_blocking=True,
 )
