@@ -15,7 +15,7 @@ from typing import Any
 
 from . import _tls
 from ._errors import E_WARNING, Note
-from ._php_args import arg_bool, arg_int, arg_resource, arg_stream, php_function
+from ._php_args import arg_bool, arg_error, arg_int, arg_resource, arg_stream, php_function
 from ._php_errors import emit, emit_notes, raise_queued
 from ._php_state import runtime
 from ._phpvalues import to_long
@@ -55,7 +55,11 @@ def stream_socket_enable_crypto(
         if method is None:
             ctx = s.context
             if ctx is None or not ctx.has("ssl", "crypto_method"):
-                raise ValueError(f"{func}(): " + profile.msg("crypto_method_required"))
+                raise arg_error(
+                    ValueError(f"{func}(): " + profile.msg("crypto_method_required")),
+                    func,
+                    "crypto_method_required",
+                )
             method = to_long(ctx.get("ssl", "crypto_method"))
         session = (
             None if session_res is None else arg_stream(func, 4, "session_stream", session_res)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import E_WARNING, Note
+from ._openssl_texts import x509_print_text
 from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_error
 from ._php_errors import emit, emit_notes
+from ._php_state import runtime
 from ._phpvalues import as_text
-from ._x509 import OpenSSLCertificate, fingerprint_hex
+from ._x509 import OpenSSLCertificate, certificate_class, fingerprint_hex
 
 __all__ = [
     "OpenSSLCertificate",
@@ -39,7 +41,8 @@ def _certificate(func: str, argnum: int, value: Any) -> OpenSSLCertificate | Non
             return None
     else:
         data = text.encode("utf-8", "surrogateescape")
-    return OpenSSLCertificate.from_pem(data) or OpenSSLCertificate.from_der(data)
+    cls = certificate_class(runtime().profile)
+    return cls.from_pem(data) or cls.from_der(data)
 
 
 @php_function
@@ -52,7 +55,7 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     func = "openssl_x509_read"
     cert = _certificate(func, 1, certificate)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_read_failed"), func)
         return False
     return cert
 
@@ -72,11 +75,11 @@ def openssl_x509_fingerprint(
     algo = arg_string(func, 2, "digest_algo", digest_algo)
     raw = arg_bool(func, 3, "binary", binary)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_param_failed"), func)
         return False
     assert algo is not None
     notes: list[Note] = []
-    digest = fingerprint_hex(cert, algo, notes)
+    digest = fingerprint_hex(runtime().profile, cert, algo, notes)
     emit_notes(notes, func)
     if digest is None:
         return False
@@ -96,10 +99,15 @@ def openssl_x509_export(certificate: Any, output: Ref | None, no_text: bool = Tr
     out = arg_ref(func, 2, "output", output)
     plain = arg_bool(func, 3, "no_text", no_text)
     if cert is None:
-        emit(E_WARNING, "X.509 Certificate cannot be retrieved", func)
+        emit(E_WARNING, runtime().profile.msg("x509_param_failed"), func)
         return False
     if out is not None:
-        dump = b"" if plain else cert.text()
+        flavour = runtime().profile.openssl_texts
+        dump = (
+            b""
+            if plain
+            else x509_print_text(flavour, cert.text().decode("latin-1")).encode("latin-1")
+        )
         out.value = (dump + cert.pem()).decode("utf-8", "surrogateescape")
     return True
 
@@ -118,4 +126,4 @@ def openssl_x509_parse(certificate: Any, short_names: bool = True) -> dict[str, 
     short = arg_bool(func, 2, "short_names", short_names)
     if cert is None:
         return False
-    return parse(cert, bool(short))
+    return parse(cert, bool(short), runtime().profile.openssl_texts)

@@ -44,9 +44,10 @@ from socket import SHUT_RDWR as _SHUT_RDWR
 from typing import Any
 
 from ._context import StreamContext
-from ._errors import E_WARNING, CryptoError, Note
+from ._errors import E_DEPRECATED, E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
+from ._openssl_texts import QueuedError, render_queue, system_error
 from ._phpvalues import as_text, is_array, to_long
 from ._profiles import Profile
 from ._ssl_options import (
@@ -66,6 +67,7 @@ from ._stream import SocketStream
 from ._transport import Timeout, poll_ms, register_tls_transports
 from ._x509 import (
     OpenSSLCertificate,
+    certificate_class,
     fingerprint_hex,
     matches_common_name,
     matches_san_list,
@@ -119,16 +121,36 @@ _PROTOCOL_NAMES = {
 # the OpenSSL error queue: the one place it is drained
 
 
-def drain_error_strings() -> list[str]:
-    """Every queued OpenSSL error as ``ERR_error_string_n`` prints it, oldest first."""
-    out: list[str] = []
+def drain_error_queue() -> list[QueuedError]:
+    """Every queued OpenSSL error (with the function OpenSSL recorded), oldest first."""
+    out: list[QueuedError] = []
+    func = ffi.new("const char **")
     buf = ffi.new("char[]", 512)
     while True:
-        code = lib.ERR_get_error()
+        code = lib.phpstreams_ERR_get_error_all(func)
         if code == 0:
             return out
+        # The lib and reason texts as the linked OpenSSL prints them (it loads its
+        # string tables on this path): "error:<code>:<lib>:<func>:<reason>".
         lib.ERR_error_string_n(code, buf, 512)
-        out.append(ffi.string(buf).decode("utf-8", "replace"))
+        parts = ffi.string(buf).decode("utf-8", "replace").split(":", 4)
+        lib_text, reason_text = (parts[2], parts[4]) if len(parts) == 5 else (None, None)
+        out.append(
+            QueuedError(
+                lib=int(lib.phpstreams_ERR_GET_LIB(code)),
+                reason=int(lib.phpstreams_ERR_GET_REASON(code)),
+                system=bool(lib.phpstreams_ERR_SYSTEM_ERROR(code)),
+                func=ffi.string(func[0]).decode("utf-8", "replace"),
+                lib_text=lib_text,
+                reason_text=reason_text,
+            )
+        )
+
+
+def drain_error_strings(flavour: str) -> list[str]:
+    """Every queued OpenSSL error as ``ERR_error_string_n`` of the ``flavour``'s OpenSSL
+    (``Profile.openssl_texts``) prints it, oldest first."""
+    return render_queue(flavour, drain_error_queue())
 
 
 def _reason(code: int) -> int:
@@ -305,24 +327,22 @@ def _limit_reneg(conn: TLSConnection) -> int:
         return 0
     ctx = stream.context
     if ctx is None or not ctx.has("ssl", "reneg_limit_callback"):
-        stream.notes.append(
-            Note(E_WARNING, "SSL: client-initiated handshake rate limit exceeded by peer")
-        )
+        stream.notes.append(Note(E_WARNING, conn.profile.msg("tls_reneg_limit_exceeded")))
         return 0
     callback = ctx.get("ssl", "reneg_limit_callback")
     if not callable(callback):
-        raise TypeError(_invalid_callback(callback))
+        raise TypeError(_invalid_callback(conn.profile, callback))
     if callback(stream) is True:
         conn._io.should_close = 0
     return 0
 
 
-def _invalid_callback(value: Any) -> str:
+def _invalid_callback(profile: Profile, value: Any) -> str:
     """The message of the Error PHP throws for a callback that cannot be called."""
     if isinstance(value, str | bytes):
         name = as_text(value) if isinstance(value, bytes) else value
-        return f'Invalid callback {name}, function "{name}" not found or invalid function name'
-    return "Invalid callback, no array or string given"
+        return profile.msg("tls_invalid_callback_name", name=name)
+    return profile.msg("tls_invalid_callback")
 
 
 # ---------------------------------------------------------------------------
@@ -341,6 +361,16 @@ def _alpn_wire(protocols: str) -> bytes | None:
         out.append(len(item))
         out += item
     return bytes(out)
+
+
+def _has_empty_name(wire: bytes) -> bool:
+    """Whether an ALPN wire list holds a zero-length name."""
+    i = 0
+    while i < len(wire):
+        if wire[i] == 0:
+            return True
+        i += wire[i] + 1
+    return False
 
 
 # The three caches below (shared cafile stores, default-paths snapshots, shared client
@@ -528,11 +558,11 @@ def _has_timeout(timeout: Timeout) -> bool:
     return timeout is not None and (timeout[0] > 0 or (timeout[0] == 0 and timeout[1] != 0))
 
 
-# An SNI_server_certs array entry: its two keys and the warning for a path with a NUL
-# byte (PHP's texts, including the double space in the key's).
+# An SNI_server_certs array entry: its two keys, the message key of the warning for a
+# path with a NUL byte and (tls_local_files_by_realpath) for a path that does not resolve.
 _SNI_ENTRY_FILES = (
-    ("local_cert", "Failed setting local cert chain file `{}'; could not open file"),
-    ("local_pk", "Failed setting local private key file `{}';  could not open file"),
+    ("local_cert", "tls_sni_cert_unopenable", "tls_sni_cert_not_found"),
+    ("local_pk", "tls_sni_pk_unopenable", "tls_sni_pk_not_found"),
 )
 
 
@@ -641,11 +671,13 @@ class TLSConnection:
         if settings.no_ticket:
             options |= lib.SSL_OP_NO_TICKET
         options &= ~lib.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS
-        if HAS.ssl_op_ignore_unexpected_eof:
+        if HAS.ssl_op_ignore_unexpected_eof and not self.profile.tls_eof_is_syscall_error:
             # PHP 8.1.7+: a peer closing without close_notify is a clean EOF (bug 79589).
             options |= lib.SSL_OP_IGNORE_UNEXPECTED_EOF
         if settings.disable_compression:
             options |= lib.SSL_OP_NO_COMPRESSION
+        if self.profile.ssl_allows_client_renegotiation:
+            options |= lib.SSL_OP_ALLOW_CLIENT_RENEGOTIATION
 
         key = CLIENT_CONTEXTS.key(self, lo, hi, options) if self.is_client else None
         shared = CLIENT_CONTEXTS.get(key)
@@ -661,7 +693,7 @@ class TLSConnection:
 
         ssl = lib.SSL_new(self.ctx)
         if ssl == ffi.NULL:
-            notes.append(Note(E_WARNING, "SSL handle creation failure"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_ssl_new_failed")))
             return False
         self.ssl = ffi.gc(ssl, lib.SSL_free)
         lib.phpstreams_tls_io_set_ssl(self._io, self.ssl)
@@ -679,11 +711,9 @@ class TLSConnection:
         if session is not None:
             other = getattr(session, "crypto", None)
             if not isinstance(session, SocketStream) or not session.spec.crypto_capable:
-                notes.append(
-                    Note(E_WARNING, "Supplied session stream must be an SSL enabled stream")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_session_not_ssl")))
             elif other is None or other.ssl is None:
-                notes.append(Note(E_WARNING, "Supplied SSL session stream is not initialized"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_session_not_initialized")))
             else:
                 lib.SSL_copy_session_id(self.ssl, other.ssl)
         return True
@@ -695,7 +725,13 @@ class TLSConnection:
         if name in self._converted or ctx is None or not is_array(ctx.get("ssl", name)):
             return
         self._converted.add(name)
-        notes.append(Note(E_WARNING, self.profile.msg("array_to_string"), prefixed=False))
+        notes.append(
+            Note(
+                self.profile.array_to_string_level,
+                self.profile.msg("array_to_string"),
+                prefixed=False,
+            )
+        )
 
     def _init_reneg_limit(self, stream: SocketStream) -> None:
         """``php_openssl_init_server_reneg_limit``: a negative ``reneg_limit`` turns the
@@ -718,7 +754,7 @@ class TLSConnection:
         tls_method = lib.TLS_client_method() if self.is_client else lib.TLS_server_method()
         ctx = lib.SSL_CTX_new(tls_method)
         if ctx == ffi.NULL:
-            notes.append(Note(E_WARNING, "SSL context creation failure"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_ctx_new_failed")))
             return False
         self.ctx = ffi.gc(ctx, lib.SSL_CTX_free)
 
@@ -743,17 +779,23 @@ class TLSConnection:
         if settings.security_level is not None:
             level = settings.security_level
             if level < 0 or level > 5:
-                notes.append(Note(E_WARNING, "Security level must be between 0 and 5"))
+                notes.append(Note(E_WARNING, self.profile.msg("tls_security_level_range")))
             if HAS.security_level:
                 lib.SSL_CTX_set_security_level(self.ctx, max(min(level, 2**31 - 1), -(2**31)))
 
         if settings.alpn_protocols is not None:
             self._read_string_option("alpn_protocols", notes)
             wire = _alpn_wire(settings.alpn_protocols)
+            if (
+                wire is not None
+                and self.is_client
+                and self.profile.alpn_rejects_empty_names
+                and _has_empty_name(wire)
+            ):
+                notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_empty_name")))
+                return False
             if wire is None:
-                notes.append(
-                    Note(E_WARNING, "Failed parsing comma-separated TLS ALPN protocol string")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_alpn_parse_failed")))
                 return False
             if self.is_client:
                 lib.SSL_CTX_set_alpn_protos(self.ctx, wire, len(wire))
@@ -768,6 +810,15 @@ class TLSConnection:
             return False
 
         lib.SSL_CTX_set_options(self.ctx, options)
+        if (
+            self.profile.legacy_tls_needs_security_level0
+            and lo < PROTO_TLS1_2
+            and HAS.security_level
+            and lib.SSL_CTX_get_security_level(self.ctx) >= 1
+        ):
+            # OpenSSL 3.2+ leaves TLS 1.0/1.1 out above security level 0; with nothing
+            # left, the handshake fails with "no protocols available", as there.
+            lo = PROTO_TLS1_2
         lib.phpstreams_SSL_CTX_set_min_proto_version(self.ctx, _VERSION_FOR_BIT[lo])
         lib.phpstreams_SSL_CTX_set_max_proto_version(self.ctx, _VERSION_FOR_BIT[hi])
 
@@ -800,7 +851,7 @@ class TLSConnection:
             names = lib.SSL_load_client_CA_file(option.encode("utf-8", "surrogateescape"))
             if names == ffi.NULL:
                 notes.append(
-                    Note(E_WARNING, "SSL: failed loading CA names from cafile", prefixed=False)
+                    Note(E_WARNING, self.profile.msg("tls_ca_names_failed"), prefixed=False)
                 )
                 return False
             lib.SSL_CTX_set_client_CA_list(self.ctx, names)
@@ -822,11 +873,7 @@ class TLSConnection:
                 if cafile is not None and not self._load_stream_cafile(cafile, notes):
                     return False
         elif self.is_client and not DEFAULT_PATHS.load(self.ctx):
-            notes.append(
-                Note(
-                    E_WARNING, "Unable to set default verify locations and no CA settings specified"
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("tls_default_verify_paths_failed")))
             return False
         lib.SSL_CTX_set_verify(self.ctx, lib.SSL_VERIFY_PEER, lib.phpstreams_verify_cb)
         return True
@@ -840,7 +887,7 @@ class TLSConnection:
                 notes.append(
                     Note(
                         E_WARNING,
-                        "remote cafile streams are disabled for security purposes",
+                        self.profile.msg("tls_remote_cafile"),
                         prefixed=False,
                     )
                 )
@@ -849,7 +896,8 @@ class TLSConnection:
         path = cafile[7:] if cafile.startswith("file://") else cafile
         if not cafile:
             # php_stream_open_wrapper queues a ValueError for an empty path and fails.
-            notes.append(Note(E_WARNING, self.profile.msg("path_empty"), throws="ValueError"))
+            throws = "ValueError" if self.profile.empty_stream_path_throws else None
+            notes.append(Note(E_WARNING, self.profile.msg("path_empty"), throws=throws))
         try:
             if not path:
                 raise FileNotFoundError(path)
@@ -857,7 +905,11 @@ class TLSConnection:
                 data = f.read()
         except OSError:
             notes.append(
-                Note(E_WARNING, f"failed loading cafile stream: `{cafile}'", prefixed=False)
+                Note(
+                    E_WARNING,
+                    self.profile.msg("tls_cafile_stream_failed", path=cafile),
+                    prefixed=False,
+                )
             )
             return False
         store = lib.SSL_CTX_get_cert_store(self.ctx)
@@ -879,7 +931,11 @@ class TLSConnection:
         _ERR_clear_error()
         if not added:
             notes.append(
-                Note(E_WARNING, f"no valid certs found cafile stream: `{cafile}'", prefixed=False)
+                Note(
+                    E_WARNING,
+                    self.profile.msg("tls_cafile_no_certs", path=cafile),
+                    prefixed=False,
+                )
             )
             return False
         return True
@@ -890,15 +946,17 @@ class TLSConnection:
         if certfile is None:
             return True
         self._read_string_option("local_cert", notes)
+        if self.profile.tls_local_files_by_realpath:
+            return self._set_local_cert_by_realpath(certfile, notes)
         if "\0" in certfile:
             notes.append(
                 Note(
                     E_WARNING,
-                    "Path for local_cert in ssl stream context option must not contain any null bytes",
+                    self.profile.msg("tls_option_path_nul", option="local_cert"),
                 )
             )
             notes.append(
-                Note(E_WARNING, f"Unable to get real path of certificate file `{_cstr(certfile)}'")
+                Note(E_WARNING, self.profile.msg("tls_cert_realpath", path=_cstr(certfile)))
             )
             return False
         resolved = os.path.abspath(certfile) if certfile else certfile
@@ -906,8 +964,7 @@ class TLSConnection:
             notes.append(
                 Note(
                     E_WARNING,
-                    f"Unable to set local cert chain file `{certfile}'; Check that your "
-                    "cafile/capath settings include details of your certificate and its issuer",
+                    self.profile.msg("tls_local_cert_failed", path=certfile),
                 )
             )
             return False
@@ -918,23 +975,47 @@ class TLSConnection:
                 notes.append(
                     Note(
                         E_WARNING,
-                        "Path for local_pk in ssl stream context option must not contain any "
-                        "null bytes",
+                        self.profile.msg("tls_option_path_nul", option="local_pk"),
                     )
                 )
-                notes.append(
-                    Note(E_WARNING, f"Unable to get real path of private key file `{_cstr(key)}'")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_pk_realpath", path=_cstr(key))))
                 return False
             resolved = os.path.abspath(key) if key else key
         if (
             lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(resolved), lib.SSL_FILETYPE_PEM)
             != 1
         ):
-            notes.append(Note(E_WARNING, f"Unable to set private key file `{resolved}'"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_pk_failed", path=resolved)))
             return False
         if not lib.SSL_CTX_check_private_key(self.ctx):
-            notes.append(Note(E_WARNING, "Private key does not match certificate!"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_pk_mismatch")))
+        return True
+
+    def _set_local_cert_by_realpath(self, certfile: str, notes: list[Note]) -> bool:
+        """PHP 7.4's ``php_openssl_set_local_cert``: only files ``realpath()`` resolves
+        are used; a local_cert that does not resolve is skipped without a word, a
+        local_pk that does not resolve leaves the key unset (the key check then warns)."""
+        cert_path = _realpath(certfile)
+        if cert_path is None:
+            return True
+        if lib.SSL_CTX_use_certificate_chain_file(self.ctx, _os_bytes(cert_path)) != 1:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_cert_failed", path=certfile)))
+            return False
+        key = self.settings.local_pk
+        key_path: str | None = cert_path
+        if key is not None:
+            self._read_string_option("local_pk", notes)
+            key_path = _realpath(key)
+        if (
+            key_path is not None
+            and lib.SSL_CTX_use_PrivateKey_file(self.ctx, _os_bytes(key_path), lib.SSL_FILETYPE_PEM)
+            != 1
+        ):
+            notes.append(Note(E_WARNING, self.profile.msg("tls_local_pk_failed", path=key_path)))
+            return False
+        if not lib.SSL_CTX_check_private_key(self.ctx):
+            _ERR_clear_error()
+            notes.append(Note(E_WARNING, self.profile.msg("tls_pk_mismatch")))
         return True
 
     def _server_options(self, notes: list[Note]) -> bool:
@@ -942,21 +1023,13 @@ class TLSConnection:
         compiles its curve setup only for OpenSSL < 1.1 (OpenSSL 3 picks curves itself)."""
         settings = self.settings
         if settings.rsa_key_size_set:
-            notes.append(Note(E_WARNING, "rsa_key_size context option has been removed"))
-        if settings.dh_param is not None:
-            bio = lib.BIO_new_file(_os_bytes(settings.dh_param), b"r")
-            if bio == ffi.NULL:
-                notes.append(Note(E_WARNING, "Invalid dh_param"))
-                return False
-            pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
-            lib.BIO_free(bio)
-            if pkey == ffi.NULL:
-                notes.append(Note(E_WARNING, "Failed reading DH params"))
-                return False
-            if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
-                notes.append(Note(E_WARNING, "Failed assigning DH params"))
-                lib.EVP_PKEY_free(pkey)
-                return False
+            notes.append(Note(E_WARNING, self.profile.msg("tls_rsa_key_size_removed")))
+        if (
+            settings.dh_param is not None
+            and not self._set_dh_param(settings.dh_param, notes)
+            and self.profile.tls_dh_param_failure_fatal
+        ):
+            return False
         options = lib.SSL_CTX_get_options(self.ctx)
         if settings.single_dh_use is not False:
             options |= lib.SSL_OP_SINGLE_DH_USE
@@ -965,55 +1038,82 @@ class TLSConnection:
         lib.SSL_CTX_set_options(self.ctx, options)
         return True
 
+    def _set_dh_param(self, path: str, notes: list[Note]) -> bool:
+        """``php_openssl_set_server_dh_param``: False (with PHP's warning) on failure."""
+        bio = lib.BIO_new_file(_os_bytes(path), b"r")
+        if bio == ffi.NULL:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_invalid")))
+            return False
+        pkey = lib.PEM_read_bio_Parameters(bio, ffi.NULL)
+        lib.BIO_free(bio)
+        if pkey == ffi.NULL:
+            notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_read_failed")))
+            return False
+        if lib.SSL_CTX_set0_tmp_dh_pkey(self.ctx, pkey) == 0:
+            lib.EVP_PKEY_free(pkey)
+            # PHP 7.4 tests SSL_CTX_set_tmp_dh() < 0, which never happens: it is silent.
+            if self.profile.tls_dh_param_failure_fatal:
+                notes.append(Note(E_WARNING, self.profile.msg("tls_dh_param_assign_failed")))
+            return False
+        return True
+
     def _enable_server_sni(self, notes: list[Note], verify_peer: bool) -> bool:
         """``php_openssl_enable_server_sni``: one SSL_CTX per SNI_server_certs entry."""
         settings = self.settings
         certs = settings.sni_server_certs
         if not settings.sni_enabled or not settings.sni_server_certs_set:
             return True
+        by_realpath = self.profile.tls_local_files_by_realpath
         if isinstance(certs, list | tuple):
             certs = dict(enumerate(certs))  # a PHP list: int keys
         if not isinstance(certs, dict):
-            notes.append(
-                Note(
-                    E_WARNING, "SNI_server_certs requires an array mapping host names to cert paths"
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_not_array")))
             return False
         if not certs:
-            notes.append(Note(E_WARNING, "SNI_server_certs host cert array must not be empty"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_empty")))
             return False
         for host, entry in certs.items():
             if not isinstance(host, str):
-                notes.append(
-                    Note(E_WARNING, "SNI_server_certs array requires string host name keys")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_sni_certs_key_not_string")))
                 return False
             if isinstance(entry, dict):
                 # Checked in PHP's order: cert present, cert path, key present, key path.
                 paths: list[str] = []
-                for key, unopenable in _SNI_ENTRY_FILES:
+                for key, unopenable, not_found in _SNI_ENTRY_FILES:
                     if key not in entry:
-                        notes.append(Note(E_WARNING, f"{key} not present in the array"))
+                        notes.append(
+                            Note(E_WARNING, self.profile.msg("tls_sni_entry_missing", option=key))
+                        )
                         return False
                     path = str(entry[key])
+                    if by_realpath:
+                        real = _realpath(path)
+                        if real is None:
+                            notes.append(
+                                Note(E_WARNING, self.profile.msg(not_found, path=_cstr(path)))
+                            )
+                            return False
+                        paths.append(real)
+                        continue
                     if "\0" in path:
-                        notes.append(Note(E_WARNING, unopenable.format(_cstr(path))))
+                        notes.append(
+                            Note(E_WARNING, self.profile.msg(unopenable, path=_cstr(path)))
+                        )
                         return False
                     paths.append(os.path.abspath(path))
-                ctx = _sni_server_ctx(paths[0], paths[1], notes)
+                ctx = _sni_server_ctx(self.profile, paths[0], paths[1], notes)
             else:
                 path = str(entry)
-                if "\0" in path:
+                real = _realpath(path) if by_realpath else os.path.abspath(path)
+                if "\0" in path or real is None:
                     notes.append(
                         Note(
                             E_WARNING,
-                            f"Failed setting local cert chain file `{_cstr(path)}'; file not found",
+                            self.profile.msg("tls_sni_cert_not_found", path=_cstr(path)),
                         )
                     )
                     return False
-                resolved = os.path.abspath(path)
-                ctx = _sni_server_ctx(resolved, resolved, notes)
+                ctx = _sni_server_ctx(self.profile, real, real, notes)
             if ctx is None:
                 return False
             self._sni_ctxs.append((host, ctx))
@@ -1031,41 +1131,57 @@ class TLSConnection:
         """Decide whether to retry after ``nr_bytes <= 0``; emit PHP's warnings."""
         err = _SSL_get_error(self.ssl, nr_bytes)
         if err == _ZERO_RETURN:
+            if (
+                nr_bytes < 0
+                and self._errno != 0
+                and self.profile.tls_write_after_close_queues_errno
+            ):
+                # OpenSSL 3.5 reports a write after the peer's close_notify as a system
+                # error with the errno queued; 3.0 calls it a clean shutdown.
+                queued = system_error(self._errno, os.strerror(self._errno))
+                notes.append(Note(E_WARNING, self._failure_text(_ERROR_SYSCALL, [queued])))
+                self._errno = 0
             return False
+        if (
+            err == _ERROR_SSL
+            and self.profile.tls_eof_is_syscall_error
+            and HAS.ssl_r_unexpected_eof_while_reading
+            and _reason(lib.ERR_peek_error()) == lib.SSL_R_UNEXPECTED_EOF_WHILE_READING
+        ):
+            # OpenSSL 1.1.1 has no "unexpected eof" error: EOF without close_notify is
+            # SSL_ERROR_SYSCALL with an empty queue and a 0 return.
+            lib.ERR_get_error()
+            err, nr_bytes = _ERROR_SYSCALL, 0
         if err == _WANT_READ or err == _WANT_WRITE:
             self._errno = _EAGAIN
             return True if is_init else stream.is_blocked
         if err == _ERROR_SYSCALL and lib.ERR_peek_error() == 0:
             if nr_bytes == 0:
                 if lib.ERR_get_error() != 0:
-                    notes.append(Note(E_WARNING, "SSL: fatal protocol error"))
+                    notes.append(Note(E_WARNING, self.profile.msg("ssl_fatal_protocol")))
                 lib.SSL_set_shutdown(self.ssl, lib.SSL_SENT_SHUTDOWN | lib.SSL_RECEIVED_SHUTDOWN)
                 stream.eof = True
                 return False
-            notes.append(Note(E_WARNING, f"SSL: {os.strerror(self._errno)}"))
+            notes.append(
+                Note(E_WARNING, self.profile.msg("ssl_syscall", reason=os.strerror(self._errno)))
+            )
             return False
         code = lib.ERR_peek_error()
         if _reason(code) == lib.SSL_R_NO_SHARED_CIPHER:
             lib.ERR_get_error()
-            notes.append(
-                Note(
-                    E_WARNING,
-                    "SSL_R_NO_SHARED_CIPHER: no suitable shared cipher could be used.  This "
-                    "could be because the server is missing an SSL certificate (local_cert "
-                    "context option)",
-                )
-            )
+            notes.append(Note(E_WARNING, self.profile.msg("ssl_no_shared_cipher")))
         else:
-            lines = drain_error_strings()
-            header = "OpenSSL Error messages:\n" if lines else ""
-            notes.append(
-                Note(
-                    E_WARNING,
-                    f"SSL operation failed with code {err}. {header}" + "\n".join(lines),
-                )
-            )
+            notes.append(Note(E_WARNING, self._failure_text(err, drain_error_queue())))
         self._errno = 0
         return False
+
+    def _failure_text(self, err: int, queue: list[QueuedError]) -> str:
+        """ "SSL operation failed with code N. OpenSSL Error messages:\n<queue>"."""
+        lines = render_queue(self.profile.openssl_texts, queue)
+        header = self.profile.msg("ssl_openssl_header") if lines else ""
+        return self.profile.msg(
+            "ssl_operation_failed", code=err, header=header, errors="\n".join(lines)
+        )
 
     def _call(self, fn: Any, *args: Any) -> int:
         """One OpenSSL I/O call with PHP's errno carried across it."""
@@ -1116,10 +1232,13 @@ class TLSConnection:
                 stream.is_blocked = blocked  # a callback raised: leave the stream as it was
                 raise
             if has_timeout and time.monotonic() - start > limit:
-                # PHP returns from here without switching the stream back to
+                # PHP 8.2 returns from here without switching the stream back to
                 # blocking: it stays non-blocking after a handshake timeout.
-                notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
-                stream.fd_nonblocking = True
+                notes.append(Note(E_WARNING, self.profile.msg("ssl_handshake_timeout")))
+                if self.profile.tls_handshake_timeout_restores_blocking:
+                    stream.is_blocked = blocked
+                else:
+                    stream.fd_nonblocking = True
                 return -1
             if n > 0:
                 break
@@ -1142,6 +1261,8 @@ class TLSConnection:
                 lib.SSL_shutdown(self.ssl)
                 return -1
             self.active = True
+            if self.profile.capture_session_meta_supported:
+                self._capture_session_meta(stream, notes)
             stream.refresh_direct()  # reads and writes now go through the engine
             return 1
         if self._errno == _EAGAIN:
@@ -1150,6 +1271,20 @@ class TLSConnection:
         if peer is not None:
             self._capture(stream, peer)
         return -1
+
+    def _capture_session_meta(self, stream: SocketStream, notes: list[Note]) -> None:
+        """PHP 7.4: ``capture_session_meta`` (present: E_DEPRECATED; true: the session's
+        protocol and cipher as the ``session_meta`` option)."""
+        ctx = stream.context
+        if ctx is None or not ctx.has("ssl", "capture_session_meta"):
+            return
+        notes.append(
+            Note(E_DEPRECATED, self.profile.msg("tls_capture_session_meta"), prefixed=False)
+        )
+        if _truthy_opt(ctx, "capture_session_meta"):
+            meta = self.meta()
+            meta.pop("alpn_protocol", None)
+            ctx.set("ssl", "session_meta", meta)
 
     def _client_sni(self, notes: list[Note]) -> None:
         """``php_openssl_enable_client_sni``: peer_name, else the URL host."""
@@ -1174,7 +1309,7 @@ class TLSConnection:
         x509 = lib.SSL_get1_peer_certificate(self.ssl)
         if x509 == ffi.NULL:
             return None
-        return OpenSSLCertificate(ffi.gc(x509, lib.X509_free))
+        return certificate_class(self.profile)(ffi.gc(x509, lib.X509_free))
 
     def _capture(self, stream: SocketStream, peer: OpenSSLCertificate) -> None:
         """``php_openssl_capture_peer_certs``: into the stream's context options."""
@@ -1191,7 +1326,7 @@ class TLSConnection:
                 for i in range(lib.phpstreams_sk_X509_num(chain)):
                     x = lib.phpstreams_sk_X509_value(chain, i)
                     lib.X509_up_ref(x)
-                    certs.append(OpenSSLCertificate(ffi.gc(x, lib.X509_free)))
+                    certs.append(certificate_class(self.profile)(ffi.gc(x, lib.X509_free)))
             ctx.set("ssl", "peer_certificate_chain", certs)
 
     def _verify_peer(self, peer: OpenSSLCertificate | None, notes: list[Note]) -> bool:
@@ -1201,7 +1336,7 @@ class TLSConnection:
         must_name = s.verify_peer_name if s.verify_peer_name is not None else self.is_client
         must_fp = s.peer_fingerprint_set
         if (must_peer or must_name or must_fp) and peer is None:
-            notes.append(Note(E_WARNING, "Could not get peer certificate"))
+            notes.append(Note(E_WARNING, self.profile.msg("tls_no_peer_cert")))
             return False
         assert peer is not None or not (must_peer or must_name or must_fp)
         if must_peer:
@@ -1210,19 +1345,19 @@ class TLSConnection:
                 err == lib.X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT and s.allow_self_signed
             ):
                 text = ffi.string(lib.X509_verify_cert_error_string(err)).decode()
-                notes.append(Note(E_WARNING, f"Could not verify peer: code:{err} {text}"))
+                notes.append(
+                    Note(E_WARNING, self.profile.msg("tls_verify_failed", code=err, reason=text))
+                )
                 return False
         if must_fp:
             assert peer is not None
             fp = s.peer_fingerprint
             if isinstance(fp, str | bytes | dict | list | tuple):
-                if not _fingerprint_match(peer, fp, notes):
-                    notes.append(Note(E_WARNING, "peer_fingerprint match failure"))
+                if not _fingerprint_match(self.profile, peer, fp, notes):
+                    notes.append(Note(E_WARNING, self.profile.msg("tls_fingerprint_mismatch")))
                     return False
             else:
-                notes.append(
-                    Note(E_WARNING, "Expected peer fingerprint must be a string or an array")
-                )
+                notes.append(Note(E_WARNING, self.profile.msg("tls_fingerprint_type")))
                 return False
         if must_name:
             assert peer is not None
@@ -1232,17 +1367,17 @@ class TLSConnection:
                 name = self.url_name
             if name is None:
                 return False
-            if matches_san_list(peer, name):
+            if matches_san_list(self.profile, peer, name):
                 return True
             if peer.has_dns_san() and not self.profile.cn_fallback_with_dns_san:
                 notes.append(
                     Note(
                         E_WARNING,
-                        f"Peer certificate subjectAltName did not match expected name `{name}'",
+                        self.profile.msg("tls_san_mismatch", name=name),
                     )
                 )
                 return False
-            return matches_common_name(peer, name, notes)
+            return matches_common_name(self.profile, peer, name, notes)
         return True
 
     # -- I/O (php_openssl_sockop_io) ---------------------------------------------------
@@ -1404,6 +1539,15 @@ def _cstr(text: str) -> str:
     return text.split("\0", 1)[0]
 
 
+def _realpath(path: str) -> str | None:
+    """``VCWD_REALPATH`` of a C string: the canonical path of something that exists,
+    else None."""
+    c_path = _cstr(path)
+    if not c_path or not os.path.exists(c_path):
+        return None
+    return os.path.realpath(c_path)
+
+
 def _os_bytes(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
@@ -1414,50 +1558,45 @@ def _truthy_opt(ctx: StreamContext, name: str) -> bool:
     return ctx.has("ssl", name) and to_bool(ctx.get("ssl", name))
 
 
-def _fingerprint_match(peer: OpenSSLCertificate, expected: Any, notes: list[Note]) -> bool:
+def _fingerprint_match(
+    profile: Profile, peer: OpenSSLCertificate, expected: Any, notes: list[Note]
+) -> bool:
     """``php_openssl_x509_fingerprint_match``."""
     if isinstance(expected, str | bytes):
         text = expected if isinstance(expected, str) else expected.decode("latin-1")
         method = {32: "md5", 40: "sha1"}.get(len(text))
         if method is None:
             return False
-        digest = fingerprint_hex(peer, method, notes)
+        digest = fingerprint_hex(profile, peer, method, notes)
         return digest is not None and digest.lower() == text.lower()
     if not expected:
-        notes.append(
-            Note(E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required")
-        )
+        notes.append(Note(E_WARNING, profile.msg("tls_fingerprint_array_form")))
         return False
     pairs = expected.items() if isinstance(expected, dict) else enumerate(expected)
     for algo, value in pairs:
         if not isinstance(algo, str) or not isinstance(value, str | bytes):
-            notes.append(
-                Note(
-                    E_WARNING, "Invalid peer_fingerprint array; [algo => fingerprint] form required"
-                )
-            )
+            notes.append(Note(E_WARNING, profile.msg("tls_fingerprint_array_form")))
             return False
-        digest = fingerprint_hex(peer, algo, notes)
+        digest = fingerprint_hex(profile, peer, algo, notes)
         text = value if isinstance(value, str) else value.decode("latin-1")
         if digest is None or digest.lower() != text.lower():
             return False
     return True
 
 
-def _sni_server_ctx(cert_path: str, key_path: str, notes: list[Note]) -> Any:
+def _sni_server_ctx(profile: Profile, cert_path: str, key_path: str, notes: list[Note]) -> Any:
     """``php_openssl_create_sni_server_ctx``."""
     ctx = ffi.gc(lib.SSL_CTX_new(lib.TLS_server_method()), lib.SSL_CTX_free)
     if lib.SSL_CTX_use_certificate_chain_file(ctx, _os_bytes(cert_path)) != 1:
         notes.append(
             Note(
                 E_WARNING,
-                f"Failed setting local cert chain file `{cert_path}'; check that your "
-                "cafile/capath settings include details of your certificate and its issuer",
+                profile.msg("tls_sni_cert_failed", path=cert_path),
             )
         )
         return None
     if lib.SSL_CTX_use_PrivateKey_file(ctx, _os_bytes(key_path), lib.SSL_FILETYPE_PEM) != 1:
-        notes.append(Note(E_WARNING, f"Failed setting private key from file `{key_path}'"))
+        notes.append(Note(E_WARNING, profile.msg("tls_sni_pk_failed", path=key_path)))
         return None
     return ctx
 
@@ -1473,7 +1612,7 @@ def setup_crypto(
     conn = stream.crypto
     if conn is not None and conn.ssl is not None:
         if stream.is_blocked:
-            notes.append(Note(E_WARNING, "SSL/TLS already set-up for this stream"))
+            notes.append(Note(E_WARNING, profile.msg("ssl_already_setup")))
             return False
         return True
     if conn is None:
@@ -1507,7 +1646,7 @@ def _implicit_client(
     stream.attach_crypto(conn)
     del address
     if not conn.setup(stream, method, None, notes) or conn.handshake(stream, notes) < 0:
-        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        notes.append(Note(E_WARNING, profile.msg("ssl_enable_failed")))
         raise CryptoError()
 
 
@@ -1517,7 +1656,7 @@ def _implicit_server(client: SocketStream, profile: Profile, notes: list[Note]) 
     conn = TLSConnection(profile, None)
     client.attach_crypto(conn)
     if not conn.setup(client, method, None, notes) or conn.handshake(client, notes) < 0:
-        notes.append(Note(E_WARNING, "Failed to enable crypto"))
+        notes.append(Note(E_WARNING, profile.msg("ssl_enable_failed")))
         # stream_socket_accept() reports strerror() of the TCP accept, which succeeded.
         error = CryptoError()
         error.errstr = profile.accept_crypto_failure_errstr

@@ -21,9 +21,13 @@ from typing import Any
 
 from ._errors import E_WARNING, Note
 from ._native import ffi, lib
+from ._openssl_texts import ipv6_general_name_end, x509v3_ext_text
+from ._profiles import Profile
 
 __all__ = [
     "OpenSSLCertificate",
+    "OpenSSLX509Resource",
+    "certificate_class",
     "fingerprint_hex",
     "matches_common_name",
     "matches_san_list",
@@ -114,6 +118,22 @@ class OpenSSLCertificate:
         return "<OpenSSLCertificate>"
 
 
+class OpenSSLX509Resource(OpenSSLCertificate):
+    """PHP 7's "OpenSSL X.509" resource: the same certificate, seen as a resource."""
+
+    __slots__ = ()
+
+    resource_type = "OpenSSL X.509"
+
+    def __repr__(self) -> str:
+        return "<OpenSSL X.509 resource>"
+
+
+def certificate_class(profile: Profile) -> type[OpenSSLCertificate]:
+    """What PHP hands out for a certificate: an object (8.x) or a resource (7.4)."""
+    return OpenSSLX509Resource if profile.x509_is_resource else OpenSSLCertificate
+
+
 def _bio_bytes(bio: Any) -> bytes:
     chunks: list[bytes] = []
     buf = ffi.new("char[]", 4096)
@@ -149,7 +169,7 @@ def _ipv6(text: str) -> bytes | None:
         return None
 
 
-def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
+def matches_san_list(profile: Profile, peer: OpenSSLCertificate, name: str) -> bool:
     """``php_openssl_matches_san_list``."""
     name_v6 = _ipv6(name)
     for kind, raw in peer.san_entries():
@@ -165,35 +185,42 @@ def matches_san_list(peer: OpenSSLCertificate, name: str) -> bool:
             if len(raw) == 4:
                 if name.lower() == ".".join(str(b) for b in raw):
                     return True
-            elif len(raw) == 16 and name_v6 is not None and name_v6 == raw:
+            elif (
+                len(raw) == 16
+                and profile.san_matches_ipv6
+                and name_v6 is not None
+                and name_v6 == raw
+            ):
                 return True
     return False
 
 
-def matches_common_name(peer: OpenSSLCertificate, name: str, notes: list[Note]) -> bool:
+def matches_common_name(
+    profile: Profile, peer: OpenSSLCertificate, name: str, notes: list[Note]
+) -> bool:
     """``php_openssl_matches_common_name`` with its three warnings."""
     cn = peer.common_name()
     if cn is None:
-        notes.append(Note(E_WARNING, "Unable to locate peer certificate CN"))
+        notes.append(Note(E_WARNING, profile.msg("tls_cn_missing")))
         return False
     text = cn.decode("utf-8", "surrogateescape")
     if b"\0" in cn:
-        notes.append(Note(E_WARNING, f"Peer certificate CN=`{text}' is malformed"))
+        notes.append(Note(E_WARNING, profile.msg("tls_cn_malformed", cn=text)))
         return False
     if matches_wildcard_name(name, text):
         return True
-    notes.append(
-        Note(E_WARNING, f"Peer certificate CN=`{text}' did not match expected CN=`{name}'")
-    )
+    notes.append(Note(E_WARNING, profile.msg("tls_cn_mismatch", cn=text, name=name)))
     return False
 
 
-def fingerprint_hex(cert: OpenSSLCertificate, method: str, notes: list[Note]) -> str | None:
+def fingerprint_hex(
+    profile: Profile, cert: OpenSSLCertificate, method: str, notes: list[Note]
+) -> str | None:
     """``php_openssl_x509_fingerprint`` as lower-case hex; None (with PHP's warning) for
     an unknown digest."""
     md = lib.EVP_get_digestbyname(method.encode("utf-8", "surrogateescape"))
     if md == ffi.NULL:
-        notes.append(Note(E_WARNING, "Unknown digest algorithm"))
+        notes.append(Note(E_WARNING, profile.msg("tls_unknown_digest")))
         return None
     out = ffi.new("unsigned char[]", 64)
     size = ffi.new("unsigned int *")
@@ -275,7 +302,7 @@ def _asn1_text(s: Any) -> str:
     return _text(bytes(ffi.buffer(lib.ASN1_STRING_get0_data(s), lib.ASN1_STRING_length(s))))
 
 
-def _san_text(cert: OpenSSLCertificate) -> str:
+def _san_text(cert: OpenSSLCertificate, flavour: str) -> str:
     """``openssl_x509v3_subjectAltName``: ``DNS:a, IP Address:127.0.0.1, ...``."""
     parts = []
     for kind, raw in cert.san_entries():
@@ -290,14 +317,15 @@ def _san_text(cert: OpenSSLCertificate) -> str:
                 parts.append("IP Address:" + ".".join(str(b) for b in raw))
             elif len(raw) == 16:
                 groups = (f"{raw[i] << 8 | raw[i + 1]:X}" for i in range(0, 16, 2))
-                parts.append("IP Address:" + ":".join(groups))
+                parts.append("IP Address:" + ":".join(groups) + ipv6_general_name_end(flavour))
             else:
                 parts.append("IP Address:<invalid>")
     return ", ".join(parts)
 
 
-def parse(cert: OpenSSLCertificate, short_names: bool) -> dict[str, Any]:
-    """``openssl_x509_parse`` as PHP 8.2 builds it, key for key."""
+def parse(cert: OpenSSLCertificate, short_names: bool, flavour: str = "3.0") -> dict[str, Any]:
+    """``openssl_x509_parse`` as PHP 8.2 builds it, key for key (extension texts as
+    the ``flavour``'s OpenSSL prints them)."""
     x = cert.x509
     subject = lib.X509_get_subject_name(x)
     issuer = lib.X509_get_issuer_name(x)
@@ -347,11 +375,11 @@ def parse(cert: OpenSSLCertificate, short_names: bool) -> dict[str, Any]:
             lib.OBJ_obj2txt(buf, 1023, obj, 1)
             name_text = ffi.string(buf).decode()
         if nid == lib.NID_subject_alt_name:
-            extensions[name_text] = _san_text(cert)
+            extensions[name_text] = _san_text(cert, flavour)
             continue
         bio = ffi.gc(lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
         if lib.X509V3_EXT_print(bio, ext, 0, 0):
-            extensions[name_text] = _text(_bio_bytes(bio))
+            extensions[name_text] = x509v3_ext_text(flavour, name_text, _text(_bio_bytes(bio)))
         lib.ERR_clear_error()
     out["extensions"] = extensions
     return out

@@ -18,6 +18,7 @@ from conftest import requires_fast_paths
 
 import phpstreams as ps
 from phpstreams import _tls
+from phpstreams._profiles import PHP_8_2
 from phpstreams._ssl_options import resolve_ssl
 from phpstreams._stream import SocketStream
 from phpstreams.testing.certs import Authority, CertificateFactory
@@ -112,10 +113,26 @@ def test_drain_error_strings_formats_like_php() -> None:
     """The queue drain prints OpenSSL 3's ``error:XXXXXXXX:lib::reason`` lines, oldest first."""
     from phpstreams._native import lib
 
+    lib.SSL_CTX_free(lib.SSL_CTX_new(lib.TLS_client_method()))  # loads libssl's strings
     lib.ERR_clear_error()
     lib.phpstreams_err_raise(lib.ERR_LIB_SSL, lib.SSL_R_NO_SHARED_CIPHER)
-    assert _tls.drain_error_strings() == ["error:0A0000C1:SSL routines::no shared cipher"]
-    assert _tls.drain_error_strings() == []
+    assert _tls.drain_error_strings("3.0") == ["error:0A0000C1:SSL routines::no shared cipher"]
+    assert _tls.drain_error_strings("3.0") == []
+
+
+@pytest.mark.parametrize("reason", [193, 134, 1040, 4000])
+def test_drain_error_strings_30_equals_linked_openssl(reason: int) -> None:
+    """The "3.0" flavour, built from the code's parts, is what the linked OpenSSL 3.0's
+    ``ERR_error_string_n`` prints."""
+    from phpstreams._native import ffi, lib
+
+    lib.SSL_CTX_free(lib.SSL_CTX_new(lib.TLS_client_method()))  # loads libssl's strings
+    lib.ERR_clear_error()
+    lib.phpstreams_err_raise(lib.ERR_LIB_SSL, reason)
+    code = lib.ERR_peek_error()
+    buf = ffi.new("char[]", 512)
+    lib.ERR_error_string_n(code, buf, 512)
+    assert _tls.drain_error_strings("3.0") == [ffi.string(buf).decode()]
 
 
 def test_callback_exception_is_reraised_after_the_openssl_call(
@@ -318,10 +335,10 @@ def test_reneg_bucket_uses_c_integer_division() -> None:
 
 
 def test_reneg_callback_that_cannot_be_called_gets_phps_error_text() -> None:
-    assert _tls._invalid_callback("nope") == (
+    assert _tls._invalid_callback(PHP_8_2, "nope") == (
         'Invalid callback nope, function "nope" not found or invalid function name'
     )
-    assert _tls._invalid_callback(5) == "Invalid callback, no array or string given"
+    assert _tls._invalid_callback(PHP_8_2, 5) == "Invalid callback, no array or string given"
 
 
 @requires_fast_paths

@@ -156,6 +156,47 @@ class Profile:
     #: PHP functions phpstreams has that this release does not define (calling one is
     #: PHP's ``Error: Call to undefined function``): its facade leaves them out.
     functions_missing: frozenset[str] = frozenset()
+    #: PHP 7.4 resolves local_cert / local_pk / SNI_server_certs paths with realpath():
+    #: a local_cert that does not resolve is skipped silently, a local_pk that does not
+    #: resolve leaves the key unset, an SNI path that does not resolve is "file not
+    #: found". 8.x hands the (absolute) paths to OpenSSL, which reports the failure.
+    tls_local_files_by_realpath: bool = False
+    #: A dh_param that cannot be read or assigned fails the setup (8.x); PHP 7.4 warns
+    #: (an assignment failure not even that) and carries on.
+    tls_dh_param_failure_fatal: bool = True
+    #: openssl_x509_* values and captured peer certificates: ``OpenSSLCertificate``
+    #: objects (8.x) or "OpenSSL X.509" resources (7.4).
+    x509_is_resource: bool = False
+    #: OpenSSL 3.2+ (PHP 8.4's 3.5) refuses TLS 1.0/1.1 at security level 1 and up
+    #: ("no protocols available"); 3.0 offers them and fails on the legacy signature.
+    legacy_tls_needs_security_level0: bool = False
+    #: PHP 8.4: an empty name in a client's ``alpn_protocols`` ("h2,,http/1.1", "")
+    #: fails the setup with ``tls_alpn_empty_name`` (servers still take the list);
+    #: earlier releases send the empty name along.
+    alpn_rejects_empty_names: bool = False
+    #: 8.2.8+: an IPv6 subjectAltName matches the peer name's address bytes; PHP 7.4
+    #: compares IPv4 entries only.
+    san_matches_ipv6: bool = True
+    #: PHP 7.4 still reads ``capture_session_meta``: present, an E_DEPRECATED after the
+    #: handshake; true, the session's protocol and cipher as the ``session_meta`` option.
+    capture_session_meta_supported: bool = False
+    #: OpenSSL 1.1.1 (PHP 7.4) servers accept client-initiated renegotiation; 3.0 refuses
+    #: it unless SSL_OP_ALLOW_CLIENT_RENEGOTIATION is set, which is what this does.
+    ssl_allows_client_renegotiation: bool = False
+    #: OpenSSL 1.1.1 (PHP 7.4) has no SSL_OP_IGNORE_UNEXPECTED_EOF: a peer closing
+    #: without close_notify is SSL_ERROR_SYSCALL with a 0 return (PHP then marks the
+    #: session shut down, and later writes fail with "protocol is shutdown").
+    tls_eof_is_syscall_error: bool = False
+    #: OpenSSL 3.5 (PHP 8.4): a write after the peer's close_notify fails as
+    #: SSL_ERROR_SYSCALL with the errno queued ("system library::Broken pipe"), which
+    #: PHP prints; 3.0 returns SSL_ERROR_ZERO_RETURN and PHP says nothing.
+    tls_write_after_close_queues_errno: bool = False
+    #: Opening a stream from an empty path: a ValueError "Path cannot be empty" (8.x),
+    #: or PHP 7's E_WARNING "Filename cannot be empty" (both ``path_empty``).
+    empty_stream_path_throws: bool = True
+    #: After "SSL: Handshake timed out" the stream is blocking again (PHP 8.4; 7.4 and
+    #: 8.2 return early and leave it non-blocking).
+    tls_handshake_timeout_restores_blocking: bool = False
     extra: Mapping[str, object] = field(default_factory=lambda: frozen({}))
 
     def msg(self, key: str, **args: object) -> str:

@@ -242,7 +242,23 @@ _ARG_MESSAGES_74: dict[str, str] = {
         "STREAM_SHUT_RDWR"
     ),
 }
-_TLS_MESSAGES_74: dict[str, str] = {}
+_TLS_MESSAGES_74: dict[str, str] = {
+    "tls_session_not_ssl": "supplied session stream must be an SSL enabled stream",
+    "tls_session_not_initialized": "supplied SSL session stream is not initialized",
+    "tls_unknown_digest": "Unknown signature algorithm",
+    "tls_dh_param_invalid": "invalid dh_param",
+    "tls_dh_param_read_failed": "failed reading DH params",
+    "tls_dh_param_assign_failed": "failed assigning DH params",
+    "tls_sni_cert_not_found": "failed setting local cert chain file `{path}'; file not found",
+    "tls_sni_pk_not_found": "failed setting local private key file `{path}'; file not found",
+    "path_empty": "Filename cannot be empty",
+    "x509_read_failed": "supplied parameter cannot be coerced into an X509 certificate!",
+    "x509_param_failed": "cannot get cert from parameter 1",
+    "tls_capture_session_meta": (
+        "capture_session_meta is deprecated; its information is now available via "
+        "stream_get_meta_data()"
+    ),
+}
 
 PHP_7_4 = derive(
     PHP_8_2,
@@ -292,4 +308,13 @@ PHP_7_4 = derive(
     timeout_c_cast=True,
     functions_missing=frozenset({"fsync", "fdatasync"}),  # new in 8.1
     liveness_alive_errnos=frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE", "ENOTCONN"}),
+    cn_fallback_with_dns_san=True,
+    tls_local_files_by_realpath=True,
+    tls_dh_param_failure_fatal=False,
+    x509_is_resource=True,
+    san_matches_ipv6=False,
+    capture_session_meta_supported=True,
+    ssl_allows_client_renegotiation=True,
+    tls_eof_is_syscall_error=True,
+    empty_stream_path_throws=False,
 )

@@ -177,7 +177,10 @@ _INI_84 = {
 # argument-error model; TLS (xp_ssl.c).
 _MESSAGES_84: dict[str, str] = {}
 _ARG_MESSAGES_84: dict[str, str] = {}
-_TLS_MESSAGES_84: dict[str, str] = {}
+_TLS_MESSAGES_84: dict[str, str] = {
+    "path_empty": "Path must not be empty",
+    "tls_alpn_empty_name": "Failed setting TLS ALPN protocols, protocol names must not be empty",
+}
 
 PHP_8_4 = derive(
     PHP_8_2,
@@ -188,4 +191,8 @@ PHP_8_4 = derive(
     default_error_reporting=30719,
     ini_defaults=frozen(_INI_84),
     openssl_texts="3.5",
+    legacy_tls_needs_security_level0=True,
+    alpn_rejects_empty_names=True,
+    tls_write_after_close_queues_errno=True,
+    tls_handshake_timeout_restores_blocking=True,
 )

@@ -31,6 +31,9 @@ static const uint64_t SSL_OP_SINGLE_DH_USE;
 static const uint64_t SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS;
 /* Added in 3.0; flag PHPSTREAMS_HAS_SSL_OP_IGNORE_UNEXPECTED_EOF. */
 static const uint64_t SSL_OP_IGNORE_UNEXPECTED_EOF;
+/* 3.0: servers refuse client-initiated renegotiation unless this is set (1.1.1 always
+   allowed it, and has no such option: 0 there). */
+static const uint64_t SSL_OP_ALLOW_CLIENT_RENEGOTIATION;
 
 static const long SSL_MODE_ENABLE_PARTIAL_WRITE;
 static const long SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
@@ -185,6 +188,9 @@ int SSL_get_ex_data_X509_STORE_CTX_idx(void);
 CUSTOMIZATIONS = """
 #ifndef SSL_OP_NO_TLSv1_3
 #define SSL_OP_NO_TLSv1_3 0
+#endif
+#ifndef SSL_OP_ALLOW_CLIENT_RENEGOTIATION
+#define SSL_OP_ALLOW_CLIENT_RENEGOTIATION 0
 #endif
 #ifndef SSL_OP_IGNORE_UNEXPECTED_EOF
 #define SSL_OP_IGNORE_UNEXPECTED_EOF 0
