@@ -136,7 +136,7 @@ def stream_context_create(
 
 @php_function
 def stream_context_set_option(
-    context: Any, wrapper_or_options: Any, option_name: Any = None, value: Any = _UNSET
+    context: Any, wrapper_or_options: Any, option_name: Any = _UNSET, value: Any = _UNSET
 ) -> bool:
     """PHP: ``stream_context_set_option(resource $stream_or_context,
     array|string $wrapper_or_options, ?string $option_name = null,
@@ -147,6 +147,13 @@ def stream_context_set_option(
     shape.
     """
     func = "stream_context_set_option"
+    if option_name is _UNSET:
+        # A call with two arguments (checked before any of them, as zend_error
+        # runs ahead of the parameter parsing).
+        profile = runtime().profile
+        if value is _UNSET and profile.deprecates_set_option_two_args:
+            emit(E_DEPRECATED, profile.msg("set_option_two_args"))
+        option_name = None
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
     if is_array(wrapper_or_options):

@@ -292,8 +292,10 @@ def _meta_data(func: str, stream: Any) -> dict[str, Any]:
     out["mode"] = s.mode
     out["unread_bytes"] = s.unread_bytes
     out["seekable"] = s.seekable
-    if isinstance(s, MemoryStream):
-        out["uri"] = s.uri
+    uri = getattr(s, "uri", None)
+    if uri is not None:
+        # orig_path is a C string: a NUL in the name ends it.
+        out["uri"] = uri.split("\0", 1)[0]
     return out
 
 

@@ -196,6 +196,7 @@ class SocketStream(Stream):
         "fd_nonblocking",
         "is_server",
         "spec",
+        "uri",
     )
 
     def __init__(
@@ -232,6 +233,10 @@ class SocketStream(Stream):
         self.fd_nonblocking = False
         self.is_server = False
         self.stream_type = stream_type if stream_type is not None else spec.stream_type
+        #: PHP's ``stream->orig_path``: the name the stream was opened with, when the
+        #: profile's ``socket_streams_keep_uri`` says the transport layer keeps it
+        #: (stream_get_meta_data() then has a "uri" key).
+        self.uri: str | None = None
 
     # The descriptor is what the stream owns; a Python socket object is made for it
     # only when Python code needs one (names, shutdown, liveness peeks). Connected

@@ -60,6 +60,19 @@ class Profile:
     cn_fallback_with_dns_san: bool = False
     #: Accept-side TLS failure text comes from strerror(0) ("Success") until 8.3.26.
     accept_crypto_failure_errstr: str = "Success"
+    #: 8.4: ``php_stream_xport_create`` keeps the name it was given (with its scheme,
+    #: as passed: fsockopen's "host:port") as the stream's ``orig_path``, so
+    #: stream_get_meta_data() of client and server sockets has a "uri" key; accepted
+    #: and stream_socket_pair() streams still have none.
+    socket_streams_keep_uri: bool = False
+    #: 8.4: stream_context_set_option() called with exactly two arguments (the
+    #: options-array form) raises E_DEPRECATED (message ``set_option_two_args``) before
+    #: its arguments are checked.
+    deprecates_set_option_two_args: bool = False
+    #: 8.4: an address's port is read with strtol and refused outside 0..65535
+    #: (message ``parse_port``; stream_socket_sendto's target likewise fails to parse);
+    #: 8.2 takes atoi and htons keeps the low 16 bits, so ports wrap modulo 65536.
+    port_range_checked: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

@@ -175,7 +175,15 @@ _INI_84 = {
 # Message texts that differ from 8.2, by area (kept apart so that each area's
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
-_MESSAGES_84: dict[str, str] = {}
+_MESSAGES_84: dict[str, str] = {
+    # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
+    # only with port_range_checked
+    "parse_port": 'Failed to parse port of address "{address}"',
+    "set_option_two_args": (
+        "Calling stream_context_set_option() with 2 arguments is deprecated, "
+        "use stream_context_set_options() instead"
+    ),
+}
 _ARG_MESSAGES_84: dict[str, str] = {}
 _TLS_MESSAGES_84: dict[str, str] = {}
 
@@ -188,4 +196,8 @@ PHP_8_4 = derive(
     default_error_reporting=30719,
     ini_defaults=frozen(_INI_84),
     openssl_texts="3.5",
+    accept_crypto_failure_errstr="Cannot enable crypto",
+    socket_streams_keep_uri=True,
+    deprecates_set_option_two_args=True,
+    port_range_checked=True,
 )
