@@ -759,7 +759,14 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
             f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
-    return MemoryStream(kind, runtime().profile.chunk_size, name, fopen_mode=m)
+    profile = runtime().profile
+    return MemoryStream(
+        kind,
+        profile.chunk_size,
+        name,
+        fopen_mode=m,
+        seek_past_end=profile.memory_seek_past_end,
+    )
 
 
 _SEEK_SET, _SEEK_CUR = 0, 1

@@ -499,11 +499,28 @@ class MemoryStream(Stream):
     from the fopen mode: append (any "a"), read-write ("w" or "+"), else read-only.
     """
 
-    __slots__ = ("_data", "_fpos", "_position", "_select_file", "append", "read_only", "uri")
+    __slots__ = (
+        "_data",
+        "_fpos",
+        "_position",
+        "_select_file",
+        "append",
+        "read_only",
+        "uri",
+        "seek_past_end",
+    )
 
     seekable = True
 
-    def __init__(self, kind: str, chunk_size: int, uri: str, *, fopen_mode: str = "w+b") -> None:
+    def __init__(
+        self,
+        kind: str,
+        chunk_size: int,
+        uri: str,
+        *,
+        fopen_mode: str = "w+b",
+        seek_past_end: bool = False,
+    ) -> None:
         self.append = "a" in fopen_mode
         self.read_only = not self.append and not any(c in fopen_mode for c in "w+")
         mode = "a+b" if self.append else ("rb" if self.read_only else "w+b")
@@ -517,6 +534,8 @@ class MemoryStream(Stream):
         #: PHP's stream->position (-1 after a failed seek, so ftell() is false).
         self._position = 0
         self._select_file: Any = None
+        #: ``Profile.memory_seek_past_end``: the newer seek rules (see :meth:`seek`).
+        self.seek_past_end = seek_past_end
 
     def _op_read(self, size: int) -> bytes | None:
         if self._fpos >= len(self._data):
@@ -556,6 +575,8 @@ class MemoryStream(Stream):
             return -1
         if self.append:
             self._fpos = len(self._data)
+        if self._fpos > len(self._data):  # after a seek past the end: NUL-fill the gap
+            self._data.extend(bytes(self._fpos - len(self._data)))
         end = self._fpos + len(data)
         self._data[self._fpos : end] = data
         self._fpos = end
@@ -568,6 +589,8 @@ class MemoryStream(Stream):
     def seek(self, offset: int, whence: int) -> bool:
         """``_php_stream_seek`` + ``php_stream_memory_seek``: no seeking outside the
         data; a failed seek leaves the position at -1 (and the data offset at an end)."""
+        if self.seek_past_end:
+            return self._seek_past_end(offset, whence)
         if whence == 1:
             offset, whence = self._position + offset, 0
         size = len(self._data)
@@ -593,6 +616,34 @@ class MemoryStream(Stream):
         else:
             self._position = -1
         return ok
+
+    def _seek_past_end(self, offset: int, whence: int) -> bool:
+        """The later rules (``Profile.memory_seek_past_end``): any offset from 0 up is
+        valid; a negative SEEK_SET fails and changes nothing (not even the buffer);
+        a SEEK_CUR/SEEK_END target before 0 fails with the position -1 and the data
+        offset 0 (php://temp: unchanged); an unknown whence fails with the position at
+        the data offset."""
+        if whence == 0 and offset < 0:
+            return False
+        if whence == 1:
+            offset, whence = self._position + offset, 0
+            if offset < 0 and self.stream_type == "TEMP":
+                # php://temp hands the inner memory stream a negative SEEK_SET,
+                # which refuses it untouched; only the outer buffer goes.
+                self.discard_buffer()
+                return False
+        elif whence == 2:
+            offset, whence = len(self._data) + offset, 0
+        self.discard_buffer()
+        if whence != 0:
+            self._position = self._fpos
+            return False
+        if offset < 0:
+            self._fpos, self._position = 0, -1
+            return False
+        self._fpos = self._position = offset
+        self.eof = False
+        return True
 
     def select_fileno(self) -> int:
         """php://temp becomes a real temporary file when PHP needs a descriptor."""

@@ -73,6 +73,11 @@ class Profile:
     #: (message ``parse_port``; stream_socket_sendto's target likewise fails to parse);
     #: 8.2 takes atoi and htons keeps the low 16 bits, so ports wrap modulo 65536.
     port_range_checked: bool = False
+    #: 8.4 (memory.c since 8.3): php://memory and php://temp seek to any offset from 0
+    #: up (reads there see EOF, a write NUL-fills the gap), and a negative SEEK_SET
+    #: fails without touching the position; 8.2 refuses offsets past the end and any
+    #: failed seek leaves the position at -1 (ftell() false).
+    memory_seek_past_end: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

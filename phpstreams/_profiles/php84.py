@@ -177,6 +177,9 @@ _INI_84 = {
 # argument-error model; TLS (xp_ssl.c).
 _MESSAGES_84: dict[str, str] = {
     # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
+    # 8.2 names the argument "#6" with no name (GH-14780's check was off by one);
+    # 8.4 numbers and names it right.
+    "timeout_range": "Argument #5 ($timeout) must be -1 or between 0 and {max}",
     # only with port_range_checked
     "parse_port": 'Failed to parse port of address "{address}"',
     "set_option_two_args": (
@@ -200,4 +203,5 @@ PHP_8_4 = derive(
     socket_streams_keep_uri=True,
     deprecates_set_option_two_args=True,
     port_range_checked=True,
+    memory_seek_past_end=True,
 )
