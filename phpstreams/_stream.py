@@ -506,8 +506,8 @@ class MemoryStream(Stream):
         "_select_file",
         "append",
         "read_only",
-        "uri",
         "seek_past_end",
+        "uri",
     )
 
     seekable = True
