@@ -120,6 +120,7 @@ def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any, spec: str)
         read_timeout=_read_timeout(),
         chunk_size=profile.chunk_size,
         uri=spec if profile.socket_streams_keep_uri else None,
+        profile=profile,
     )
 
 

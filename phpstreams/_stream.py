@@ -37,12 +37,15 @@ import os
 import select
 import socket
 from collections.abc import Callable
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from ._errors import E_NOTICE, Note
 from ._fastpaths import FAST_PATHS
 from ._speedups import StreamBusyError, StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
+
+if TYPE_CHECKING:
+    from ._profiles import Profile
 
 __all__ = ["MemoryStream", "SocketStream", "Stream", "StreamBusyError"]
 
@@ -225,6 +228,7 @@ class SocketStream(Stream):
         self.spec = spec
         self._timeout = timeout
         self.timeout_ms = poll_ms(timeout)
+        self.zero_timeout = timeout == (0, 0)
         self.connect_timeout = connect_timeout
         #: The address part of the spec it was opened with (TLS derives the peer name).
         self.address: str | None = None
@@ -259,6 +263,12 @@ class SocketStream(Stream):
         self._poller = None
         self.refresh_direct()
 
+    def apply_read_rules(self, profile: Profile) -> None:
+        """Set the C core's per-stream read rules from ``profile`` (bug #51056 fixed:
+        no wait when the read already has buffered data; no wait on a zero timeout)."""
+        self.no_wait_if_buffered = not profile.fread_blocks_when_buffered
+        self.no_wait_zero_timeout = profile.zero_timeout_reads_without_wait
+
     def adopt_fd(self, fd: int, family: int) -> None:
         """Own a connected descriptor (no socket object until one is needed)."""
         self._sock = None
@@ -278,6 +288,7 @@ class SocketStream(Stream):
     def timeout(self, timeout: Timeout) -> None:
         self._timeout = timeout
         self.timeout_ms = poll_ms(timeout)
+        self.zero_timeout = timeout == (0, 0)
 
     def refresh_direct(self) -> None:
         """Plain I/O in C unless TLS is active (or there is no socket, or the fast
@@ -334,7 +345,7 @@ class SocketStream(Stream):
                 if exc.errno not in _TRANSIENT:
                     self.eof = True
                     return None
-                if attempt == 2 or not self.is_blocked:
+                if attempt == 2 or not self.is_blocked or self._read_dont_wait():
                     return b""
                 if not self._wait(_POLLIN, self._timeout):
                     self.timed_out = True
@@ -344,6 +355,12 @@ class SocketStream(Stream):
                 self.eof = True
             return data
         return b""  # pragma: no cover - the loop always returns
+
+    def _read_dont_wait(self) -> bool:
+        """The C core's read_dont_wait: the 8.3+ rules when the profile set them."""
+        return (self.no_wait_if_buffered and self.has_buffered_data) or (
+            self.no_wait_zero_timeout and self.zero_timeout
+        )
 
     def _sock_write(self, data: memoryview) -> int:
         sock = self.sock

@@ -113,6 +113,7 @@ def xport_create(
         raise unknown_transport_error(name, profile)
 
     stream = SocketStream(None, spec, timeout=read_timeout, chunk_size=profile.chunk_size)
+    stream.apply_read_rules(profile)
     stream.context = req.context
     stream.connect_timeout = req.timeout
     stream.address = address
@@ -218,6 +219,7 @@ def connect_direct(
     read_timeout: Timeout,
     chunk_size: int,
     uri: str | None = None,
+    profile: Profile | None = None,
 ) -> SocketStream:
     """xport_create for a DirectConnect: the same stream, the same errors. ``uri`` is
     the spec when the profile keeps it (``Profile.socket_streams_keep_uri``)."""
@@ -226,6 +228,8 @@ def connect_direct(
     stream.connect_timeout = timeout
     stream.address = plan.address
     stream.uri = uri
+    if profile is not None:
+        stream.apply_read_rules(profile)
     fd, err = connect_fd(
         plan.family,
         plan.transport.socktype,
@@ -313,6 +317,7 @@ def xport_accept(
     opts = socket_options(server.context)
     conn, peer = accept(server.sock, timeout, tcp_nodelay=opts.tcp_nodelay)
     client = SocketStream(conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size)
+    client.apply_read_rules(profile)
     client.context = server.context
     if server.spec.implicit_tls:
         try:
@@ -335,7 +340,7 @@ def socket_pair(
     out = []
     for sock in socket.socketpair(family, socktype, protocol):
         sock.setblocking(False)
-        out.append(
-            SocketStream(sock, _GENERIC, timeout=read_timeout, chunk_size=profile.chunk_size)
-        )
+        pair_end = SocketStream(sock, _GENERIC, timeout=read_timeout, chunk_size=profile.chunk_size)
+        pair_end.apply_read_rules(profile)
+        out.append(pair_end)
     return out

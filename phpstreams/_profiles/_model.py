@@ -54,6 +54,9 @@ class Profile:
     #: 8.2 and earlier: fread() with part of the request buffered still blocks for
     #: one more fill (bug #51056 was fixed in 8.3).
     fread_blocks_when_buffered: bool = True
+    #: 8.3+: a blocking socket read with a timeout of exactly 0 s does not poll: no
+    #: data gives "" with timed_out cleared (8.2 polls for 0 ms: false, timed_out).
+    zero_timeout_reads_without_wait: bool = False
     #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
     rejects_nul_in_hostname: bool = True
     #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.

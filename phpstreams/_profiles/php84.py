@@ -204,4 +204,6 @@ PHP_8_4 = derive(
     deprecates_set_option_two_args=True,
     port_range_checked=True,
     memory_seek_past_end=True,
+    fread_blocks_when_buffered=False,
+    zero_timeout_reads_without_wait=True,
 )
