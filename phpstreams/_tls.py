@@ -1116,10 +1116,13 @@ class TLSConnection:
                 stream.is_blocked = blocked  # a callback raised: leave the stream as it was
                 raise
             if has_timeout and time.monotonic() - start > limit:
-                # PHP returns from here without switching the stream back to
+                # PHP 8.2 returns from here without switching the stream back to
                 # blocking: it stays non-blocking after a handshake timeout.
                 notes.append(Note(E_WARNING, "SSL: Handshake timed out"))
-                stream.fd_nonblocking = True
+                if self.profile.handshake_timeout_restores_blocking:
+                    stream.is_blocked = blocked
+                else:
+                    stream.fd_nonblocking = True
                 return -1
             if n > 0:
                 break
@@ -1299,6 +1302,8 @@ class TLSConnection:
             stream.eof = not retry and self._errno != _EAGAIN and not _SSL_pending(ssl)
             if not began_blocked or not retry:
                 return b""
+            if stream.no_wait_if_buffered and stream.has_buffered_data:
+                return b""  # 8.3+: this fread already has buffered data (bug #51056)
             left: Timeout = None
             if has_timeout:
                 us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))

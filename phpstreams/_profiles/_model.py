@@ -81,6 +81,10 @@ class Profile:
     #: fails without touching the position; 8.2 refuses offsets past the end and any
     #: failed seek leaves the position at -1 (ftell() false).
     memory_seek_past_end: bool = False
+    #: 8.4: a handshake that times out (stream_socket_enable_crypto, "SSL: Handshake
+    #: timed out") puts the stream back in blocking mode; 8.2 leaves it non-blocking
+    #: (so a second enable does not warn "SSL/TLS already set-up for this stream").
+    handshake_timeout_restores_blocking: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

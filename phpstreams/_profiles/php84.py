@@ -206,4 +206,5 @@ PHP_8_4 = derive(
     memory_seek_past_end=True,
     fread_blocks_when_buffered=False,
     zero_timeout_reads_without_wait=True,
+    handshake_timeout_restores_blocking=True,
 )
