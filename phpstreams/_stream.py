@@ -625,7 +625,10 @@ class MemoryStream(Stream):
             else:
                 self._fpos = size + offset
         else:
-            ok = False
+            # An unknown whence: memory.c reports the data offset as the new position.
+            self.discard_buffer()
+            self._position = self._fpos
+            return False
         self.discard_buffer()
         if ok:
             self._position = self._fpos
