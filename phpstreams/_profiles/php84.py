@@ -176,7 +176,6 @@ _INI_84 = {
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
 _MESSAGES_84: dict[str, str] = {
-    # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
     # 8.2 names the argument "#6" with no name (GH-14780's check was off by one);
     # 8.4 numbers and names it right.
     "timeout_range": "Argument #5 ($timeout) must be -1 or between 0 and {max}",
@@ -184,6 +183,7 @@ _MESSAGES_84: dict[str, str] = {
     "path_empty": "Path must not be empty",
     # only with port_range_checked
     "parse_port": 'Failed to parse port of address "{address}"',
+    # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
     "set_option_two_args": (
         "Calling stream_context_set_option() with 2 arguments is deprecated, "
         "use stream_context_set_options() instead"
