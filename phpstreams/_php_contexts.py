@@ -170,7 +170,12 @@ def stream_context_set_option(
     shape.
     """
     func = "stream_context_set_option"
-    if runtime().profile.context_set_option_by_arg_count:
+    profile = runtime().profile
+    if option_name is _UNSET and value is _UNSET and profile.deprecates_set_option_two_args:
+        # A call with two arguments (checked before any of them, as zend_error runs
+        # ahead of the parameter parsing).
+        emit(E_DEPRECATED, profile.msg("set_option_two_args"))
+    if profile.context_set_option_by_arg_count:
         return _set_option_by_count(func, context, wrapper_or_options, option_name, value)
     if option_name is _UNSET:
         option_name = None

@@ -112,15 +112,17 @@ def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
     )
 
 
-def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any) -> SocketStream:
-    """A planned connect with the runtime's read timeout and chunk size."""
+def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any, spec: str) -> SocketStream:
+    """A planned connect of ``spec`` with the runtime's read timeout and chunk size."""
+    profile = runtime().profile
     return connect_direct(
         plan,
         timeout=timeout,
         context=ctx,
         read_timeout=_read_timeout(),
-        chunk_size=runtime().profile.chunk_size,
-        profile=runtime().profile,
+        chunk_size=profile.chunk_size,
+        uri=spec if profile.socket_streams_keep_uri else None,
+        profile=profile,
     )
 
 
@@ -200,7 +202,7 @@ def _fsockopen(
     try:
         plan = None if persistent else direct_plan(spec, profile)
         if plan is not None:
-            stream = _connect_planned(plan, connect_timeout, None)
+            stream = _connect_planned(plan, connect_timeout, None, spec)
         else:
             req = XportRequest(
                 spec, connect=True, persistent_id=persistent_id, timeout=connect_timeout
@@ -372,7 +374,7 @@ def _client_open(
     try:
         plan = direct_plan(spec, profile) if flag_bits == _CLIENT_CONNECT else None
         if plan is not None and (ctx is None or "socket" not in ctx.options):
-            return _connect_planned(plan, connect_timeout, ctx)
+            return _connect_planned(plan, connect_timeout, ctx, spec)
         req = XportRequest(
             spec,
             connect=bool(flag_bits & _CLIENT_CONNECT),
@@ -678,18 +680,24 @@ def _sendto_target(sock: socket.socket | None, sockaddr: object) -> tuple[object
 
 def _parse_network_address(text: str, func: str) -> object:
     """``php_network_parse_network_address_with_port``: numeric first, then DNS."""
-    from ._phpvalues import atoi_port
+    from ._phpvalues import atoi_port, strtol_port
 
     if text.startswith("["):
         close = text.find("]", 1)
         if close < 0 or text[close + 1 : close + 2] != ":":
             return False
-        host, port = text[1:close], atoi_port(text[close + 2 :])
+        host, port_text = text[1:close], text[close + 2 :]
     else:
         colon = text.find(":")
         if colon < 0:
             return False
-        host, port = text[:colon], atoi_port(text[colon + 1 :])
+        host, port_text = text[:colon], text[colon + 1 :]
+    if runtime().profile.port_range_checked:
+        port = strtol_port(port_text)
+        if not 0 <= port <= 0xFFFF:
+            return False
+    else:
+        port = atoi_port(port_text)
     for family in (socket_mod.AF_INET6, socket_mod.AF_INET):
         try:
             socket_mod.inet_pton(family, host)

@@ -313,8 +313,10 @@ def _meta_data(func: str, stream: Any) -> dict[str, Any]:
     out["mode"] = s.mode
     out["unread_bytes"] = s.unread_bytes
     out["seekable"] = s.seekable
-    if isinstance(s, MemoryStream):
-        out["uri"] = s.uri
+    uri = getattr(s, "uri", None)
+    if uri is not None:
+        # orig_path is a C string: a NUL in the name ends it.
+        out["uri"] = uri.split("\0", 1)[0]
     return out
 
 
@@ -806,7 +808,14 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
             f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
-    return MemoryStream(kind, runtime().profile.chunk_size, name, fopen_mode=m)
+    profile = runtime().profile
+    return MemoryStream(
+        kind,
+        profile.chunk_size,
+        name,
+        fopen_mode=m,
+        seek_past_end=profile.memory_seek_past_end,
+    )
 
 
 _SEEK_SET, _SEEK_CUR = 0, 1

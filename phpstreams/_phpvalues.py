@@ -21,6 +21,7 @@ __all__ = [
     "addslashes",
     "as_text",
     "atoi_port",
+    "strtol_port",
     "is_array",
     "leading_numeric_string",
     "numeric_string",
@@ -209,6 +210,16 @@ def atoi_port(text: str) -> int:
     if not m:
         return 0
     return _atoi_saturating(m.group(0)) & 0xFFFF
+
+
+def strtol_port(text: str) -> int:
+    """The port number before any truncation: C ``strtol`` of ``text`` (leading
+    blanks and a sign allowed, trailing junk ignored, saturating at the long range;
+    no digits is 0). For the PHP releases that range-check ports."""
+    if text.isascii() and text.isdigit():
+        return int(text) if len(text) < 19 else _atoi_saturating(text)
+    m = _ATOI_RE.match(_as_bytes(text).lstrip(_WS_BYTES))
+    return _atoi_saturating(m.group(0)) if m else 0
 
 
 def _atoi_saturating(digits: str | bytes) -> int:

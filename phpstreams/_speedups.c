@@ -112,6 +112,13 @@ typedef struct {
     PyObject *tls_owner;     /* the TLS engine object, kept alive while attached */
     long long received;      /* bytes the low-level reads returned (into buffer or result) */
     long long sent;          /* bytes the writes reported written */
+    /* Per-stream read rules, set from the stream's profile when it is created (never a
+       global): PHP 8.3+ php_sockop_read does not wait for data when the current
+       _php_stream_read already has some (bug #51056), nor when the timeout is 0. */
+    int no_wait_if_buffered;
+    int no_wait_zero_timeout;
+    int zero_timeout;        /* the stream timeout is exactly 0 s 0 us */
+    int has_buffered_data;   /* PHP's stream->has_buffered_data: set inside core_read */
 } StreamCore;
 
 static PyObject *StreamBusyError; /* set in mod_exec; a RuntimeError subclass */
@@ -227,6 +234,14 @@ recv_into(StreamCore *s, const Dest *d)
     return recv(s->direct_fd, dst, (size_t)d->size, MSG_DONTWAIT);
 }
 
+/* Whether a blocking read returns at once instead of waiting for data (8.3+ rules). */
+static int
+read_dont_wait(const StreamCore *s)
+{
+    return (s->no_wait_if_buffered && s->has_buffered_data) ||
+           (s->no_wait_zero_timeout && s->zero_timeout);
+}
+
 /* php_sockop_read */
 static Py_ssize_t
 sock_recv(StreamCore *s, const Dest *d)
@@ -242,7 +257,7 @@ sock_recv(StreamCore *s, const Dest *d)
             s->eof = 1;
             return RD_FAILED;
         }
-        if (!s->is_blocked)
+        if (!s->is_blocked || read_dont_wait(s))
             return 0;
         int w = wait_fd(s, POLLIN | POLLPRI);
         if (w == RD_RAISED)
@@ -440,9 +455,21 @@ acc_take(Acc *a, StreamCore *s, Py_ssize_t n)
     return 0;
 }
 
-/* _php_stream_read: bytes (possibly short, b"" at EOF) or None (PHP's false). */
+static PyObject *core_read_body(StreamCore *s, Py_ssize_t size);
+
+/* _php_stream_read: bytes (possibly short, b"" at EOF) or None (PHP's false).
+   has_buffered_data lives only for the duration of one call, as in PHP. */
 static PyObject *
 core_read(StreamCore *s, Py_ssize_t size)
+{
+    s->has_buffered_data = 0;
+    PyObject *r = core_read_body(s, size);
+    s->has_buffered_data = 0;
+    return r;
+}
+
+static PyObject *
+core_read_body(StreamCore *s, Py_ssize_t size)
 {
     Py_ssize_t unread = s->writepos - s->readpos;
 
@@ -501,6 +528,8 @@ core_read(StreamCore *s, Py_ssize_t size)
             if (size == 0)
                 break;
         }
+        if (didread > 0)
+            s->has_buffered_data = 1;
         Py_ssize_t toread;
         if (s->no_buffer || s->chunk_size == 1) {
             PyObject *tmp = PyBytes_FromStringAndSize(NULL, size);
@@ -1076,6 +1105,9 @@ FLAG(closed, 1)
 FLAG(is_blocked, 0)
 FLAG(timed_out, 0)
 FLAG(timeout_empty, 0)
+FLAG(no_wait_if_buffered, 0)
+FLAG(no_wait_zero_timeout, 0)
+FLAG(zero_timeout, 0)
 INT(direct_fd, 1)
 INT(timeout_ms, 0)
 
@@ -1137,6 +1169,12 @@ get_io_totals(StreamCore *s, void *c)
 }
 
 static PyObject *
+get_has_buffered_data(StreamCore *s, void *c)
+{
+    return PyBool_FromLong(s->has_buffered_data);
+}
+
+static PyObject *
 get_busy(StreamCore *s, void *c)
 {
     return PyBool_FromLong(s->busy);
@@ -1156,6 +1194,13 @@ static PyGetSetDef core_getset[] = {
     GS(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
     GS(chunk_size, "PHP's chunk_size (1 .. INT_MAX)."),
     GS(notes, "Diagnostics raised by I/O, drained by the PHP-facing layer."),
+    GS(no_wait_if_buffered,
+       "8.3+ read rule (from the profile): no wait when this read already has data."),
+    GS(no_wait_zero_timeout,
+       "8.3+ read rule (from the profile): no wait when the timeout is exactly 0."),
+    GS(zero_timeout, "The stream timeout is exactly 0 s 0 us."),
+    {"has_buffered_data", (getter)get_has_buffered_data, NULL,
+     "PHP's has_buffered_data: the read in progress already has data.", NULL},
     {"unread_bytes", (getter)get_unread, NULL, "Bytes buffered and not yet read.", NULL},
     {"bookkeeping", (getter)get_bookkeeping, NULL, "(readpos, writepos, readbuflen)", NULL},
     {"busy", (getter)get_busy, NULL, "An I/O call on this stream is in progress.", NULL},

@@ -198,6 +198,7 @@ class SocketStream(Stream):
         "is_server",
         "profile",
         "spec",
+        "uri",
     )
 
     def __init__(
@@ -215,7 +216,7 @@ class SocketStream(Stream):
         #: The release whose I/O rules and texts the stream follows (its notes, and
         #: the C core's per-stream switches below).
         self.profile = profile
-        self.timeout_empty = profile.read_timeout_is_empty
+        self.apply_read_rules(profile)
         self._crypto: Any = None
         self._poller: Any = None
         self._poller_events = 0
@@ -231,6 +232,7 @@ class SocketStream(Stream):
         self.spec = spec
         self._timeout = timeout
         self.timeout_ms = poll_ms(timeout)
+        self.zero_timeout = timeout == (0, 0)
         self.connect_timeout = connect_timeout
         #: The address part of the spec it was opened with (TLS derives the peer name).
         self.address: str | None = None
@@ -239,6 +241,10 @@ class SocketStream(Stream):
         self.fd_nonblocking = False
         self.is_server = False
         self.stream_type = stream_type if stream_type is not None else spec.stream_type
+        #: PHP's ``stream->orig_path``: the name the stream was opened with, when the
+        #: profile's ``socket_streams_keep_uri`` says the transport layer keeps it
+        #: (stream_get_meta_data() then has a "uri" key).
+        self.uri: str | None = None
 
     # The descriptor is what the stream owns; a Python socket object is made for it
     # only when Python code needs one (names, shutdown, liveness peeks). Connected
@@ -261,6 +267,14 @@ class SocketStream(Stream):
         self._poller = None
         self.refresh_direct()
 
+    def apply_read_rules(self, profile: Profile) -> None:
+        """Set the C core's per-stream read rules from ``profile``: PHP 7's empty read
+        on a timeout; 8.3+'s bug #51056 fix (no wait when the read already has
+        buffered data) and no wait on a zero timeout."""
+        self.timeout_empty = profile.read_timeout_is_empty
+        self.no_wait_if_buffered = not profile.fread_blocks_when_buffered
+        self.no_wait_zero_timeout = profile.zero_timeout_reads_without_wait
+
     def adopt_fd(self, fd: int, family: int) -> None:
         """Own a connected descriptor (no socket object until one is needed)."""
         self._sock = None
@@ -280,6 +294,7 @@ class SocketStream(Stream):
     def timeout(self, timeout: Timeout) -> None:
         self._timeout = timeout
         self.timeout_ms = poll_ms(timeout)
+        self.zero_timeout = timeout == (0, 0)
 
     def refresh_direct(self) -> None:
         """Plain I/O in C unless TLS is active (or there is no socket, or the fast
@@ -336,7 +351,7 @@ class SocketStream(Stream):
                 if exc.errno not in _TRANSIENT:
                     self.eof = True
                     return None
-                if attempt == 2 or not self.is_blocked:
+                if attempt == 2 or not self.is_blocked or self._read_dont_wait():
                     return b""
                 if not self._wait(_POLLIN, self._timeout):
                     self.timed_out = True
@@ -346,6 +361,12 @@ class SocketStream(Stream):
                 self.eof = True
             return data
         return b""  # pragma: no cover - the loop always returns
+
+    def _read_dont_wait(self) -> bool:
+        """The C core's read_dont_wait: the 8.3+ rules when the profile set them."""
+        return (self.no_wait_if_buffered and self.has_buffered_data) or (
+            self.no_wait_zero_timeout and self.zero_timeout
+        )
 
     def _sock_write(self, data: memoryview) -> int:
         sock = self.sock
@@ -500,11 +521,28 @@ class MemoryStream(Stream):
     from the fopen mode: append (any "a"), read-write ("w" or "+"), else read-only.
     """
 
-    __slots__ = ("_data", "_fpos", "_position", "_select_file", "append", "read_only", "uri")
+    __slots__ = (
+        "_data",
+        "_fpos",
+        "_position",
+        "_select_file",
+        "append",
+        "read_only",
+        "seek_past_end",
+        "uri",
+    )
 
     seekable = True
 
-    def __init__(self, kind: str, chunk_size: int, uri: str, *, fopen_mode: str = "w+b") -> None:
+    def __init__(
+        self,
+        kind: str,
+        chunk_size: int,
+        uri: str,
+        *,
+        fopen_mode: str = "w+b",
+        seek_past_end: bool = False,
+    ) -> None:
         self.append = "a" in fopen_mode
         self.read_only = not self.append and not any(c in fopen_mode for c in "w+")
         mode = "a+b" if self.append else ("rb" if self.read_only else "w+b")
@@ -518,6 +556,8 @@ class MemoryStream(Stream):
         #: PHP's stream->position (-1 after a failed seek, so ftell() is false).
         self._position = 0
         self._select_file: Any = None
+        #: ``Profile.memory_seek_past_end``: the newer seek rules (see :meth:`seek`).
+        self.seek_past_end = seek_past_end
 
     def _op_read(self, size: int) -> bytes | None:
         if self._fpos >= len(self._data):
@@ -557,6 +597,8 @@ class MemoryStream(Stream):
             return -1
         if self.append:
             self._fpos = len(self._data)
+        if self._fpos > len(self._data):  # after a seek past the end: NUL-fill the gap
+            self._data.extend(bytes(self._fpos - len(self._data)))
         end = self._fpos + len(data)
         self._data[self._fpos : end] = data
         self._fpos = end
@@ -569,6 +611,8 @@ class MemoryStream(Stream):
     def seek(self, offset: int, whence: int) -> bool:
         """``_php_stream_seek`` + ``php_stream_memory_seek``: no seeking outside the
         data; a failed seek leaves the position at -1 (and the data offset at an end)."""
+        if self.seek_past_end:
+            return self._seek_past_end(offset, whence)
         if whence == 1:
             offset, whence = self._position + offset, 0
         size = len(self._data)
@@ -586,7 +630,10 @@ class MemoryStream(Stream):
             else:
                 self._fpos = size + offset
         else:
-            ok = False
+            # An unknown whence: memory.c reports the data offset as the new position.
+            self.discard_buffer()
+            self._position = self._fpos
+            return False
         self.discard_buffer()
         if ok:
             self._position = self._fpos
@@ -594,6 +641,34 @@ class MemoryStream(Stream):
         else:
             self._position = -1
         return ok
+
+    def _seek_past_end(self, offset: int, whence: int) -> bool:
+        """The later rules (``Profile.memory_seek_past_end``): any offset from 0 up is
+        valid; a negative SEEK_SET fails and changes nothing (not even the buffer);
+        a SEEK_CUR/SEEK_END target before 0 fails with the position -1 and the data
+        offset 0 (php://temp: unchanged); an unknown whence fails with the position at
+        the data offset."""
+        if whence == 0 and offset < 0:
+            return False
+        if whence == 1:
+            offset, whence = self._position + offset, 0
+            if offset < 0 and self.stream_type == "TEMP":
+                # php://temp hands the inner memory stream a negative SEEK_SET,
+                # which refuses it untouched; only the outer buffer goes.
+                self.discard_buffer()
+                return False
+        elif whence == 2:
+            offset, whence = len(self._data) + offset, 0
+        self.discard_buffer()
+        if whence != 0:
+            self._position = self._fpos
+            return False
+        if offset < 0:
+            self._fpos, self._position = 0, -1
+            return False
+        self._fpos = self._position = offset
+        self.eof = False
+        return True
 
     def select_fileno(self) -> int:
         """php://temp becomes a real temporary file when PHP needs a descriptor."""

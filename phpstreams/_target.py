@@ -22,7 +22,9 @@ An inet address (tcp, udp and the TLS transports) is then parsed by
 
 The port is C ``atoi`` of what follows, truncated to 16 bits by ``htons``: ``:80abc``
 is 80, ``:+80`` is 80, ``:x`` is 0, 84541 wraps to 19005, and a trailing ``/suffix``
-is ignored (persistent-id trick, php-src test socket_bug74429).
+is ignored (persistent-id trick, php-src test socket_bug74429). PHP 8.4 reads it with
+``strtol`` and refuses one outside 0..65535 ("Failed to parse port of address",
+``Profile.port_range_checked``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import functools
 from dataclasses import dataclass
 
 from ._errors import E_NOTICE, AddressError, Note
-from ._phpvalues import atoi_port
+from ._phpvalues import atoi_port, strtol_port
 from ._profiles import Profile
 
 __all__ = [
@@ -100,11 +102,22 @@ def _parse_inet_address(address: str, profile: Profile) -> InetAddress:
         close = address.find("]", 1, len(address) - 1)
         if close < 0 or address[close + 1 : close + 2] != ":":
             raise AddressError(profile.msg("parse_ipv6_address", address=_c_string(address)))
-        return InetAddress(address[1:close], atoi_port(address[close + 2 :]))
+        return InetAddress(address[1:close], _port(address[close + 2 :], address, profile))
     colon = address.find(":", 0, max(len(address) - 1, 0))
     if colon < 0:
         raise AddressError(profile.msg("parse_address", address=_c_string(address)))
-    return InetAddress(address[:colon], atoi_port(address[colon + 1 :]))
+    return InetAddress(address[:colon], _port(address[colon + 1 :], address, profile))
+
+
+def _port(text: str, address: str, profile: Profile) -> int:
+    """The port of ``address`` (``text`` follows its colon): ``atoi`` wrapped to 16
+    bits, or -- ``Profile.port_range_checked`` -- strtol refused outside 0..65535."""
+    if not profile.port_range_checked:
+        return atoi_port(text)
+    port = strtol_port(text)
+    if not 0 <= port <= 0xFFFF:
+        raise AddressError(profile.msg("parse_port", address=_c_string(address)))
+    return port
 
 
 def unix_path(address: str, profile: Profile, notes: list[Note]) -> bytes:

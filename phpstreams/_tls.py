@@ -1434,6 +1434,8 @@ class TLSConnection:
             stream.eof = not retry and self._errno != _EAGAIN and not _SSL_pending(ssl)
             if not began_blocked or not retry:
                 return b""
+            if stream.no_wait_if_buffered and stream.has_buffered_data:
+                return b""  # 8.3+: this fread already has buffered data (bug #51056)
             left: Timeout = None
             if has_timeout:
                 us = max(0, int((limit - (time.monotonic() - start)) * 1_000_000))

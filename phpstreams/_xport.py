@@ -118,6 +118,8 @@ def xport_create(
     stream.context = req.context
     stream.connect_timeout = req.timeout
     stream.address = address
+    if profile.socket_streams_keep_uri:
+        stream.uri = req.spec
     try:
         if not req.server:
             if req.connect or req.async_:
@@ -218,14 +220,17 @@ def connect_direct(
     read_timeout: Timeout,
     chunk_size: int,
     profile: Profile,
+    uri: str | None = None,
 ) -> SocketStream:
-    """xport_create for a DirectConnect: the same stream, the same errors."""
+    """xport_create for a DirectConnect: the same stream, the same errors. ``uri`` is
+    the spec when the profile keeps it (``Profile.socket_streams_keep_uri``)."""
     stream = SocketStream(
         None, plan.transport, timeout=read_timeout, chunk_size=chunk_size, profile=profile
     )
     stream.context = context
     stream.connect_timeout = timeout
     stream.address = plan.address
+    stream.uri = uri
     fd, err = connect_fd(
         plan.family,
         plan.transport.socktype,

@@ -65,6 +65,9 @@ class Profile:
     ini_quantity_checked: bool = True
     #: 8.1+: turning ``auto_detect_line_endings`` on raises an E_DEPRECATED.
     auto_detect_line_endings_deprecated: bool = True
+    #: 8.3+: a blocking socket read with a timeout of exactly 0 s does not poll: no
+    #: data gives "" with timed_out cleared (8.2 polls for 0 ms: false, timed_out).
+    zero_timeout_reads_without_wait: bool = False
     #: 8.1.33/8.2.29+: a NUL byte in a host name is refused before resolving.
     rejects_nul_in_hostname: bool = True
     #: 8.2.36 (GHSA-xr7j-rvgx-xq5p era): no CN fallback when a DNS SAN exists.
@@ -89,6 +92,24 @@ class Profile:
     #: mean default_socket_timeout (client) or no limit (accept). PHP 7's fsockopen
     #: casts to a signed long instead (``_phpvalues.fsock_timeval``).
     timeout_c_cast: bool = False
+    #: 8.4: ``php_stream_xport_create`` keeps the name it was given (with its scheme,
+    #: as passed: fsockopen's "host:port") as the stream's ``orig_path``, so
+    #: stream_get_meta_data() of client and server sockets has a "uri" key; accepted
+    #: and stream_socket_pair() streams still have none.
+    socket_streams_keep_uri: bool = False
+    #: 8.4: stream_context_set_option() called with exactly two arguments (the
+    #: options-array form) raises E_DEPRECATED (message ``set_option_two_args``) before
+    #: its arguments are checked.
+    deprecates_set_option_two_args: bool = False
+    #: 8.4: an address's port is read with strtol and refused outside 0..65535
+    #: (message ``parse_port``; stream_socket_sendto's target likewise fails to parse);
+    #: 8.2 takes atoi and htons keeps the low 16 bits, so ports wrap modulo 65536.
+    port_range_checked: bool = False
+    #: 8.4 (memory.c since 8.3): php://memory and php://temp seek to any offset from 0
+    #: up (reads there see EOF, a write NUL-fills the gap), and a negative SEEK_SET
+    #: fails without touching the position; 8.2 refuses offsets past the end and any
+    #: failed seek leaves the position at -1 (ftell() false).
+    memory_seek_past_end: bool = False
     #: PHP's socket chunk size (``PHP_SOCK_CHUNK_SIZE``).
     chunk_size: int = 8192
     #: Server sockets: default listen() backlog when the context gives none.

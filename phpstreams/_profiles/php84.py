@@ -175,7 +175,20 @@ _INI_84 = {
 # Message texts that differ from 8.2, by area (kept apart so that each area's
 # entries stay together): stream and socket functions; PHP's argument parser and
 # argument-error model; TLS (xp_ssl.c).
-_MESSAGES_84: dict[str, str] = {}
+_MESSAGES_84: dict[str, str] = {
+    # 8.2 names the argument "#6" with no name (GH-14780's check was off by one);
+    # 8.4 numbers and names it right.
+    "timeout_range": "Argument #5 ($timeout) must be -1 or between 0 and {max}",
+    # ext/openssl's path check of cafile/local_cert ... (a ValueError)
+    "path_empty": "Path must not be empty",
+    # only with port_range_checked
+    "parse_port": 'Failed to parse port of address "{address}"',
+    # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
+    "set_option_two_args": (
+        "Calling stream_context_set_option() with 2 arguments is deprecated, "
+        "use stream_context_set_options() instead"
+    ),
+}
 _ARG_MESSAGES_84: dict[str, str] = {}
 _TLS_MESSAGES_84: dict[str, str] = {
     "path_empty": "Path must not be empty",
@@ -195,4 +208,11 @@ PHP_8_4 = derive(
     alpn_rejects_empty_names=True,
     tls_write_after_close_queues_errno=True,
     tls_handshake_timeout_restores_blocking=True,
+    accept_crypto_failure_errstr="Cannot enable crypto",
+    socket_streams_keep_uri=True,
+    deprecates_set_option_two_args=True,
+    port_range_checked=True,
+    memory_seek_past_end=True,
+    fread_blocks_when_buffered=False,
+    zero_timeout_reads_without_wait=True,
 )
