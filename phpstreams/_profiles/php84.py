@@ -179,8 +179,6 @@ _MESSAGES_84: dict[str, str] = {
     # 8.2 names the argument "#6" with no name (GH-14780's check was off by one);
     # 8.4 numbers and names it right.
     "timeout_range": "Argument #5 ($timeout) must be -1 or between 0 and {max}",
-    # ext/openssl's path check of cafile/local_cert ... (a ValueError)
-    "path_empty": "Path must not be empty",
     # only with port_range_checked
     "parse_port": 'Failed to parse port of address "{address}"',
     # zend_error, no "func(): " prefix; only when deprecates_set_option_two_args.
