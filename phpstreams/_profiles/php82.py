@@ -39,6 +39,7 @@ _CRYPTO_8_2: dict[str, int] = {
 }
 
 _STRINGS_8_2: dict[str, str] = {
+    "PHP_VERSION": "8.2.36",
     "OPENSSL_DEFAULT_STREAM_CIPHERS": (
         "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:"
@@ -113,6 +114,11 @@ _STREAM_8_2: dict[str, int] = {
     "PHP_INT_MAX": 9223372036854775807,
     "PHP_INT_MIN": -9223372036854775808,
     "PHP_INT_SIZE": 8,
+    # the release itself (ported code branches on these)
+    "PHP_VERSION_ID": 80236,
+    "PHP_MAJOR_VERSION": 8,
+    "PHP_MINOR_VERSION": 2,
+    "PHP_RELEASE_VERSION": 36,
 }
 
 # Message templates. Keys name the situation; the texts are PHP 8.2.36's, checked
