@@ -53,7 +53,8 @@ def facts(php: str) -> dict[str, object]:
 def main(argv: list[str]) -> int:
     data = facts(argv[0])
     print(f"VERSION_ID = {data['version_id']!r}")
-    print(f"TRANSPORTS = {tuple(data['transports'])!r}  # type: ignore[arg-type]")
+    transports: list[str] = data["transports"]  # type: ignore[assignment]
+    print(f"TRANSPORTS = {tuple(transports)!r}")
     consts: dict[str, object] = data["constants"]  # type: ignore[assignment]
     print("CONSTANTS = {")
     for k, v in consts.items():

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import __all__ as _names
+from ._constants import __all__ as _constant_names
 from ._php_error_control import silence
 from ._php_state import _ACTIVE, Runtime, runtime_for
 
@@ -62,7 +63,7 @@ def export(version: str, namespace: dict[str, Any]) -> list[str]:
             value: Any = profile.constants[name]
         elif name in profile.string_constants:
             value = profile.string_constants[name]
-        elif name in base._constant_names:
+        elif name in _constant_names:
             continue  # a constant this PHP release does not define
         elif name in profile.functions_missing:
             continue  # a function this PHP release does not define

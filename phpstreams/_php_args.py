@@ -159,8 +159,9 @@ def arg_warning_or_raise(exc: Exception, func: str, key: str, **fields: object) 
 def not_a_stream(func: str) -> Exception:
     """``php_stream_from_zval`` on a resource that is no (open) stream: PHP 8's
     TypeError, PHP 7's warning and FALSE."""
-    text = f"{func}(): supplied resource is not a valid stream resource"
-    if runtime().profile.arg_errors == "throw":
+    profile = runtime().profile
+    text = f"{func}(): " + profile.msg("not_a_stream")
+    if profile.arg_errors == "throw":
         return TypeError(text)
     return ArgumentWarning(text, False)
 
@@ -243,8 +244,10 @@ def type_error(func: str, argnum: int, name: str, expected: str, value: object) 
     profile = runtime().profile
     if profile.arg_errors == "throw":
         return TypeError(
-            f"{func}(): Argument #{argnum} (${name}) must be of type {expected}, "
-            f"{php_type_name(value)} given"
+            f"{func}(): "
+            + profile.msg(
+                "arg_type", argnum=argnum, name=name, expected=expected, given=php_type_name(value)
+            )
         )
     given = php_type_name(value)
     if profile.object_type_name != "class" and given not in _SCALAR_AND_BUILTIN_TYPES:
@@ -269,7 +272,7 @@ def _null_deprecated(func: str, argnum: int, name: str, expected: str) -> None:
         return  # PHP 7: null is silently 0 / 0.0 / "" / false
     emit(
         E_DEPRECATED,
-        f"Passing null to parameter #{argnum} (${name}) of type {expected} is deprecated",
+        runtime().profile.msg("arg_null_deprecated", argnum=argnum, name=name, expected=expected),
         func,
     )
 
@@ -330,16 +333,12 @@ def _float_to_int(func: str, argnum: int, name: str, d: float, original: object,
     if not math.isfinite(d) or not (LONG_MIN <= d < 2.0**63):
         raise type_error(func, argnum, name, typ, original)
     if d != int(d) and runtime().profile.float_to_int_deprecated:
+        profile = runtime().profile
         if isinstance(original, float):
-            emit(
-                E_DEPRECATED,
-                f"Implicit conversion from float {php_float_repr(d)} to int loses precision",
-            )
+            emit(E_DEPRECATED, profile.msg("float_to_int_precision", value=php_float_repr(d)))
         else:
-            emit(
-                E_DEPRECATED,
-                f'Implicit conversion from float-string "{as_text(original)}" to int loses precision',  # type: ignore[arg-type]
-            )
+            text = as_text(original)  # type: ignore[arg-type]
+            emit(E_DEPRECATED, profile.msg("float_string_to_int_precision", value=text))
     return int(d)
 
 
@@ -448,7 +447,7 @@ def arg_context_deferred(
     if isinstance(value, StreamContext):
         return value, None
     if isinstance(getattr(value, "resource_type", None), str):
-        text = f"{func}(): supplied resource is not a valid Stream-Context resource"
+        text = f"{func}(): " + profile.msg("not_a_context")
         if profile.arg_errors == "throw":
             return None, TypeError(text)
         emit(E_WARNING, text)  # PHP 7: zend_fetch_resource warns, and the call goes on

@@ -131,7 +131,9 @@ def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
         return ctx
     arg_resource(func, 1, name, value)
     raise arg_error(
-        TypeError(f"{func}(): Argument #1 (${name}) must be a valid stream/context"),
+        TypeError(
+            f"{func}(): " + runtime().profile.msg("arg_not_stream_or_context", argnum=1, name=name)
+        ),
         func,
         "context_invalid_param_option",
     )
@@ -185,21 +187,17 @@ def stream_context_set_option(
         name = arg_string(func, 3, "option_name", option_name, nullable=True)
         ctx = _decode(func, context)
         if name is not None:
-            raise ValueError(
-                f"{func}(): Argument #3 ($option_name) must be null when argument #2 "
-                "($wrapper_or_options) is an array"
-            )
+            raise ValueError(f"{func}(): " + profile.msg("set_option_array_name"))
         if value is not _UNSET:
-            raise ValueError(
-                f"{func}(): Argument #4 ($value) cannot be provided when argument #2 "
-                "($wrapper_or_options) is an array"
-            )
+            raise ValueError(f"{func}(): " + profile.msg("set_option_array_value"))
         _parse_options(func, ctx, wrapper_or_options)
         return True
     if wrapper_or_options is None:
         emit(
             E_DEPRECATED,
-            "Passing null to parameter #2 ($wrapper_or_options) of type array|string is deprecated",
+            profile.msg(
+                "arg_null_deprecated", argnum=2, name="wrapper_or_options", expected="array|string"
+            ),
             func,
         )
         wrapper_or_options = ""
@@ -209,15 +207,9 @@ def stream_context_set_option(
     name = arg_string(func, 3, "option_name", option_name, nullable=True)
     ctx = _decode(func, context)
     if name is None:
-        raise ValueError(
-            f"{func}(): Argument #3 ($option_name) cannot be null when argument #2 "
-            "($wrapper_or_options) is a string"
-        )
+        raise ValueError(f"{func}(): " + profile.msg("set_option_string_name"))
     if value is _UNSET:
-        raise ValueError(
-            f"{func}(): Argument #4 ($value) must be provided when argument #2 "
-            "($wrapper_or_options) is a string"
-        )
+        raise ValueError(f"{func}(): " + profile.msg("set_option_string_value"))
     assert wrapper is not None
     ctx.set(_c_name(wrapper), _c_name(name), value)
     return True

@@ -105,14 +105,14 @@ def set_error_handler(callback: ErrorHandler | None, error_levels: int = E_ALL) 
             profile.msg("callback_invalid", func="set_error_handler", name=shown), None
         )
     if given is not None and not callable(given):
+        profile = runtime().profile
         detail = (
-            f'function "{given}" not found or invalid function name'
+            profile.msg("handler_function_not_found", name=given)
             if isinstance(given, str)
-            else "no array or string given"
+            else profile.msg("handler_no_array_or_string")
         )
         raise TypeError(
-            "set_error_handler(): Argument #1 ($callback) must be a valid callback or "
-            f"null, {detail}"
+            "set_error_handler(): " + profile.msg("handler_not_callable", detail=detail)
         )
     levels = arg_int("set_error_handler", 2, "error_levels", error_levels)
     assert levels is not None

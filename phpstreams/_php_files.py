@@ -131,7 +131,10 @@ def ftruncate(stream: Any, size: int) -> bool:
     s = arg_stream(func, 1, "stream", res)
     if n < 0:
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($size) must be greater than or equal to 0"),
+            ValueError(
+                f"{func}(): "
+                + runtime().profile.msg("arg_greater_or_equal_zero", argnum=2, name="size")
+            ),
             func,
             "ftruncate_negative",
         )
@@ -159,7 +162,7 @@ def flock(stream: Any, operation: int, would_block: Ref | None = None) -> bool:
     if act < _LOCK_SH or act > _LOCK_UN:
         raise arg_error(
             ValueError(
-                f"{func}(): Argument #2 ($operation) must be one of LOCK_SH, LOCK_EX, or LOCK_UN"
+                f"{func}(): " + runtime().profile.msg("flock_operation", argnum=2, name="operation")
             ),
             func,
             "flock_illegal_operation",

@@ -122,7 +122,7 @@ def ini_set(option: str, value: str | int | float | bool | None) -> str | bool:
             raise type_error("ini_set", 2, "value", "string", given)  # PHP 7: "s"
         raise TypeError(
             # PHP 8.2's own text here names no given type
-            "ini_set(): Argument #2 ($value) must be of type string|int|float|bool|null"
+            "ini_set(): " + rt.profile.msg("ini_set_value_type")
         )
     if spec is None or not spec.changeable:
         return False

@@ -472,7 +472,7 @@ def stream_socket_accept(
     elif (
         seconds != seconds or seconds in (float("inf"), float("-inf"))
     ) and not profile.timeout_c_cast:
-        raise ValueError(f"{func}(): Argument #2 ($timeout) must be a finite value")
+        raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=2))
     server = arg_stream(func, 1, "socket", res)
     wait: Timeout
     if profile.timeout_c_cast:
@@ -598,7 +598,10 @@ def stream_socket_recvfrom(
         addr_ref.value = None  # PHP nulls the variable before anything else
     if n <= 0:
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($length) must be greater than 0"),
+            ValueError(
+                f"{func}(): "
+                + runtime().profile.msg("arg_greater_than_zero", argnum=2, name="length")
+            ),
             func,
             "length_positive",
         )
@@ -643,7 +646,7 @@ def stream_socket_sendto(
         if sockaddr is False:
             emit(
                 E_WARNING,
-                f"Failed to parse `{_c_string(target)}' into a valid network address",
+                runtime().profile.msg("sendto_parse_failed", target=_c_string(target)),
                 func,
             )
             return False

@@ -91,6 +91,11 @@ def _drain(stream: Stream, func: str) -> None:
 # reading
 
 
+def _msg(key: str, **fields: object) -> str:
+    """Message ``key`` of the active release."""
+    return runtime().profile.msg(key, **fields)
+
+
 @php_function
 def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     """fread()'s argument rules (``_speedups.fread`` runs the body): the stream and a
@@ -101,7 +106,7 @@ def _fread_args(stream: Any, length: Any) -> tuple[Stream, int]:
     s = arg_stream("fread", 1, "stream", res)
     if n <= 0:
         raise arg_error(
-            ValueError("fread(): Argument #2 ($length) must be greater than 0"),
+            ValueError("fread(): " + _msg("arg_greater_than_zero", argnum=2, name="length")),
             "fread",
             "length_positive",
         )
@@ -119,7 +124,7 @@ def _fgets_args(stream: Any, length: Any = OMITTED) -> tuple[Stream, int | None]
     s = arg_stream("fgets", 1, "stream", res)
     if n is not None and n <= 0:
         raise arg_error(
-            ValueError("fgets(): Argument #2 ($length) must be greater than 0"),
+            ValueError("fgets(): " + _msg("arg_greater_than_zero", argnum=2, name="length")),
             "fgets",
             "length_positive",
         )
@@ -152,7 +157,7 @@ def stream_get_line(stream: Any, length: int, ending: str | bytes = "") -> bytes
     assert n is not None
     if n < 0:
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to 0"),
+            ValueError(f"{func}(): " + _msg("arg_greater_or_equal_zero", argnum=2, name="length")),
             func,
             "get_line_length_negative",
         )
@@ -182,7 +187,9 @@ def stream_get_contents(
     assert off is not None
     if n is not None and n < -1:  # checked before the resource is (streamsfuncs.c)
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($length) must be greater than or equal to -1"),
+            ValueError(
+                f"{func}(): " + _msg("arg_greater_or_equal_minus_one", argnum=2, name="length")
+            ),
             func,
             "get_contents_length",
         )
@@ -488,14 +495,14 @@ def stream_set_chunk_size(stream: Any, size: int) -> int:
     assert n is not None
     if n <= 0:
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($size) must be greater than 0"),
+            ValueError(f"{func}(): " + _msg("arg_greater_than_zero", argnum=2, name="size")),
             func,
             "chunk_size_positive",
             size=n,
         )
     if n > _INT_MAX:
         raise arg_error(
-            ValueError(f"{func}(): Argument #2 ($size) is too large"),
+            ValueError(f"{func}(): " + _msg("arg_too_large", argnum=2, name="size")),
             func,
             "chunk_size_too_large",
             max=_INT_MAX,
@@ -535,9 +542,9 @@ class _SelectArray:
             if isinstance(item, Stream) and not item.closed:
                 self._streams.append((key, item))
             elif isinstance(getattr(item, "resource_type", None), str):
-                self._errors.append(f"{func}(): supplied resource is not a valid stream resource")
+                self._errors.append(f"{func}(): " + _msg("not_a_stream"))
             else:
-                self._errors.append(f"{func}(): supplied argument is not a valid stream resource")
+                self._errors.append(f"{func}(): " + _msg("not_a_stream_argument"))
 
     def streams(self, errors: list[str]) -> list[tuple[Any, Stream]]:
         if self._errors:
@@ -661,7 +668,7 @@ def stream_select(
         sets += counted
     try:
         if not sets:
-            raise arg_error(ValueError("No stream arrays were passed"), func, "select_no_arrays")
+            raise arg_error(ValueError(_msg("select_no_arrays")), func, "select_no_arrays")
         problem = _timeout_error(func, sec, usec)
         if problem is not None:
             text, key, argnum = problem

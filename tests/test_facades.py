@@ -90,7 +90,12 @@ def test_ini_is_per_version() -> None:
 def test_error_state_is_per_version() -> None:
     """Handlers and error_get_last() belong to one version's process."""
     seen: list[str] = []
-    php74.set_error_handler(lambda no, text, file, line: seen.append(text) is None)
+
+    def handler(no: int, text: str, file: str, line: int) -> bool:
+        seen.append(text)
+        return True
+
+    php74.set_error_handler(handler)
     php74.error_clear_last()
     php84.error_clear_last()
     with warnings.catch_warnings(record=True) as caught:
@@ -130,7 +135,12 @@ def test_silence_is_bound_to_its_version() -> None:
 def test_plain_names_act_on_82_and_facade_calls_nest() -> None:
     assert runtime() is runtimes["8.2"]
     inner: list[object] = []
-    php74.set_error_handler(lambda *a: inner.append(runtime()) or True)
+
+    def handler(*args: object) -> bool:
+        inner.append(runtime())
+        return True
+
+    php74.set_error_handler(handler)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         php74.stream_socket_client("nope://x")

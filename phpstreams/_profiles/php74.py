@@ -265,7 +265,13 @@ PHP_7_4 = derive(
     version="7.4",
     messages={**_MESSAGES_74, **_ARG_MESSAGES_74, **_TLS_MESSAGES_74},
     version_id=70433,
-    constants={},
+    constants={
+        "PHP_VERSION_ID": 70433,
+        "PHP_MAJOR_VERSION": 7,
+        "PHP_MINOR_VERSION": 4,
+        "PHP_RELEASE_VERSION": 33,
+    },
+    string_constants=frozen({**PHP_8_2.string_constants, "PHP_VERSION": "7.4.33"}),
     default_error_reporting=22519,
     ini_defaults=frozen(_INI_74),
     ini_extensions_without_entries=frozenset(

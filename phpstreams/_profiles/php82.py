@@ -39,6 +39,7 @@ _CRYPTO_8_2: dict[str, int] = {
 }
 
 _STRINGS_8_2: dict[str, str] = {
+    "PHP_VERSION": "8.2.36",
     "OPENSSL_DEFAULT_STREAM_CIPHERS": (
         "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:"
         "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:"
@@ -113,6 +114,11 @@ _STREAM_8_2: dict[str, int] = {
     "PHP_INT_MAX": 9223372036854775807,
     "PHP_INT_MIN": -9223372036854775808,
     "PHP_INT_SIZE": 8,
+    # the release itself (ported code branches on these)
+    "PHP_VERSION_ID": 80236,
+    "PHP_MAJOR_VERSION": 8,
+    "PHP_MINOR_VERSION": 2,
+    "PHP_RELEASE_VERSION": 36,
 }
 
 # Message templates. Keys name the situation; the texts are PHP 8.2.36's, checked
@@ -211,6 +217,31 @@ _MESSAGES_8_2: dict[str, str] = {
     ),
     "arg_greater_than_zero": "Argument #{argnum} (${name}) must be greater than 0",
     "arg_greater_or_equal_zero": "Argument #{argnum} (${name}) must be greater than or equal to 0",
+    "arg_greater_or_equal_minus_one": (
+        "Argument #{argnum} (${name}) must be greater than or equal to -1"
+    ),
+    "arg_too_large": "Argument #{argnum} (${name}) is too large",
+    "arg_not_stream_or_context": "Argument #{argnum} (${name}) must be a valid stream/context",
+    "not_a_stream_argument": "supplied argument is not a valid stream resource",
+    "set_option_array_name": (
+        "Argument #3 ($option_name) must be null when argument #2 ($wrapper_or_options) is an array"
+    ),
+    "set_option_array_value": (
+        "Argument #4 ($value) cannot be provided when argument #2 ($wrapper_or_options) is an array"
+    ),
+    "set_option_string_name": (
+        "Argument #3 ($option_name) cannot be null when argument #2 ($wrapper_or_options) "
+        "is a string"
+    ),
+    "set_option_string_value": (
+        "Argument #4 ($value) must be provided when argument #2 ($wrapper_or_options) is a string"
+    ),
+    "handler_not_callable": "Argument #1 ($callback) must be a valid callback or null, {detail}",
+    "handler_function_not_found": 'function "{name}" not found or invalid function name',
+    "handler_no_array_or_string": "no array or string given",
+    "ini_set_value_type": "Argument #2 ($value) must be of type string|int|float|bool|null",
+    "flock_operation": "Argument #{argnum} (${name}) must be one of LOCK_SH, LOCK_EX, or LOCK_UN",
+    "sendto_parse_failed": "Failed to parse `{target}' into a valid network address",
     # TLS (ext/openssl/xp_ssl.c) -- filled in by the TLS engine layer
     "ssl_operation_failed": "SSL operation failed with code {code}. {header}{errors}",
     "ssl_openssl_header": "OpenSSL Error messages:\n",
