@@ -230,15 +230,21 @@ def derive(
     *,
     messages: Mapping[str, str] | None = None,
     constants: Mapping[str, int] | None = None,
+    ini_changed: Mapping[str, IniEntry] | None = None,
+    ini_removed: frozenset[str] = frozenset(),
     **fields: object,
 ) -> Profile:
     """A profile written as its differences from ``base``: ``messages`` and
     ``constants`` are merged over the base's (a message only this release has is
     simply added: ``tests/test_profiles.py`` fails on a key no code reads), every other
-    field replaces the base's."""
+    field replaces the base's. ``ini_changed`` adds or replaces ini entries and
+    ``ini_removed`` drops some of the base's."""
+    ini = {k: e for k, e in base.ini_defaults.items() if k not in ini_removed}
+    ini.update(ini_changed or {})
     return replace(
         base,
         messages=frozen({**base.messages, **(messages or {})}),  # type: ignore[arg-type]
         constants=frozen({**base.constants, **(constants or {})}),  # type: ignore[arg-type]
+        ini_defaults=frozen(ini),  # type: ignore[arg-type]
         **fields,  # type: ignore[arg-type]
     )
