@@ -33,8 +33,9 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes, exception_pending, raise_queued
 from ._php_runtime import default_socket_timeout
 from ._php_state import runtime
-from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, double_to_ull, fsock_timeval
+from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, fsock_timeval, ull_timeval
 from ._stream import SocketStream, Stream
+from ._target import port_number
 from ._transport import TRANSPORTS, Timeout, local_name, peer_name
 from ._xport import (
     DirectConnect,
@@ -325,9 +326,7 @@ def stream_socket_client(
         raise ValueError(f"{func}(): " + profile.msg("timeout_finite", argnum=4))
     connect_timeout: Timeout
     if seconds is not None and profile.timeout_c_cast:
-        # (unsigned long long)(timeout * 1e6) microseconds: -1 wraps to a huge wait.
-        micros = double_to_ull(seconds * 1_000_000.0)
-        connect_timeout = (micros // 1_000_000, micros % 1_000_000)
+        connect_timeout = ull_timeval(seconds)  # PHP 7: -1 wraps to a huge wait
     # Omitted, negative (GH-11177) or unrepresentably large: default_socket_timeout.
     elif seconds is None or seconds < 0.0 or seconds >= _TIMEOUT_MAX:
         connect_timeout = _default_connect_timeout()
@@ -476,8 +475,7 @@ def stream_socket_accept(
     server = arg_stream(func, 1, "socket", res)
     wait: Timeout
     if profile.timeout_c_cast:
-        micros = double_to_ull(seconds * 1_000_000.0)
-        wait = (micros // 1_000_000, micros % 1_000_000)
+        wait = ull_timeval(seconds)
     else:
         # Negative or unrepresentable: wait forever (8.1.20/8.2.7+).
         wait = None if seconds < 0.0 or seconds >= _TIMEOUT_MAX else timeval(seconds)
@@ -683,8 +681,6 @@ def _sendto_target(sock: socket.socket | None, sockaddr: object) -> tuple[object
 
 def _parse_network_address(text: str, func: str) -> object:
     """``php_network_parse_network_address_with_port``: numeric first, then DNS."""
-    from ._phpvalues import atoi_port, strtol_port
-
     if text.startswith("["):
         close = text.find("]", 1)
         if close < 0 or text[close + 1 : close + 2] != ":":
@@ -695,12 +691,9 @@ def _parse_network_address(text: str, func: str) -> object:
         if colon < 0:
             return False
         host, port_text = text[:colon], text[colon + 1 :]
-    if runtime().profile.port_range_checked:
-        port = strtol_port(port_text)
-        if not 0 <= port <= 0xFFFF:
-            return False
-    else:
-        port = atoi_port(port_text)
+    port = port_number(port_text, runtime().profile)
+    if port is None:
+        return False
     for family in (socket_mod.AF_INET6, socket_mod.AF_INET):
         try:
             socket_mod.inet_pton(family, host)

@@ -28,6 +28,7 @@ __all__ = [
     "parse_quantity",
     "double_to_ull",
     "fsock_timeval",
+    "ull_timeval",
     "zend_atol",
     "php_float_repr",
     "php_float_to_string",
@@ -442,6 +443,14 @@ def double_to_ull(x: float) -> int:
     if x >= 2.0**63:
         return (cvttsd2si(x - 2.0**63) ^ -(2**63)) % 2**64
     return cvttsd2si(x) % 2**64
+
+
+def ull_timeval(seconds: float) -> tuple[int, int]:
+    """PHP 7's stream_socket_client/accept timeout: ``(unsigned long long)(timeout *
+    1e6)`` microseconds (:func:`double_to_ull`) as seconds and microseconds, so -1
+    wraps to a wait of weeks and INF to none."""
+    micros = double_to_ull(seconds * 1_000_000.0)
+    return micros // 1_000_000, micros % 1_000_000
 
 
 def fsock_timeval(seconds: float) -> tuple[int, int]:

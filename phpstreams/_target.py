@@ -38,6 +38,7 @@ from ._profiles import Profile
 
 __all__ = [
     "InetAddress",
+    "port_number",
     "split_transport",
     "parse_inet_address",
     "unix_path",
@@ -109,13 +110,19 @@ def _parse_inet_address(address: str, profile: Profile) -> InetAddress:
     return InetAddress(address[:colon], _port(address[colon + 1 :], address, profile))
 
 
-def _port(text: str, address: str, profile: Profile) -> int:
-    """The port of ``address`` (``text`` follows its colon): ``atoi`` wrapped to 16
-    bits, or -- ``Profile.port_range_checked`` -- strtol refused outside 0..65535."""
+def port_number(text: str, profile: Profile) -> int | None:
+    """A port as PHP reads it: ``atoi`` wrapped to 16 bits, or -- with
+    ``Profile.port_range_checked`` -- strtol, None outside 0..65535."""
     if not profile.port_range_checked:
         return atoi_port(text)
     port = strtol_port(text)
-    if not 0 <= port <= 0xFFFF:
+    return port if 0 <= port <= 0xFFFF else None
+
+
+def _port(text: str, address: str, profile: Profile) -> int:
+    """The port of ``address`` (``text`` follows its colon)."""
+    port = port_number(text, profile)
+    if port is None:
         raise AddressError(profile.msg("parse_port", address=_c_string(address)))
     return port
 
