@@ -30,14 +30,6 @@ _GARBAGE_MAX = (
 for _case in ("args/fsockopen_timeout_range", "args/pfsockopen_timeout_range"):
     NORMALISE[_case] = [_GARBAGE_MAX]
 
-# Issue 11, item 7: PHP converts a resource-valued ssl option with its resource id
-# ("Resource id #6"; numeric options take the id, so security_level then warns).
-# phpstreams does not number resources the way PHP does (every stream and context of
-# the process counts), so the texts cannot match yet.
-XFAIL["tls_client/ssl_options_resource_values"] = (
-    "resource ids are not emulated: PHP prints 'Resource id #N' and uses N as a number"
-)
-
 # Divergences of one PHP version only: version -> {"XFAIL": {...}, "NORMALISE": {...}},
 # applied when the Python side runs that version's profile (phpstreams.testing.cases).
 BY_PROFILE: dict[str, dict[str, dict[str, str]]] = {

@@ -17,18 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._phpvalues import as_text, to_bool, to_long
+from ._resources import PHPResource, ResourceIds
 
 __all__ = ["SocketOptions", "StreamContext", "socket_options"]
 
 
-class StreamContext:
-    """A PHP ``stream-context`` resource."""
+class StreamContext(PHPResource):
+    """A PHP ``stream-context`` resource (``php_stream_context_alloc`` registers it)."""
 
-    __slots__ = ("__weakref__", "notification", "options")
+    __slots__ = ("__weakref__", "notification", "options", "resource_id")
 
     resource_type = "stream-context"
 
-    def __init__(self) -> None:
+    def __init__(self, resources: ResourceIds) -> None:
+        self.resource_id = resources.allocate()
         self.options: dict[Any, dict[Any, Any]] = {}
         self.notification: Any = None
 
@@ -52,7 +54,7 @@ class StreamContext:
                 self.set(wrapper, name, value)
 
     def __repr__(self) -> str:
-        return f"<stream-context {self.options!r}>"
+        return f"<resource({self.resource_id}) of type (stream-context) {self.options!r}>"
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def _decode(func: str, value: Any, name: str = "context") -> StreamContext:
         return value
     if isinstance(value, Stream) and not value.closed:
         if value.context is None:
-            value.context = StreamContext()
+            value.context = StreamContext(runtime().resources)
         ctx: StreamContext = value.context
         return ctx
     arg_resource(func, 1, name, value)
@@ -151,7 +151,7 @@ def stream_context_create(
     func = "stream_context_create"
     opts = _array_arg(func, 1, "options", options, True)
     prms = _array_arg(func, 2, "params", params, True)
-    ctx = StreamContext()
+    ctx = StreamContext(runtime().resources)
     if opts is not None:
         _parse_options(func, ctx, opts)
     if prms is not None:

@@ -15,7 +15,7 @@ from ._php_args import Ref, arg_bool, arg_ref, arg_string, php_function, type_er
 from ._php_errors import emit, emit_notes
 from ._php_state import runtime
 from ._phpvalues import as_text
-from ._x509 import OpenSSLCertificate, certificate_class, fingerprint_hex
+from ._x509 import OpenSSLCertificate, certificate_class, fingerprint_hex, registered
 
 __all__ = [
     "OpenSSLCertificate",
@@ -57,7 +57,8 @@ def openssl_x509_read(certificate: Any) -> OpenSSLCertificate | bool:
     if cert is None:
         emit(E_WARNING, runtime().profile.msg("x509_read_failed"), func)
         return False
-    return cert
+    # PHP 7 hands a given resource back as it is; a parsed one is a new resource.
+    return cert if cert is certificate else registered(cert, runtime().resources)
 
 
 @php_function

@@ -93,21 +93,13 @@ def _default_connect_timeout() -> Timeout:
     return None if sec < 0 else (sec, 0)
 
 
-def _context_for(ctx: Any, flags: int) -> Any:
-    """``php_stream_context_from_zval``: the given context, else the default one
-    (unless FILE_NO_DEFAULT_CONTEXT)."""
-    if ctx is not None:
-        return ctx
-    if flags & _FILE_NO_DEFAULT_CONTEXT:
-        return None
-    return runtime().get_default_context()
-
-
 def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
+    rt = runtime()
     return xport_create(
         req,
-        profile=runtime().profile,
-        registry=runtime().persistent,
+        profile=rt.profile,
+        registry=rt.persistent,
+        resources=rt.resources,
         read_timeout=_read_timeout(),
         notes=notes,
     )
@@ -115,7 +107,8 @@ def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
 
 def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any, spec: str) -> SocketStream:
     """A planned connect of ``spec`` with the runtime's read timeout and chunk size."""
-    profile = runtime().profile
+    rt = runtime()
+    profile = rt.profile
     return connect_direct(
         plan,
         timeout=timeout,
@@ -124,6 +117,7 @@ def _connect_planned(plan: DirectConnect, timeout: Timeout, ctx: Any, spec: str)
         chunk_size=profile.chunk_size,
         uri=spec if profile.socket_streams_keep_uri else None,
         profile=profile,
+        resources=rt.resources,
     )
 
 
@@ -334,7 +328,7 @@ def stream_socket_client(
         connect_timeout = timeval(seconds)
 
     if invalid_ctx is None:
-        ctx = _context_for(ctx, flag_bits)
+        ctx = runtime().context_or_default(ctx, not flag_bits & _FILE_NO_DEFAULT_CONTEXT)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:
@@ -416,7 +410,7 @@ def stream_socket_server(
     assert flag_bits is not None
     ctx, invalid_ctx = arg_context_deferred(func, 5, "context", context)
     if invalid_ctx is None:
-        ctx = _context_for(ctx, flag_bits)
+        ctx = runtime().context_or_default(ctx, not flag_bits & _FILE_NO_DEFAULT_CONTEXT)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:
@@ -561,7 +555,8 @@ def stream_socket_pair(domain: int, type: int, protocol: int) -> list[SocketStre
     proto = arg_int(func, 3, "protocol", protocol)
     assert fam is not None and typ is not None and proto is not None
     try:
-        return socket_pair(fam, typ, proto, runtime().profile, _read_timeout())
+        rt = runtime()
+        return socket_pair(fam, typ, proto, rt.profile, rt.resources, _read_timeout())
     except OSError as exc:
         import os
 

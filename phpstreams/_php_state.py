@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._context import StreamContext
 from ._profiles import PROFILES, Profile, get_profile
+from ._resources import ResourceIds
 
 if TYPE_CHECKING:
     from ._stream import Stream
@@ -98,6 +99,8 @@ class Runtime:
         self.ini: dict[str, str | None] = {k: e.default for k, e in profile.ini_defaults.items()}
         self.errors = ErrorState(reporting=profile.default_error_reporting)
         self.default_context: StreamContext | None = None
+        #: The resource numbers of this emulated process (``_resources``).
+        self.resources = ResourceIds()
         #: persistent id -> stream ("persistent stream" resources survive fclose()
         #: only in PHP's SAPI sense; in one Python process they live until closed).
         self.persistent: dict[str, Stream] = {}
@@ -106,9 +109,17 @@ class Runtime:
         return f"<phpstreams runtime PHP {self.profile.version}>"
 
     def get_default_context(self) -> StreamContext:
+        """``FG(default_context)``, created by the first function that asks."""
         if self.default_context is None:
-            self.default_context = StreamContext()
+            self.default_context = StreamContext(self.resources)
         return self.default_context
+
+    def context_or_default(self, context: Any, use_default: bool = True) -> Any:
+        """``php_stream_context_from_zval``: the given context, else the default one
+        (unless the caller passed FILE_NO_DEFAULT_CONTEXT: ``use_default`` false)."""
+        if context is not None or not use_default:
+            return context
+        return self.get_default_context()
 
 
 #: One runtime per profile, created with the module: a facade binds to its runtime

@@ -11,7 +11,7 @@ import os
 import re
 import select
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import _speedups
 from ._errors import E_WARNING
@@ -34,6 +34,7 @@ from ._php_args import (
 from ._php_errors import emit, emit_notes
 from ._php_state import runtime
 from ._phpvalues import is_array
+from ._resources import PHPResource
 from ._stream import MemoryStream, SocketStream, Stream
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "fseek",
     "ftell",
     "fwrite",
+    "get_resource_id",
     "get_resource_type",
     "is_resource",
     "rewind",
@@ -287,6 +289,18 @@ def get_resource_type(resource: Any) -> str:
     res = arg_resource("get_resource_type", 1, "resource", resource)
     rtype = getattr(res, "resource_type", "Unknown")
     return rtype if isinstance(rtype, str) else "Unknown"
+
+
+@php_function
+def get_resource_id(resource: Any) -> int:
+    """PHP: ``get_resource_id(resource $resource): int`` (PHP 8.0+)
+
+    The resource's number, as ``(int)$resource`` gives it (``int(resource)`` here);
+    it stays the same after the resource is closed. ``str(resource)`` is PHP's
+    ``"Resource id #N"``.
+    """
+    res = arg_resource("get_resource_id", 1, "resource", resource)
+    return cast(PHPResource, res).resource_id
 
 
 @php_function
@@ -815,13 +829,17 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
             f"fopen({name!r}): phpstreams only provides php://memory and php://temp"
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
-    profile = runtime().profile
+    rt = runtime()
+    rt.context_or_default(context)
+    limit = match.group(2)
     return MemoryStream(
         kind,
-        profile.chunk_size,
+        rt.profile.chunk_size,
         name,
+        resources=rt.resources,
         fopen_mode=m,
-        seek_past_end=profile.memory_seek_past_end,
+        seek_past_end=rt.profile.memory_seek_past_end,
+        **({"max_memory": int(limit[len("/maxmemory:") :])} if limit else {}),
     )
 
 

@@ -185,6 +185,9 @@ def to_long(value: object) -> int:
         return strtol_prefix(value)
     if is_array(value):
         return 1 if len(value) else 0  # type: ignore[arg-type]
+    resource_id = getattr(value, "resource_id", None)
+    if isinstance(resource_id, int) and isinstance(getattr(value, "resource_type", None), str):
+        return resource_id  # (int)$resource
     return 1
 
 

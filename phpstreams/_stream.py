@@ -42,6 +42,7 @@ from typing import Any, ClassVar, Self
 from ._errors import E_NOTICE, Note
 from ._fastpaths import FAST_PATHS
 from ._profiles import Profile
+from ._resources import PHPResource, ResourceIds
 from ._speedups import StreamBusyError, StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
 
@@ -52,7 +53,7 @@ _POLLIN = select.POLLIN | select.POLLPRI
 _MSG_DONTWAIT = socket.MSG_DONTWAIT
 
 
-class Stream(StreamCore):
+class Stream(StreamCore, PHPResource):
     """Base of every PHP stream resource.
 
     The generic buffer layer (streams.c) is :class:`StreamCore`, in C: ``read``,
@@ -67,13 +68,19 @@ class Stream(StreamCore):
         "context",
         "mode",
         "persistent_key",
+        "resource_id",
         "resource_type",
+        "resources",
         "stream_type",
     )
 
     seekable = False
 
-    def __init__(self, mode: str, chunk_size: int) -> None:
+    def __init__(self, mode: str, chunk_size: int, resources: ResourceIds) -> None:
+        # php_stream_alloc registers the resource: the number is taken now, whatever
+        # happens to the stream next (a failed connect still used it).
+        self.resources = resources
+        self.resource_id = resources.allocate()
         self.resource_type = "stream"
         self.stream_type = "generic"
         self.mode = mode
@@ -136,9 +143,10 @@ class Stream(StreamCore):
     # -- lifecycle ------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        # var_dump()'s words; a closed stream's type is "Unknown".
         if self.closed:
-            return "<resource (closed)>"
-        return f"<{self.resource_type} resource {self.stream_type}>"
+            return f"<resource({self.resource_id}) of type (Unknown)>"
+        return f"<resource({self.resource_id}) of type ({self.resource_type}) {self.stream_type}>"
 
     # -- Python's with statement: leaving the block is fclose() ---------------------
 
@@ -209,10 +217,11 @@ class SocketStream(Stream):
         timeout: Timeout,
         chunk_size: int,
         profile: Profile,
+        resources: ResourceIds,
         connect_timeout: Timeout = None,
         stream_type: str | None = None,
     ) -> None:
-        super().__init__("r+", chunk_size)
+        super().__init__("r+", chunk_size, resources)
         #: The release whose I/O rules and texts the stream follows (its notes, and
         #: the C core's per-stream switches below).
         self.profile = profile
@@ -526,6 +535,7 @@ class MemoryStream(Stream):
         "_fpos",
         "_position",
         "_select_file",
+        "_spill_at",
         "append",
         "read_only",
         "seek_past_end",
@@ -540,13 +550,22 @@ class MemoryStream(Stream):
         chunk_size: int,
         uri: str,
         *,
+        resources: ResourceIds,
         fopen_mode: str = "w+b",
         seek_past_end: bool = False,
+        max_memory: int = 2 * 1024 * 1024,
     ) -> None:
         self.append = "a" in fopen_mode
         self.read_only = not self.append and not any(c in fopen_mode for c in "w+")
         mode = "a+b" if self.append else ("rb" if self.read_only else "w+b")
-        super().__init__(mode, chunk_size)
+        super().__init__(mode, chunk_size, resources)
+        #: php://temp only: the size at which PHP moves the data into a temporary file
+        #: (``php://temp/maxmemory:N``, 2 MiB by default); None once it has. The data
+        #: stays in memory here, but the file stream PHP opens takes a resource number.
+        self._spill_at: int | None = None
+        if kind == "TEMP":
+            resources.allocate()  # the memory stream inside the temp stream
+            self._spill_at = max_memory
         self.no_buffer = True
         self.greedy = True
         self.stream_type = kind
@@ -597,6 +616,8 @@ class MemoryStream(Stream):
             return -1
         if self.append:
             self._fpos = len(self._data)
+        if self._spill_at is not None and len(self._data) + len(data) >= self._spill_at:
+            self._spill()
         if self._fpos > len(self._data):  # after a seek past the end: NUL-fill the gap
             self._data.extend(bytes(self._fpos - len(self._data)))
         end = self._fpos + len(data)
@@ -670,8 +691,16 @@ class MemoryStream(Stream):
         self.eof = False
         return True
 
+    def _spill(self) -> None:
+        """php://temp turns into a temporary file stream (``php_stream_temp_write``
+        past the memory limit, ``php_stream_temp_cast``): one more resource."""
+        self._spill_at = None
+        self.resources.allocate()
+
     def select_fileno(self) -> int:
         """php://temp becomes a real temporary file when PHP needs a descriptor."""
+        if self._spill_at is not None:
+            self._spill()
         if self._select_file is None:
             import tempfile
 

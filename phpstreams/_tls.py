@@ -72,6 +72,7 @@ from ._x509 import (
     matches_common_name,
     matches_san_list,
     matches_wildcard_name,
+    registered,
 )
 from ._xport import CRYPTO_HOOKS, CryptoHooks
 
@@ -1317,7 +1318,7 @@ class TLSConnection:
         if ctx is None:
             return
         if _truthy_opt(ctx, "capture_peer_cert"):
-            ctx.set("ssl", "peer_certificate", peer)
+            ctx.set("ssl", "peer_certificate", registered(peer, stream.resources))
         if _truthy_opt(ctx, "capture_peer_cert_chain"):
             chain = lib.SSL_get_peer_cert_chain(self.ssl)
             certs: list[OpenSSLCertificate] | None = None
@@ -1326,7 +1327,8 @@ class TLSConnection:
                 for i in range(lib.phpstreams_sk_X509_num(chain)):
                     x = lib.phpstreams_sk_X509_value(chain, i)
                     lib.X509_up_ref(x)
-                    certs.append(certificate_class(self.profile)(ffi.gc(x, lib.X509_free)))
+                    cert = certificate_class(self.profile)(ffi.gc(x, lib.X509_free))
+                    certs.append(registered(cert, stream.resources))
             ctx.set("ssl", "peer_certificate_chain", certs)
 
     def _verify_peer(self, peer: OpenSSLCertificate | None, notes: list[Note]) -> bool:

@@ -23,6 +23,7 @@ from ._errors import E_WARNING, Note
 from ._native import ffi, lib
 from ._openssl_texts import ipv6_general_name_end, x509v3_ext_text
 from ._profiles import Profile
+from ._resources import PHPResource, ResourceIds
 
 __all__ = [
     "OpenSSLCertificate",
@@ -32,6 +33,7 @@ __all__ = [
     "matches_common_name",
     "matches_san_list",
     "matches_wildcard_name",
+    "registered",
 ]
 
 
@@ -118,15 +120,31 @@ class OpenSSLCertificate:
         return "<OpenSSLCertificate>"
 
 
-class OpenSSLX509Resource(OpenSSLCertificate):
-    """PHP 7's "OpenSSL X.509" resource: the same certificate, seen as a resource."""
+class OpenSSLX509Resource(OpenSSLCertificate, PHPResource):
+    """PHP 7's "OpenSSL X.509" resource: the same certificate, seen as a resource.
 
-    __slots__ = ()
+    It has a number once PHP code can see it (:func:`registered`); before that it is a
+    bare ``X509 *`` in PHP, which scripts never get hold of.
+    """
+
+    __slots__ = ("resource_id",)
 
     resource_type = "OpenSSL X.509"
 
+    def __init__(self, x509: Any) -> None:
+        super().__init__(x509)
+        self.resource_id = 0
+
     def __repr__(self) -> str:
-        return "<OpenSSL X.509 resource>"
+        return f"<resource({self.resource_id}) of type (OpenSSL X.509)>"
+
+
+def registered(cert: OpenSSLCertificate, resources: ResourceIds) -> OpenSSLCertificate:
+    """``cert`` as handed to PHP code: a PHP 7 resource takes the next number
+    (``zend_register_resource``); an 8.x object has none."""
+    if isinstance(cert, OpenSSLX509Resource):
+        cert.resource_id = resources.allocate()
+    return cert
 
 
 def certificate_class(profile: Profile) -> type[OpenSSLCertificate]:

@@ -28,6 +28,7 @@ from ._context import StreamContext, socket_options
 from ._errors import AddressError, ConnectError, Note, StreamError, TransportError
 from ._fastpaths import FAST_PATHS
 from ._profiles import Profile
+from ._resources import ResourceIds
 from ._speedups import connect_fd
 from ._stream import SocketStream, Stream
 from ._target import parse_inet_address, split_transport, unix_path, unknown_transport_error
@@ -96,6 +97,7 @@ def xport_create(
     *,
     profile: Profile,
     registry: MutableMapping[str, Stream],
+    resources: ResourceIds,
     read_timeout: Timeout,
     notes: list[Note],
 ) -> SocketStream:
@@ -113,7 +115,12 @@ def xport_create(
         raise unknown_transport_error(name, profile)
 
     stream = SocketStream(
-        None, spec, timeout=read_timeout, chunk_size=profile.chunk_size, profile=profile
+        None,
+        spec,
+        timeout=read_timeout,
+        chunk_size=profile.chunk_size,
+        profile=profile,
+        resources=resources,
     )
     stream.context = req.context
     stream.connect_timeout = req.timeout
@@ -220,12 +227,18 @@ def connect_direct(
     read_timeout: Timeout,
     chunk_size: int,
     profile: Profile,
+    resources: ResourceIds,
     uri: str | None = None,
 ) -> SocketStream:
     """xport_create for a DirectConnect: the same stream, the same errors. ``uri`` is
     the spec when the profile keeps it (``Profile.socket_streams_keep_uri``)."""
     stream = SocketStream(
-        None, plan.transport, timeout=read_timeout, chunk_size=chunk_size, profile=profile
+        None,
+        plan.transport,
+        timeout=read_timeout,
+        chunk_size=chunk_size,
+        profile=profile,
+        resources=resources,
     )
     stream.context = context
     stream.connect_timeout = timeout
@@ -318,7 +331,12 @@ def xport_accept(
     opts = socket_options(server.context)
     conn, peer = accept(server.sock, timeout, tcp_nodelay=opts.tcp_nodelay)
     client = SocketStream(
-        conn, server.spec, timeout=server.timeout, chunk_size=profile.chunk_size, profile=profile
+        conn,
+        server.spec,
+        timeout=server.timeout,
+        chunk_size=profile.chunk_size,
+        profile=profile,
+        resources=server.resources,
     )
     client.context = server.context
     if profile.accepted_copies_blocking_flag:
@@ -339,7 +357,12 @@ _GENERIC = TransportSpec("generic", "unix", socket.SOCK_STREAM, "generic_socket"
 
 
 def socket_pair(
-    family: int, socktype: int, protocol: int, profile: Profile, read_timeout: Timeout
+    family: int,
+    socktype: int,
+    protocol: int,
+    profile: Profile,
+    resources: ResourceIds,
+    read_timeout: Timeout,
 ) -> list[SocketStream]:
     """``stream_socket_pair``: two connected "generic_socket" streams (no crypto).
     Raises OSError as socketpair(2) does."""
@@ -353,6 +376,7 @@ def socket_pair(
                 timeout=read_timeout,
                 chunk_size=profile.chunk_size,
                 profile=profile,
+                resources=resources,
             )
         )
     return out

@@ -25,6 +25,7 @@ import pytest
 
 import phpstreams
 from phpstreams import fclose, fopen, fread, fwrite, rewind, stream_socket_pair
+from phpstreams._resources import ResourceIds
 from phpstreams._stream import StreamBusyError
 
 #: Shared by every child: a connected client stream and its raw server side, and a
@@ -269,7 +270,7 @@ def test_close_of_a_busy_stream_raises_and_leaves_it_usable() -> None:
                 seen.append("busy")
             return super()._op_read(size)
 
-    spy = Spy("MEMORY", 8192, "php://memory")
+    spy = Spy("MEMORY", 8192, "php://memory", resources=ResourceIds())
     fwrite(spy, "data")
     rewind(spy)
     assert fread(spy, 4) == b"data" and seen == ["busy"]
@@ -289,7 +290,7 @@ def test_op_write_gets_a_view_it_may_keep() -> None:
             kept.append(data)
             return super()._op_write(data)
 
-    k = Keeper("MEMORY", 8192, "php://memory")
+    k = Keeper("MEMORY", 8192, "php://memory", resources=ResourceIds())
     assert fwrite(k, "hello " + "w" * 100) == 106
     import gc
 

@@ -6,19 +6,20 @@ from __future__ import annotations
 import pytest
 
 from phpstreams._context import SocketOptions, StreamContext, socket_options
+from phpstreams._resources import ResourceIds
 
 
 class TestStreamContext:
     def test_empty(self) -> None:
         """A new context has no options and no notification callback."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         assert ctx.options == {}
         assert ctx.notification is None
         assert ctx.resource_type == "stream-context"
 
     def test_get_unset(self) -> None:
         """An unset option (or wrapper) reads as None, PHP's NULL zval pointer."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.set("ssl", "verify_peer", False)
         assert ctx.get("ssl", "peer_name") is None
         assert ctx.get("socket", "bindto") is None
@@ -28,14 +29,14 @@ class TestStreamContext:
 
     def test_has_distinguishes_explicit_null(self) -> None:
         """An option explicitly set to null exists, although it reads as None."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.set("socket", "bindto", None)
         assert ctx.has("socket", "bindto")
         assert ctx.get("socket", "bindto") is None
 
     def test_set_overwrites_in_place(self) -> None:
         """Setting an existing option replaces its value and keeps its position."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.set("ssl", "a", 1)
         ctx.set("ssl", "b", 2)
         ctx.set("ssl", "a", 3)
@@ -44,7 +45,7 @@ class TestStreamContext:
     def test_merge_order(self) -> None:
         """Wrappers and options keep insertion order, as PHP arrays do; a merge appends
         new options after the existing ones and updates old ones in place."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.merge({"ssl": {"verify_peer": True, "cafile": "/a"}, "socket": {"bindto": "0:0"}})
         ctx.merge({"ssl": {"peer_name": "x", "verify_peer": False}, "http": {"method": "GET"}})
         assert list(ctx.options) == ["ssl", "socket", "http"]
@@ -57,20 +58,21 @@ class TestStreamContext:
 
     def test_php_written_options_are_appended(self) -> None:
         """Options PHP writes itself (peer_certificate) land after the user's."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.merge({"ssl": {"capture_peer_cert": True}})
         ctx.set("ssl", "peer_certificate", object())
         assert list(ctx.options["ssl"]) == ["capture_peer_cert", "peer_certificate"]
 
     def test_repr(self) -> None:
-        """The repr shows the options."""
-        ctx = StreamContext()
+        """The repr is var_dump()'s with the options; str() and int() are PHP's casts."""
+        ctx = StreamContext(ResourceIds())
         ctx.set("socket", "backlog", 5)
-        assert repr(ctx) == "<stream-context {'socket': {'backlog': 5}}>"
+        assert repr(ctx) == "<resource(4) of type (stream-context) {'socket': {'backlog': 5}}>"
+        assert (str(ctx), int(ctx)) == ("Resource id #4", 4)
 
 
 def _ctx(**socket: object) -> StreamContext:
-    ctx = StreamContext()
+    ctx = StreamContext(ResourceIds())
     ctx.merge({"socket": socket})
     return ctx
 
@@ -82,7 +84,7 @@ class TestSocketOptions:
 
     def test_no_socket_wrapper(self) -> None:
         """A context without "socket" options changes nothing."""
-        ctx = StreamContext()
+        ctx = StreamContext(ResourceIds())
         ctx.set("ssl", "verify_peer", False)
         assert socket_options(ctx) == SocketOptions()
 

@@ -540,11 +540,12 @@ class TestDirectConnect:
 
     @classmethod
     def state(cls, stream: SocketStream) -> dict[str, Any]:
-        """Every slot of every class, and the C core's fields (descriptors excepted)."""
+        """Every slot of every class, and the C core's fields (descriptors and the
+        resource number excepted: they name the stream, not its state)."""
         out: dict[str, Any] = {}
         for klass in type(stream).__mro__:
             for name in getattr(klass, "__slots__", ()):
-                if name not in ("_fd", "_sock", "__weakref__"):
+                if name not in ("_fd", "_sock", "__weakref__", "resource_id"):
                     out[name] = getattr(stream, name, "<unset>")
         for name in cls.CORE:
             out[name] = getattr(stream, name)
@@ -570,6 +571,11 @@ class TestDirectConnect:
         assert isinstance(planned, SocketStream) and isinstance(full, SocketStream)
         states = [self.state(s) for s in (planned, full)]
         assert [s.pop("context") for s in states] == [ctx, full_ctx]
+        # Each took the next number after its context.
+        assert [planned.resource_id, full.resource_id] == [
+            ctx.resource_id + 1,
+            full_ctx.resource_id + 1,
+        ]
         assert states[0] == states[1]
         assert states[0]["connect_timeout"] == (7, 250000)
         with socket.socket(fileno=os.dup(planned.fileno())) as dup:  # .sock would make one

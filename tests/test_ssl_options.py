@@ -4,18 +4,19 @@
 from __future__ import annotations
 
 from phpstreams._context import StreamContext
+from phpstreams._resources import ResourceIds
 from phpstreams._ssl_options import SSLSettings, resolve_ssl
 
 
 def _ctx(**ssl: object) -> StreamContext:
-    ctx = StreamContext()
+    ctx = StreamContext(ResourceIds())
     ctx.merge({"ssl": ssl})
     return ctx
 
 
 def test_no_context_and_empty_context() -> None:
     assert resolve_ssl(None) == SSLSettings()
-    assert resolve_ssl(StreamContext()) == SSLSettings(has_context=True)
+    assert resolve_ssl(StreamContext(ResourceIds())) == SSLSettings(has_context=True)
     assert resolve_ssl(_ctx()) == SSLSettings(has_context=True)
 
 
@@ -68,6 +69,6 @@ def test_presence_only_options() -> None:
 
 
 def test_unknown_and_non_string_keys_are_ignored() -> None:
-    ctx = StreamContext()
+    ctx = StreamContext(ResourceIds())
     ctx.merge({"ssl": {"no_such_option": 1, 5: "x"}})
     assert resolve_ssl(ctx) == SSLSettings(has_context=True)

@@ -13,6 +13,7 @@ import pytest
 
 from phpstreams._fastpaths import FAST_PATHS
 from phpstreams._profiles import PHP_8_2
+from phpstreams._resources import ResourceIds
 from phpstreams._stream import MemoryStream, SocketStream, Stream
 
 CHUNK = 8192
@@ -30,7 +31,7 @@ class FakeStream(Stream):
     """A stream whose low-level reads come from a script; it records each size asked."""
 
     def __init__(self, script: Iterable[Step] = (), *, chunk_size: int = CHUNK) -> None:
-        super().__init__("r+", chunk_size)
+        super().__init__("r+", chunk_size, ResourceIds())
         self.script: list[Step] = list(script)
         self.asked: list[int] = []
         self.written: list[bytes] = []
@@ -417,16 +418,18 @@ class TestLifecycle:
         assert s.unread_bytes == 0
 
     def test_repr(self) -> None:
-        """The repr names the resource type and stream type, or "closed"."""
+        """The repr is var_dump()'s (with the stream type); a closed stream's type is
+        "Unknown" and it keeps its number, as do str() and int() (PHP's casts)."""
         s = FakeStream()
-        assert repr(s) == "<stream resource generic>"
+        assert repr(s) == "<resource(4) of type (stream) generic>"
         s.close()
-        assert repr(s) == "<resource (closed)>"
+        assert repr(s) == "<resource(4) of type (Unknown)>"
+        assert (str(s), int(s)) == ("Resource id #4", 4)
 
 
 def _memory(data: bytes = b"") -> MemoryStream:
     """A read-write php://memory stream holding ``data``, positioned at 0."""
-    m = MemoryStream("MEMORY", CHUNK, "php://memory")
+    m = MemoryStream("MEMORY", CHUNK, "php://memory", resources=ResourceIds())
     if data:
         assert m.write(data) == len(data)
         assert m.seek(0, 0)
@@ -512,18 +515,20 @@ class TestMemoryStream:
     def test_modes(self, fopen_mode: str, mode: str, read_only: bool, append: bool) -> None:
         """php_stream_mode_from_str: any "a" appends, else "w" or "+" is read-write, else
         read-only; the stream's mode string follows (rb, w+b, a+b)."""
-        m = MemoryStream("MEMORY", CHUNK, "php://memory", fopen_mode=fopen_mode)
+        m = MemoryStream(
+            "MEMORY", CHUNK, "php://memory", resources=ResourceIds(), fopen_mode=fopen_mode
+        )
         assert (m.mode, m.read_only, m.append) == (mode, read_only, append)
 
     def test_read_only_write(self) -> None:
         """A read-only memory stream (mode "r") refuses writes with -1."""
-        m = MemoryStream("MEMORY", CHUNK, "php://memory", fopen_mode="r")
+        m = MemoryStream("MEMORY", CHUNK, "php://memory", resources=ResourceIds(), fopen_mode="r")
         assert m.write(b"xyz") == -1
         assert m.read(10) == b""
 
     def test_append_write(self) -> None:
         """In append mode every write goes to the end, whatever the position."""
-        m = MemoryStream("MEMORY", CHUNK, "php://memory", fopen_mode="a+")
+        m = MemoryStream("MEMORY", CHUNK, "php://memory", resources=ResourceIds(), fopen_mode="a+")
         assert m.write(b"abc") == 3
         assert m.seek(0, 0)
         assert m.write(b"X") == 1
@@ -558,7 +563,7 @@ class TestMemoryStream:
         """Memory streams report timed_out false, blocked true and their EOF flag."""
         m = _memory(b"a")
         assert m.meta() == {"timed_out": False, "blocked": True, "eof": False}
-        temp = MemoryStream("TEMP", CHUNK, "php://temp")
+        temp = MemoryStream("TEMP", CHUNK, "php://temp", resources=ResourceIds())
         assert temp.meta() == {}
 
 
@@ -622,7 +627,14 @@ def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed()
     with right:
         fd = left.detach()
         os.set_blocking(fd, False)
-        s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192, profile=PHP_8_2)
+        s = SocketStream(
+            None,
+            TRANSPORTS["tcp"],
+            timeout=(5, 0),
+            chunk_size=8192,
+            profile=PHP_8_2,
+            resources=ResourceIds(),
+        )
         s.adopt_fd(fd, socket.AF_UNIX)
         assert (s.fileno(), s.direct_fd) == (fd, fd if FAST_PATHS else -1)
         assert s._sock is None
@@ -646,7 +658,14 @@ def test_adopted_descriptor_is_closed_without_a_socket_object() -> None:
     left, right = socket.socketpair()
     right.close()
     fd = left.detach()
-    s = SocketStream(None, TRANSPORTS["tcp"], timeout=(5, 0), chunk_size=8192, profile=PHP_8_2)
+    s = SocketStream(
+        None,
+        TRANSPORTS["tcp"],
+        timeout=(5, 0),
+        chunk_size=8192,
+        profile=PHP_8_2,
+        resources=ResourceIds(),
+    )
     s.adopt_fd(fd, socket.AF_UNIX)
     del s  # PHP frees (and closes) an unreferenced stream
     with pytest.raises(OSError):

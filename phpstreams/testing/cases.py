@@ -208,13 +208,17 @@ def _run(
     return Side(_parse(proc.stdout), proc.stderr, proc.returncode)
 
 
-def case_env(peers_env: Mapping[str, Any], profile: str | None = None) -> dict[str, str]:
-    """The environment of both sides: ``COMPAT_PEERS``, the profile, and a PYTHONPATH
-    under which the Python side imports the same phpstreams as this process."""
+def case_env(
+    peers_env: Mapping[str, Any], profile: str | None = None, resource_ids: bool = False
+) -> dict[str, str]:
+    """The environment of both sides: ``COMPAT_PEERS``, the profile, whether records
+    carry resource numbers, and a PYTHONPATH under which the Python side imports the
+    same phpstreams as this process."""
     import phpstreams
 
     env = dict(os.environ)
     env["COMPAT_PEERS"] = json.dumps(dict(peers_env))
+    env["COMPAT_RESOURCE_IDS"] = "1" if resource_ids else "0"
     if profile:
         env["PHPSTREAMS_PROFILE"] = profile
     package_root = str(Path(phpstreams.__file__).resolve().parent.parent)
@@ -236,13 +240,15 @@ def run_php(
     timeout: float = TIMEOUT,
     env: Mapping[str, str] | None = None,
     hermetic: bool = True,
+    resource_ids: bool = False,
 ) -> Side:
     """Run a PHP snippet (no ``<?php``) with the prelude: ``rec``/``step``/``$PEER``.
     ``env`` replaces the environment :func:`case_env` makes; ``hermetic``: name lookups
-    from /etc/hosts only (:mod:`.hermetic`)."""
+    from /etc/hosts only (:mod:`.hermetic`); ``resource_ids``: records of resources
+    carry their numbers."""
     php_file = workdir / "case.php"
     php_file.write_text(f"<?php\nrequire {json.dumps(str(PHP_PRELUDE))};\n{code}", "utf-8")
-    env = dict(env) if env is not None else case_env(peers_env)
+    env = dict(env) if env is not None else case_env(peers_env, resource_ids=resource_ids)
     return _run(php_command(php, php_file), env, workdir, timeout, hermetic)
 
 
@@ -255,12 +261,13 @@ def run_python(
     timeout: float = TIMEOUT,
     env: Mapping[str, str] | None = None,
     hermetic: bool = True,
+    resource_ids: bool = False,
 ) -> Side:
     """Run a Python port in a fresh interpreter with the prelude."""
     py_file = workdir / "case.py"
     py_file.write_text(code, "utf-8")
     cmd = [sys.executable, str(PY_PRELUDE), str(py_file)]
-    env = dict(env) if env is not None else case_env(peers_env, profile)
+    env = dict(env) if env is not None else case_env(peers_env, profile, resource_ids)
     return _run(cmd, env, workdir, timeout, hermetic)
 
 
@@ -273,12 +280,28 @@ def run_case(
     profile: str | None = None,
     timeout: float = TIMEOUT,
     hermetic: bool = True,
+    resource_ids: bool = False,
 ) -> CaseResult:
     """Both sides of ``case`` against the same peers, one after the other, each with
-    hermetic name lookups unless ``hermetic`` is false."""
-    php_side = run_php(case.php, peers_env, workdir, php, timeout=timeout, hermetic=hermetic)
+    hermetic name lookups unless ``hermetic`` is false, and resource numbers in the
+    records with ``resource_ids``."""
+    php_side = run_php(
+        case.php,
+        peers_env,
+        workdir,
+        php,
+        timeout=timeout,
+        hermetic=hermetic,
+        resource_ids=resource_ids,
+    )
     py_side = run_python(
-        case.py, peers_env, workdir, profile=profile, timeout=timeout, hermetic=hermetic
+        case.py,
+        peers_env,
+        workdir,
+        profile=profile,
+        timeout=timeout,
+        hermetic=hermetic,
+        resource_ids=resource_ids,
     )
     return CaseResult(php_side, py_side)
 

@@ -110,11 +110,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=("hermetic", "system"),
         help="name lookups of both sides: hermetic (/etc/hosts only, the default) or system",
     )
+    group.addoption(
+        "--phpstreams-resource-ids",
+        dest="phpstreams_resource_ids",
+        action="store_true",
+        default=None,
+        help="compare resource numbers ((int)$fp) in records too; off by default because "
+        "PHP numbers resources your port does not create (every require'd file is one)",
+    )
     parser.addini("phpstreams_php", "PHP binary for the PHP side of *.case files", default="")
     parser.addini("phpstreams_profile", "phpstreams profile for the Python side", default="")
     parser.addini("phpstreams_registry", "divergence registry file (XFAIL, NORMALISE)", default="")
     parser.addini("phpstreams_case_root", "case ids are paths below this directory", default="")
     parser.addini("phpstreams_lookups", "hermetic (default) or system name lookups", default="")
+    parser.addini(
+        "phpstreams_resource_ids", "compare resource numbers in records", type="bool", default=False
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -290,9 +301,18 @@ class CaseItem(pytest.Item):
         peers_env = state.peers().env()
         rules = state.registry_here().normalise.get(self.case.id, [])
         hermetic = state.hermetic()
+        ids = self.config.getoption("phpstreams_resource_ids")
+        if ids is None:
+            ids = self.config.getini("phpstreams_resource_ids")
         with tempfile.TemporaryDirectory(prefix="phpstreams-case-") as tmp:
             result = run_case(
-                self.case, peers_env, Path(tmp), php, profile=profile, hermetic=hermetic
+                self.case,
+                peers_env,
+                Path(tmp),
+                php,
+                profile=profile,
+                hermetic=hermetic,
+                resource_ids=bool(ids),
             )
         normalise(rules, result.php.records)
         normalise(rules, result.py.records)

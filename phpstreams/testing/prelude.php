@@ -11,6 +11,7 @@ set_error_handler(function (int $no, string $str) {
     return false; // let PHP's own handler run too, so error_get_last() works
 });
 $PEER = json_decode(getenv('COMPAT_PEERS'), true);
+$__COMPAT_IDS = getenv('COMPAT_RESOURCE_IDS') === '1';
 
 function __compat_enc($v) {
     if ($v === null || is_bool($v) || is_int($v)) return $v;
@@ -23,9 +24,11 @@ function __compat_enc($v) {
         foreach ($v as $k => $x) $out[] = [$k, __compat_enc($x)];
         return ['array' => $out];
     }
-    if (is_resource($v)) return ['resource' => get_resource_type($v)];
+    if (is_resource($v) || gettype($v) === 'resource (closed)') {
+        $r = ['resource' => get_resource_type($v)];
+        return $GLOBALS['__COMPAT_IDS'] ? $r + ['id' => (int)$v] : $r;
+    }
     if (is_object($v)) return ['object' => get_class($v)];
-    if (gettype($v) === 'resource (closed)') return ['resource' => 'Unknown'];
     return ['unknown' => gettype($v)];
 }
 

@@ -50,6 +50,11 @@ facade.ini_set("display_errors", "0")  # as prelude.php (no effect here)
 facade.ini_set("log_errors", "0")
 facade.error_reporting(facade.E_ALL)  # as prelude.php (7.4's default leaves out notices)
 facade.set_error_handler(_record)
+# prelude.php comes in by ``require``, and PHP opens an included file as a stream: that
+# took resource #4, so the case's first resource is #5 on both sides.
+facade.RUNTIME.resources.allocate()
+#: Records carry resource numbers too (COMPAT_RESOURCE_IDS=1, as prelude.php).
+_RESOURCE_IDS = os.environ.get("COMPAT_RESOURCE_IDS") == "1"
 
 
 def _text(b: bytes) -> dict[str, str]:
@@ -80,7 +85,9 @@ def enc(v: Any) -> Any:
         return {"array": [[i, enc(x)] for i, x in enumerate(v)]}
     rtype = getattr(v, "resource_type", None)
     if isinstance(rtype, str):
-        return {"resource": rtype}
+        if _RESOURCE_IDS:
+            return {"resource": facade.get_resource_type(v), "id": int(v)}
+        return {"resource": facade.get_resource_type(v)}
     php_class = getattr(v, "php_class", None)
     if isinstance(php_class, str):
         return {"object": php_class}
@@ -131,11 +138,23 @@ def until(fn: Callable[[], Any], while_: Any = b"") -> Any:
     return v
 
 
+def php_file_io(streams: int = 1) -> None:
+    """Stands for a PHP file function the port does with Python's own I/O
+    (``file_get_contents``/``file_put_contents`` open 1 stream, ``copy`` 2). PHP made
+    the default context if there was none and opened that many streams, which moves
+    every later resource number; this does the same with public calls."""
+    facade.stream_context_get_default()
+    for _ in range(streams):
+        facade.fclose(facade.fopen("php://memory", "r"))
+
+
 def run(source: str, filename: str) -> None:
     _emit("__php", enc(facade.RUNTIME.profile.version), None)
     namespace: dict[str, Any] = {"__name__": "__compat__"}
     namespace.update({name: getattr(facade, name) for name in facade.__all__})
-    namespace.update(PEER=PEER, rec=rec, step=step, until=until, phpstreams=facade)
+    namespace.update(
+        PEER=PEER, rec=rec, step=step, until=until, php_file_io=php_file_io, phpstreams=facade
+    )
     try:
         exec(compile(source, filename, "exec"), namespace)
     finally:
