@@ -93,6 +93,16 @@ def _default_connect_timeout() -> Timeout:
     return None if sec < 0 else (sec, 0)
 
 
+def _context_in_use(ctx: StreamContext | None, given: Any, flags: int) -> StreamContext | None:
+    """``php_stream_context_from_zval`` after the fetch: the default context when none
+    was given (made on first use; not with FILE_NO_DEFAULT_CONTEXT). A resource given
+    that is not a context (PHP 7's warning, PHP 8's queued TypeError) leaves the call
+    without any context, not even the default one."""
+    if ctx is None and (given is None or given is OMITTED):
+        return runtime().context_or_default(None, not flags & _FILE_NO_DEFAULT_CONTEXT)
+    return ctx
+
+
 def _create(req: XportRequest, notes: list[Note]) -> SocketStream:
     rt = runtime()
     return xport_create(
@@ -327,8 +337,7 @@ def stream_socket_client(
     else:
         connect_timeout = timeval(seconds)
 
-    if invalid_ctx is None:
-        ctx = runtime().context_or_default(ctx, not flag_bits & _FILE_NO_DEFAULT_CONTEXT)
+    ctx = _context_in_use(ctx, context, flag_bits)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:
@@ -409,8 +418,7 @@ def stream_socket_server(
     flag_bits = arg_int(func, 4, "flags", flags)
     assert flag_bits is not None
     ctx, invalid_ctx = arg_context_deferred(func, 5, "context", context)
-    if invalid_ctx is None:
-        ctx = runtime().context_or_default(ctx, not flag_bits & _FILE_NO_DEFAULT_CONTEXT)
+    ctx = _context_in_use(ctx, context, flag_bits)
     if errno_ref is not None:
         errno_ref.value = 0
     if errstr_ref is not None:

@@ -121,18 +121,8 @@ EXCLUSIONS: list[tuple[str, Callable[[Input], bool], Callable[[Record], None], s
 _GARBAGE_MAX = re.compile(r"between 0 and \d+")
 
 
-def _has_resource_option(item: Input) -> bool:
-    return any('"res"' in json.dumps(a) and '"ctx"' in json.dumps(a) for a in item["args"])
-
-
 #: (name, applies to input, reason)
-KNOWN: list[tuple[str, Callable[[Input], bool], str]] = [
-    (
-        "resource-valued ssl options",
-        _has_resource_option,
-        "resource ids are not emulated (XFAIL tls_client/ssl_options_resource_values)",
-    ),
-]
+KNOWN: list[tuple[str, Callable[[Input], bool], str]] = []
 
 
 def _normalise(rec: Record) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import phpstreams as ps
-from phpstreams.testing.prelude import enc
+from phpstreams.testing.prelude import enc, php_file_io
 
 PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
 TMP = os.environ["FUZZ_TMP"]
@@ -160,6 +160,7 @@ def run_one(item: dict[str, Any]) -> dict[str, Any]:
             ps.fclose(x)
     for name in os.listdir(TMP):
         os.unlink(os.path.join(TMP, name))
+    php_file_io()  # runner.php's scandir() opens a directory stream
     return record
 
 
@@ -173,6 +174,7 @@ def main(path: str) -> None:
     warnings.simplefilter("always")
     warnings.showwarning = _show  # Python warnings that are not PHP's stay visible
     ps.set_error_handler(_record)
+    php_file_io()  # runner.php reads the batch with file()
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():

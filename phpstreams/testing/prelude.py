@@ -50,9 +50,6 @@ facade.ini_set("display_errors", "0")  # as prelude.php (no effect here)
 facade.ini_set("log_errors", "0")
 facade.error_reporting(facade.E_ALL)  # as prelude.php (7.4's default leaves out notices)
 facade.set_error_handler(_record)
-# prelude.php comes in by ``require``, and PHP opens an included file as a stream: that
-# took resource #4, so the case's first resource is #5 on both sides.
-facade.RUNTIME.resources.allocate()
 #: Records carry resource numbers too (COMPAT_RESOURCE_IDS=1, as prelude.php).
 _RESOURCE_IDS = os.environ.get("COMPAT_RESOURCE_IDS") == "1"
 
@@ -149,6 +146,9 @@ def php_file_io(streams: int = 1) -> None:
 
 
 def run(source: str, filename: str) -> None:
+    # prelude.php comes in by ``require``, and PHP opens an included file as a stream:
+    # that took resource #4, so the case's first resource is #5 on both sides.
+    facade.RUNTIME.resources.allocate()
     _emit("__php", enc(facade.RUNTIME.profile.version), None)
     namespace: dict[str, Any] = {"__name__": "__compat__"}
     namespace.update({name: getattr(facade, name) for name in facade.__all__})
