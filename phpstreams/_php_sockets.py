@@ -99,7 +99,7 @@ def _context_in_use(ctx: StreamContext | None, given: Any, flags: int) -> Stream
     that is not a context (PHP 7's warning, PHP 8's queued TypeError) leaves the call
     without any context, not even the default one."""
     if ctx is None and (given is None or given is OMITTED):
-        return runtime().context_or_default(None, not flags & _FILE_NO_DEFAULT_CONTEXT)
+        return runtime().default_context_unless(flags & _FILE_NO_DEFAULT_CONTEXT)
     return ctx
 
 

@@ -114,12 +114,10 @@ class Runtime:
             self.default_context = StreamContext(self.resources)
         return self.default_context
 
-    def context_or_default(self, context: Any, use_default: bool = True) -> Any:
-        """``php_stream_context_from_zval``: the given context, else the default one
-        (unless the caller passed FILE_NO_DEFAULT_CONTEXT: ``use_default`` false)."""
-        if context is not None or not use_default:
-            return context
-        return self.get_default_context()
+    def default_context_unless(self, no_default_context: int | bool) -> StreamContext | None:
+        """What ``php_stream_context_from_zval`` gives a call passed no context: the
+        default one, or none when the caller says FILE_NO_DEFAULT_CONTEXT."""
+        return None if no_default_context else self.get_default_context()
 
 
 #: One runtime per profile, created with the module: a facade binds to its runtime

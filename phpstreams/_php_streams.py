@@ -830,7 +830,8 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
         )
     kind = "MEMORY" if match.group(1).lower() == "memory" else "TEMP"
     rt = runtime()
-    rt.context_or_default(context)
+    if context is None:
+        rt.get_default_context()  # php_stream_context_from_zval(zcontext, 0)
     limit = match.group(2)
     return MemoryStream(
         kind,
