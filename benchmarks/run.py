@@ -86,47 +86,18 @@ def _peer_handler(conn: socket.socket) -> None:
                 data = conn.recv(65536)
 
 
-def _peer_serve(listener: socket.socket, ctx: ssl.SSLContext | None, quiet: bool) -> None:
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except OSError:
-            return
-        if ctx is None and quiet:  # connect + close workload: nothing to serve
-            conn.close()
-            continue
-        if ctx is not None:
-
-            def tls_run(c: socket.socket = conn) -> None:
-                try:
-                    assert ctx is not None
-                    tls = ctx.wrap_socket(c, server_side=True)
-                except (OSError, ssl.SSLError):
-                    c.close()
-                    return
-                if quiet:  # handshake-only connections: wait for the client to close
-                    with contextlib.suppress(OSError, ssl.SSLError), tls:
-                        tls.recv(1)
-                    return
-                _peer_handler(tls)
-
-            threading.Thread(target=tls_run, daemon=True).start()
-        else:
-            threading.Thread(target=_peer_handler, args=(conn,), daemon=True).start()
+def _wait_for_close(conn: socket.socket) -> None:
+    """Handshake-only connections: hold the connection until the client closes it."""
+    conn.recv(1)
 
 
-def _listen(server_ctx: ssl.SSLContext | None, quiet: bool) -> int:
-    """A new listener on 127.0.0.1 served by its own thread; returns its port."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4096)  # capped by net.core.somaxconn
-    threading.Thread(target=_peer_serve, args=(listener, server_ctx, quiet), daemon=True).start()
-    return int(listener.getsockname()[1])
+def _close_at_once(conn: socket.socket) -> None:
+    """Connect + close workload: nothing to serve."""
 
 
 def _peer_main(certfile: str, ports_q: Any) -> None:
     """Serve the fixed listeners, plus a control port that opens a fresh listener per
-    request (``LISTEN tls13_hs`` -> ``<port>``).
+    request (``LISTEN tls13_hs`` -> ``<port>``), all on phpstreams.testing's peers.
 
     Why fresh listeners: every connect+close leaves a TIME_WAIT entry keyed by the
     4-tuple, and for about a second (``tcp_tw_reuse``) the kernel cannot reuse that
@@ -134,28 +105,41 @@ def _peer_main(certfile: str, ports_q: Any) -> None:
     connections the *previous* client made. Measured here: 5 000 connects cost 40 us
     each on a fresh destination port and 110-140 us right after another 5 000 to the
     same port. Each connect/handshake run therefore gets its own listener.
+
+    As a load generator the peer differs from the test peers in three settings: a
+    backlog as deep as the kernel allows, blocking connections (no per-call timeout),
+    and the plain connect+close listener closing in its accept loop (no thread per
+    connection), so that the rates measured are the clients'.
     """
-    from phpstreams.testing.tls_peers import server_context
+    from phpstreams.testing.peers import Handler, Peers
+    from phpstreams.testing.tls_peers import server_context, tls_handler
 
-    contexts: dict[str, ssl.SSLContext | None] = {"tcp": None}
+    handlers: dict[str, Handler] = {"tcp": _peer_handler, "tcp_hs": _close_at_once}
     for name, version in (("tls12", "1.2"), ("tls13", "1.3")):
-        contexts[name] = server_context(certfile, versions=version)
-    ports = {}
-    for name, server_ctx in contexts.items():
-        for quiet in (False, True):
-            ports[f"{name}_hs" if quiet else name] = _listen(server_ctx, quiet)
+        ctx = server_context(certfile, versions=version)
+        handlers[name] = tls_handler(ctx, _peer_handler)
+        handlers[f"{name}_hs"] = tls_handler(ctx, _wait_for_close)
+    peers = Peers()
+    opened = iter(range(1, 1 << 30))
 
-    control = socket.socket()
-    control.bind(("127.0.0.1", 0))
-    control.listen(16)
-    ports["control"] = control.getsockname()[1]
-    ports_q.put(ports)
-    while True:
-        conn, _ = control.accept()
-        with conn, conn.makefile("rwb", buffering=0) as f:
+    def listen(key: str) -> int:
+        return peers.tcp(
+            f"{key}#{next(opened)}",
+            handlers[key],
+            backlog=4096,  # capped by net.core.somaxconn
+            inline=key == "tcp_hs",
+            timeout=None,
+        )
+
+    def control(conn: socket.socket) -> None:
+        with conn.makefile("rwb", buffering=0) as f:
             key = f.readline().decode().split()[1]
-            quiet = key.endswith("_hs")
-            f.write(b"%d\n" % _listen(contexts[key.removesuffix("_hs")], quiet))
+            f.write(b"%d\n" % listen(key))
+
+    ports = {key: listen(key) for key in handlers}
+    ports["control"] = peers.tcp("control", control, inline=True)
+    ports_q.put(ports)
+    threading.Event().wait()  # serve until the parent terminates this process
 
 
 def fresh_port(env: dict[str, Any], key: str) -> int:

@@ -62,18 +62,22 @@ __all__ = [
 Handler = Callable[[socket.socket], None]
 
 
-def _serve(listener: socket.socket, handler: Handler) -> None:
+def _serve(listener: socket.socket, handler: Handler, inline: bool, timeout: float | None) -> None:
     while True:
         try:
             conn, _ = listener.accept()
         except OSError:
             return
-        threading.Thread(target=_run_handler, args=(handler, conn), daemon=True).start()
+        if inline:
+            _run_handler(handler, conn, timeout)
+        else:
+            args = (handler, conn, timeout)
+            threading.Thread(target=_run_handler, args=args, daemon=True).start()
 
 
-def _run_handler(handler: Handler, conn: socket.socket) -> None:
+def _run_handler(handler: Handler, conn: socket.socket, timeout: float | None = 120) -> None:
     with contextlib.suppress(OSError):
-        conn.settimeout(120)
+        conn.settimeout(timeout)
         handler(conn)
     with contextlib.suppress(OSError):
         conn.close()
@@ -317,17 +321,30 @@ class Peers:
         self._sockets: list[socket.socket] = []
         self.ipv6 = _has_ipv6()
 
-    def tcp(self, name: str, handler: Handler, host: str = "127.0.0.1") -> int:
-        """Serve ``handler`` on ``host`` port 0, one thread per connection; returns the port."""
+    def tcp(
+        self,
+        name: str,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        *,
+        backlog: int = 128,
+        inline: bool = False,
+        timeout: float | None = 120,
+    ) -> int:
+        """Serve ``handler`` on ``host`` port 0, one thread per connection (``inline``:
+        in the accept loop, for handlers that only close, so that a connect rate is the
+        client's and not thread start-up's); each connection gets ``timeout`` (None:
+        blocking, as a load generator wants). Returns the port."""
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, 0))
-        listener.listen(128)
+        listener.listen(backlog)
         self._sockets.append(listener)
         port: int = listener.getsockname()[1]
         self.info[name] = port
-        threading.Thread(target=_serve, args=(listener, handler), daemon=True).start()
+        args = (listener, handler, inline, timeout)
+        threading.Thread(target=_serve, args=args, daemon=True).start()
         return port
 
     def unix(self, name: str, handler: Handler) -> str:
@@ -338,7 +355,7 @@ class Peers:
         listener.listen(128)
         self._sockets.append(listener)
         self.info[name] = path
-        threading.Thread(target=_serve, args=(listener, handler), daemon=True).start()
+        threading.Thread(target=_serve, args=(listener, handler, False, 120), daemon=True).start()
         return path
 
     def udp_echo(
