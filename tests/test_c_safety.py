@@ -207,6 +207,38 @@ def test_select_survives_a_handler_that_closes_and_appends() -> None:
     assert out["line"] == repr(b"ready\n")
 
 
+def test_select_survives_a_second_thread_that_closes_and_appends() -> None:
+    """Bug 2, thread variant: while stream_select waits, another thread fcloses one of
+    the streams, appends a non-stream to the caller's list and wakes the wait; only
+    what was selected from the streams passed in comes back, and nothing crashes."""
+    out = run_child(
+        """
+        pair = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, 0)
+        other = pair[0]
+        arr = [s, other]
+        def meddle():
+            if not wait_until_polling(main_tid):
+                return
+            fclose(other)
+            arr.append(bytearray(b"not a stream"))
+            conn.sendall(b"ready\\n")
+        t = threading.Thread(target=meddle)
+        t.start()
+        r = Ref(arr)
+        try:
+            n = stream_select(r, None, None, 10)
+            result = {"n": n, "selected": [x is s for x in r.value]}
+        except (TypeError, ValueError) as exc:
+            result = {"error": type(exc).__name__}
+        t.join(30)
+        result["line"] = repr(fgets(s))
+        print(json.dumps(result))
+        """
+    )
+    assert out.get("selected") == [True] and out.get("n") == 1, out
+    assert out["line"] == repr(b"ready\n")
+
+
 def test_no_c_function_pointer_is_taken_from_python() -> None:
     """Bug 3: ``set_fast_reader`` took any integer as a C function pointer. Now the
     stream has no such hook; the TLS reader is attached by a handle that C validates,
