@@ -3,7 +3,8 @@
 Layering rule: above the PHP-facing layer; it only re-binds what ``phpstreams``
 exports. Nothing imports it but the facade modules.
 
-Each facade has exactly the names of ``phpstreams.__all__``. Constants take the
+Each facade has the names of ``phpstreams.__all__`` that its release defines, plus
+the release's functions newer than 8.2 (``Profile.functions_added``). Constants take the
 values of that version's profile; classes and ``Ref`` are shared; every function is
 wrapped so that it runs with the facade's runtime active (``_php_state.activate``):
 its ini settings, error handler stack, last error, default context and persistent
@@ -74,6 +75,9 @@ def export(version: str, namespace: dict[str, Any]) -> list[str]:
         else:
             value = obj  # classes (Ref, Stream, PHPWarning ...), __version__
         namespace[name] = value
+        exported.append(name)
+    for name in sorted(profile.functions_added):
+        namespace[name] = _bind(base._NEWER_FUNCTIONS[name], rt)
         exported.append(name)
     namespace["RUNTIME"] = rt
     return exported

@@ -215,6 +215,22 @@ def stream_context_set_option(
     return True
 
 
+@php_function
+def stream_context_set_options(context: Any, options: Mapping[str, Mapping[str, Any]]) -> bool:
+    """PHP 8.3+: ``stream_context_set_options(resource $context, array $options): bool``
+
+    Merges ``options`` (``{"wrapper": {"option": value}}``) into a context, or into a
+    stream's context; True. Only the facades of releases that have it export it
+    (``phpstreams.php84``); the plain names are 8.2's.
+    """
+    func = "stream_context_set_options"
+    if not isinstance(getattr(context, "resource_type", None), str):
+        raise type_error(func, 1, "context", "resource", context)
+    opts = _array_arg(func, 2, "options", options, False)
+    _parse_options(func, _decode(func, context), opts)
+    return True
+
+
 def _set_option_by_count(
     func: str, context: Any, wrapper_or_options: Any, option_name: Any, value: Any
 ) -> bool:

@@ -723,7 +723,8 @@ def stream_get_transports() -> list[str]:
     The registered socket transports in PHP's registration order (``tcp``, ``udp``,
     ``unix``, ``udg``, ``ssl``, ``tls``, ``tlsv1.0`` ...).
     """
-    return list(TRANSPORTS)
+    profile = runtime().profile
+    return [*profile.core_transports, *profile.tls_transports]
 
 
 socket_mod = socket

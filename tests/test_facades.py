@@ -44,14 +44,27 @@ def pristine() -> Iterator[None]:
 
 @pytest.mark.parametrize("version", sorted(FACADES))
 def test_same_names_as_phpstreams(version: str) -> None:
-    """The names of phpstreams, less the functions that release does not define."""
+    """The names of phpstreams, less the functions that release does not define, plus
+    its functions newer than 8.2."""
     facade = FACADES[version]
     missing = PROFILES[version].functions_missing
-    assert facade.__all__ == [n for n in phpstreams.__all__ if n not in missing]
+    added = sorted(PROFILES[version].functions_added)
+    assert facade.__all__ == [n for n in phpstreams.__all__ if n not in missing] + added
     for name in facade.__all__:
         assert hasattr(facade, name), name
     for name in missing:
         assert not hasattr(facade, name), name
+
+
+def test_functions_newer_than_82_only_where_defined() -> None:
+    """stream_context_set_options() is PHP 8.3's: in the 8.4 facade, bound to its
+    runtime; not in 7.4's, 8.2's or the plain names."""
+    assert "stream_context_set_options" not in phpstreams.__all__
+    assert not hasattr(php74, "stream_context_set_options")
+    assert not hasattr(php82, "stream_context_set_options")
+    ctx = php84.stream_context_create()
+    assert php84.stream_context_set_options(ctx, {"ssl": {"verify_peer": False}}) is True
+    assert php84.stream_context_get_options(ctx) == {"ssl": {"verify_peer": False}}
 
 
 def test_functions_added_after_74_are_absent() -> None:

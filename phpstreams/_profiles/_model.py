@@ -177,6 +177,9 @@ class Profile:
     #: PHP functions phpstreams has that this release does not define (calling one is
     #: PHP's ``Error: Call to undefined function``): its facade leaves them out.
     functions_missing: frozenset[str] = frozenset()
+    #: PHP functions newer than 8.2 (the plain ``phpstreams`` API) that this release
+    #: defines: its facade adds them (``phpstreams._NEWER_FUNCTIONS`` holds them).
+    functions_added: frozenset[str] = frozenset()
     #: PHP 7.4 resolves local_cert / local_pk / SNI_server_certs paths with realpath():
     #: a local_cert that does not resolve is skipped silently, a local_pk that does not
     #: resolve leaves the key unset, an SNI path that does not resolve is "file not
