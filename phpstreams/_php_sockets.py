@@ -36,7 +36,7 @@ from ._php_state import runtime
 from ._phpvalues import LONG_MAX, LONG_MIN, addslashes, fsock_timeval, ull_timeval
 from ._stream import SocketStream, Stream
 from ._target import port_number
-from ._transport import TRANSPORTS, Timeout, local_name, peer_name
+from ._transport import Timeout, local_name, peer_name
 from ._xport import (
     DirectConnect,
     XportRequest,
