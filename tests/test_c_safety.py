@@ -70,6 +70,15 @@ PRELUDE = textwrap.dedent(
                 signal.pthread_kill(main_ident, signal.SIGUSR1)
         threading.Thread(target=watcher).start()
 
+    def select_report(arr):
+        # stream_select over arr: what came back, or the exception's class
+        r = Ref(arr)
+        try:
+            n = stream_select(r, None, None, 10)
+            return {"n": n, "selected": [x is s for x in r.value]}
+        except (TypeError, ValueError) as exc:
+            return {"error": type(exc).__name__}
+
     def attempt(name, fn):
         try:
             seen[name] = repr(fn())
@@ -193,12 +202,7 @@ def test_select_survives_a_handler_that_closes_and_appends() -> None:
             arr.append(bytearray(b"not a stream"))
             conn.sendall(b"ready\\n")
         interrupt_when_polling(handler)
-        r = Ref(arr)
-        try:
-            n = stream_select(r, None, None, 10)
-            result = {"n": n, "selected": [x is s for x in r.value]}
-        except (TypeError, ValueError) as exc:
-            result = {"error": type(exc).__name__}
+        result = select_report(arr)
         result["line"] = repr(fgets(s))
         print(json.dumps(result))
         """
@@ -224,12 +228,7 @@ def test_select_survives_a_second_thread_that_closes_and_appends() -> None:
             conn.sendall(b"ready\\n")
         t = threading.Thread(target=meddle)
         t.start()
-        r = Ref(arr)
-        try:
-            n = stream_select(r, None, None, 10)
-            result = {"n": n, "selected": [x is s for x in r.value]}
-        except (TypeError, ValueError) as exc:
-            result = {"error": type(exc).__name__}
+        result = select_report(arr)
         t.join(30)
         result["line"] = repr(fgets(s))
         print(json.dumps(result))

@@ -427,6 +427,20 @@ class TestLifecycle:
         assert (str(s), int(s)) == ("Resource id #4", 4)
 
 
+def _unconnected_tcp_stream() -> SocketStream:
+    """A tcp stream with no descriptor yet (as xport_create allocates one)."""
+    from phpstreams._transport import TRANSPORTS
+
+    return SocketStream(
+        None,
+        TRANSPORTS["tcp"],
+        timeout=(5, 0),
+        chunk_size=8192,
+        profile=PHP_8_2,
+        resources=ResourceIds(),
+    )
+
+
 def _memory(data: bytes = b"") -> MemoryStream:
     """A read-write php://memory stream holding ``data``, positioned at 0."""
     m = MemoryStream("MEMORY", CHUNK, "php://memory", resources=ResourceIds())
@@ -621,20 +635,11 @@ def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed()
     import os
     import socket
 
-    from phpstreams._transport import TRANSPORTS
-
     left, right = socket.socketpair()
     with right:
         fd = left.detach()
         os.set_blocking(fd, False)
-        s = SocketStream(
-            None,
-            TRANSPORTS["tcp"],
-            timeout=(5, 0),
-            chunk_size=8192,
-            profile=PHP_8_2,
-            resources=ResourceIds(),
-        )
+        s = _unconnected_tcp_stream()
         s.adopt_fd(fd, socket.AF_UNIX)
         assert (s.fileno(), s.direct_fd) == (fd, fd if FAST_PATHS else -1)
         assert s._sock is None
@@ -653,19 +658,10 @@ def test_adopted_descriptor_is_closed_without_a_socket_object() -> None:
     import os
     import socket
 
-    from phpstreams._transport import TRANSPORTS
-
     left, right = socket.socketpair()
     right.close()
     fd = left.detach()
-    s = SocketStream(
-        None,
-        TRANSPORTS["tcp"],
-        timeout=(5, 0),
-        chunk_size=8192,
-        profile=PHP_8_2,
-        resources=ResourceIds(),
-    )
+    s = _unconnected_tcp_stream()
     s.adopt_fd(fd, socket.AF_UNIX)
     del s  # PHP frees (and closes) an unreferenced stream
     with pytest.raises(OSError):
