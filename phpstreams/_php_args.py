@@ -243,11 +243,12 @@ def type_error(func: str, argnum: int, name: str, expected: str, value: object) 
     names the type without ``?``/``or null`` and any object as "object")."""
     profile = runtime().profile
     if profile.arg_errors == "throw":
+        given = php_type_name(value)
+        if given == "bool" and profile.type_error_names_bool_value:
+            given = "true" if value else "false"
         return TypeError(
             f"{func}(): "
-            + profile.msg(
-                "arg_type", argnum=argnum, name=name, expected=expected, given=php_type_name(value)
-            )
+            + profile.msg("arg_type", argnum=argnum, name=name, expected=expected, given=given)
         )
     given = php_type_name(value)
     if profile.object_type_name != "class" and given not in _SCALAR_AND_BUILTIN_TYPES:

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,17 @@ Input = dict[str, Any]
 # -- PHP's own nondeterminism: fields that are not compared, and why ------------------
 
 
+#: Where each function takes ``$errno`` (its first by-reference argument).
+_ERRNO_ARG = {"stream_socket_client": 1, "stream_socket_server": 1, "fsockopen": 2, "pfsockopen": 2}
+
+
 def _unknown_transport(item: Input) -> bool:
-    if item["fn"] not in ("stream_socket_client", "stream_socket_server"):
+    """An unknown scheme with ``$errno`` passed (then ``refs[0]``, see _drop_errno)."""
+    pos = _ERRNO_ARG.get(item["fn"])
+    args = item["args"]
+    if pos is None or len(args) <= pos or not (isinstance(args[pos], dict) and "ref" in args[pos]):
         return False
-    addr = item["args"][0] if item["args"] else None
+    addr = args[0]
     if not (isinstance(addr, dict) and "s" in addr and "://" in addr["s"]):
         return False
     import phpstreams  # its transport list is PHP's (compat-tested)
@@ -122,7 +129,42 @@ _GARBAGE_MAX = re.compile(r"between 0 and \d+")
 
 
 #: (name, applies to input, reason)
-KNOWN: list[tuple[str, Callable[[Input], bool], str]] = []
+def _high_security_level(item: Input) -> bool:
+    """A connect whose context sets ``security_level`` above 3: a number, a numeric
+    string, or a resource (whose number, 4 or more, is the level)."""
+    from phpstreams._phpvalues import strtol_prefix
+
+    def levels(v: Any) -> Iterator[Any]:
+        if isinstance(v, dict):
+            for pair in v.get("a", []):
+                if pair[0] == "security_level":
+                    yield pair[1]
+                yield from levels(pair[1])
+            yield from levels(v.get("ctx"))
+
+    def high(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return False
+        if "res" in v:
+            return True
+        text = v.get("i") or v.get("f") or v.get("s") or "0"
+        return text not in ("NAN", "INF", "-INF") and strtol_prefix(text) > 3
+
+    return item["fn"] == "stream_socket_client" and any(
+        high(level) for arg in item["args"] for level in levels(arg)
+    )
+
+
+#: (name, PHP versions it applies to, applies to input, reason)
+KNOWN: list[tuple[str, frozenset[str], Callable[[Input], bool], str]] = [
+    (
+        "OpenSSL 3.5 security levels",
+        frozenset({"8.4"}),
+        _high_security_level,
+        "PHP 8.4's OpenSSL 3.5 fails levels 4 and up with 'no suitable key share'; the "
+        "linked 3.0 cannot produce that failure (BY_PROFILE['8.4'] in divergences.py)",
+    ),
+]
 
 
 def _normalise(rec: Record) -> None:
@@ -189,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     causes: dict[str, list[tuple[Input, Record, Record]]] = {}
     crashed: list[str] = []
     import phpstreams
+    from phpstreams.testing.cases import php_version
 
+    version = php_version(args.php)[0]
     root = str(Path(phpstreams.__file__).resolve().parent.parent)
     with start_peers() as peers, tempfile.TemporaryDirectory(prefix="phpstreams-fuzz-") as tmp:
         start_tls_peers(peers)
@@ -197,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         env = dict(os.environ)
         env["COMPAT_PEERS"] = json.dumps(peers.env())
         env["FUZZ_TMP"] = os.path.join(tmp, "socks")
+        env["PHPSTREAMS_PROFILE"] = version  # runner.py takes that release's facade
         os.mkdir(env["FUZZ_TMP"])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         for start in range(0, len(inputs), args.batch):
@@ -229,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
                 if all(php_rec.get(k) == py_rec.get(k) for k in fields):
                     counts["identical"] += 1
                     continue
-                known = next((n for n, applies, _ in KNOWN if applies(item)), None)
+                known = next(
+                    (n for n, vs, applies, _ in KNOWN if version in vs and applies(item)), None
+                )
                 if known is not None:
                     counts[f"known divergence: {known}"] += 1
                     continue
@@ -240,13 +287,14 @@ def main(argv: list[str] | None = None) -> int:
                 counts["incomparable (php side missing)"] += missing
 
     elapsed = time.monotonic() - started
-    print(f"seed {args.seed}, {args.count} inputs, {elapsed:.0f}s")
+    print(f"PHP {version}, seed {args.seed}, {args.count} inputs, {elapsed:.0f}s")
     for key, n in sorted(counts.items()):
         print(f"  {key}: {n}")
     for name, _, _, reason in EXCLUSIONS:
         print(f"  (excluded {name}: {reason})")
-    for name, _, reason in KNOWN:
-        print(f"  (known {name}: {reason})")
+    for name, versions, _, reason in KNOWN:
+        if version in versions:
+            print(f"  (known {name}: {reason})")
     for cause, cases in sorted(causes.items(), key=lambda kv: -len(kv[1])):
         print(f"\nMISMATCH x{len(cases)}: {cause}")
         for item, php_rec, py_rec in cases[: args.show]:

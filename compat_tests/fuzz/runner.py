@@ -6,6 +6,7 @@ Usage: ``python -m compat_tests.fuzz.runner BATCH.jsonl`` with ``COMPAT_PEERS`` 
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -14,8 +15,12 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import phpstreams as ps
 from phpstreams.testing.prelude import enc, php_file_io
+
+# The facade of the PHP version on the other side (set by the driver from --php).
+ps: Any = importlib.import_module(
+    "phpstreams.php" + (os.environ.get("PHPSTREAMS_PROFILE") or "8.2").replace(".", "")
+)
 
 PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
 TMP = os.environ["FUZZ_TMP"]

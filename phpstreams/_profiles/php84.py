@@ -57,6 +57,7 @@ PHP_8_4 = derive(
     string_constants=frozen({**PHP_8_2.string_constants, "PHP_VERSION": "8.4.28"}),
     default_error_reporting=30719,
     functions_added=frozenset({"stream_context_set_options"}),  # 8.3
+    type_error_names_bool_value=True,  # 8.3
     ini_changed=_INI_CHANGED_84,
     openssl_texts="3.5",
     legacy_tls_needs_security_level0=True,
