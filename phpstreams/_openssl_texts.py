@@ -16,8 +16,10 @@ that wording:
 The engine hands each queued error over as a :class:`QueuedError` (code parts, the
 function name OpenSSL 3 recorded, the linked library's lib and reason texts);
 :func:`render` builds the flavour's line from the tables below. Where 1.1.1 raised a
-different error for the same failure, ``_REWRITES_111`` says which. Layering rule: pure
-data, imports nothing from phpstreams.
+different error for the same failure, ``_REWRITES_111`` says which. 1.1.1's function
+codes and names are generated data (``_openssl_funcs_111``, read from 1.1.1w by
+``python -m compat_tests.openssl_facts``). Layering rule: pure data, imports nothing
+from phpstreams but that table.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
+
+from ._openssl_funcs_111 import FUNCTIONS_111
 
 __all__ = [
     "FLAVOURS",
@@ -67,58 +71,19 @@ def system_error(errno: int, strerror: str) -> QueuedError:
 
 # -- 1.1.1 ------------------------------------------------------------------------------
 
-#: 1.1.1's function codes (sslerr.h ``SSL_F_*``) for the functions that raise the errors
-#: PHP's streams see.
-_FUNC_CODES_111: Mapping[str, int] = MappingProxyType(
-    {
-        "ssl3_get_record": 143,
-        "ssl3_read_bytes": 148,
-        "ssl3_read_n": 149,
-        "ssl3_write_bytes": 158,
-        "ssl3_write_pending": 159,
-        "ssl_choose_client_version": 607,
-        "ssl_write_internal": 524,
-        "ssl_read_internal": 523,
-        "ssl_do_handshake": 180,
-        "ssl_undefined_function": 197,
-        "ssl_load_client_ca_file": 185,
-        "state_machine": 353,
-        "read_state_machine": 352,
-        "write_state_machine": 586,
-        "tls_construct_client_hello": 487,
-        "tls_early_post_process_client_hello": 521,
-        "tls_post_process_client_hello": 378,
-        "tls_process_client_hello": 381,
-        "tls_process_server_hello": 369,
-        "tls_process_server_certificate": 367,
-        "tls_process_client_certificate": 380,
-        "tls_process_key_exchange": 365,
-        "tls_process_cert_verify": 379,
-        "tls_process_finished": 364,
-        "tls_process_certificate_request": 361,
-        "tls_process_cke_ecdhe": 412,
-        "tls_process_ske_ecdhe": 420,
-        "tls_parse_ctos_alpn": 567,
-        "tls_parse_stoc_alpn": 579,
-        "tls_handle_alpn": 562,
-        "tls_setup_handshake": 508,
-        "tls_choose_sigalg": 513,
-        "tls12_check_peer_sigalg": 333,
-        "tls_prepare_client_certificate": 360,
-        "tls_construct_server_certificate": 490,
-        "tls_construct_client_certificate": 484,
-        "tls_get_message_header": 387,
-        "tls_get_message_body": 351,
-        "ssl3_ctrl": 213,
-        "ssl_ctrl": 232,
-        "ssl_new": 186,
-        "ssl_ctx_new": 169,
-        "ssl_ctx_use_privatekey_file": 176,
-        "ssl_ctx_check_private_key": 168,
-        "ssl_shutdown": 224,
-        "ssl_peek_internal": 522,
-    }
-)
+
+def _functions_111() -> Mapping[tuple[int, str], tuple[int, str]]:
+    """(lib, lower-case function name) -> (1.1.1's function code, its spelling), from
+    the table read out of 1.1.1w (``_openssl_funcs_111``, generated)."""
+    table: dict[tuple[int, str], tuple[int, str]] = {}
+    for lib, lines in FUNCTIONS_111.items():
+        for line in lines.strip().splitlines():
+            code, name = line.split(" ", 1)
+            table[(lib, name.lower())] = (int(code), name)
+    return MappingProxyType(table)
+
+
+_FUNCS_111 = _functions_111()
 
 #: Functions OpenSSL 3 renamed or split: the 3.0 name -> the 1.1.1 name.
 _FUNC_RENAMES_111: Mapping[str, str] = MappingProxyType(
@@ -134,6 +99,15 @@ _FUNC_RENAMES_111: Mapping[str, str] = MappingProxyType(
 _REWRITES_111: Mapping[tuple[str, int], tuple[str, int]] = MappingProxyType(
     {
         ("tls_process_key_exchange", 333): ("tls_process_key_exchange", 68),
+    }
+)
+
+#: The same, for a client's errors only. 1.1.1 checks a client's protocol versions
+#: while building the ClientHello (a server's in tls_setup_handshake); 3.0 checks both
+#: in tls_setup_handshake. 191: no protocols available.
+_CLIENT_REWRITES_111: Mapping[tuple[str, int], tuple[str, int]] = MappingProxyType(
+    {
+        ("tls_setup_handshake", 191): ("tls_construct_client_hello", 191),
     }
 )
 
@@ -163,20 +137,24 @@ def _fallback_lib(e: QueuedError) -> str:
     return e.lib_text if e.lib_text is not None else f"lib({e.lib})"
 
 
-def _render_111(e: QueuedError) -> str:
+def _render_111(e: QueuedError, client: bool) -> str:
     func, reason = e.func, e.reason
     func = _FUNC_RENAMES_111.get(func, func)
     reason_text = e.reason_text
     rewrite = _REWRITES_111.get((func, reason))
+    if rewrite is None and client:
+        rewrite = _CLIENT_REWRITES_111.get((func, reason))
     if rewrite is not None:
         func, reason = rewrite
     if reason in _REASON_TEXTS_111 and e.lib == _LIB_SSL:
         reason_text = _REASON_TEXTS_111[reason]
     elif rewrite is not None and rewrite[1] != e.reason:
         reason_text = None
-    func_code = _FUNC_CODES_111.get(func, 0)
+    # 1.1.1 prints the function under its own code and spelling; one it does not
+    # know (an OpenSSL 3 function) keeps OpenSSL 3's name and code 0.
+    func_code, func_text = _FUNCS_111.get((e.lib, func.lower()), (0, func))
     code = (e.lib & 0xFF) << 24 | (func_code & 0xFFF) << 12 | (reason & 0xFFF)
-    func_text = func or f"func({func_code})"
+    func_text = func_text or f"func({func_code})"
     reason_text = reason_text if reason_text is not None else f"reason({reason})"
     return f"error:{code:08X}:{_fallback_lib(e)}:{func_text}:{reason_text}"
 
@@ -197,10 +175,11 @@ def _render_3(e: QueuedError, reason_texts: Mapping[int, str]) -> str:
 _NO_TEXTS: Mapping[int, str] = MappingProxyType({})
 
 
-def render(flavour: str, e: QueuedError) -> str:
-    """One queued error as ``ERR_error_string_n`` of the flavour's OpenSSL prints it."""
+def render(flavour: str, e: QueuedError, client: bool = False) -> str:
+    """One queued error as ``ERR_error_string_n`` of the flavour's OpenSSL prints it
+    (``client``: raised by a client connection)."""
     if flavour == "1.1.1":
-        return _render_111(e)
+        return _render_111(e, client)
     if flavour == "3.5":
         return _render_3(e, _REASON_TEXTS_35)
     if flavour == "3.0":
@@ -208,11 +187,12 @@ def render(flavour: str, e: QueuedError) -> str:
     raise ValueError(f"unknown OpenSSL texts flavour {flavour!r}")
 
 
-def render_queue(flavour: str, queue: list[QueuedError]) -> list[str]:
-    """The lines PHP prints for a drained queue, oldest first."""
+def render_queue(flavour: str, queue: list[QueuedError], client: bool = False) -> list[str]:
+    """The lines PHP prints for a drained queue, oldest first (``client``: raised by a
+    client connection)."""
     lines: list[str] = []
     for e in queue:
-        lines.append(render(flavour, e))
+        lines.append(render(flavour, e, client))
         follow = _FOLLOWED_BY_35.get(e.reason) if flavour == "3.5" else None
         if follow is not None and e.lib == _LIB_SSL and not e.system:
             extra = QueuedError(_LIB_SSL, follow[0], False, "", e.lib_text, follow[1])

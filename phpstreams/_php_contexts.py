@@ -161,7 +161,7 @@ def stream_context_create(
 
 @php_function
 def stream_context_set_option(
-    context: Any, wrapper_or_options: Any, option_name: Any = _UNSET, value: Any = _UNSET
+    context: Any, wrapper_or_options: Any = _UNSET, option_name: Any = _UNSET, value: Any = _UNSET
 ) -> bool:
     """PHP: ``stream_context_set_option(resource $stream_or_context,
     array|string $wrapper_or_options, ?string $option_name = null,
@@ -173,12 +173,15 @@ def stream_context_set_option(
     """
     func = "stream_context_set_option"
     profile = runtime().profile
-    if option_name is _UNSET and value is _UNSET and profile.deprecates_set_option_two_args:
+    two_args = wrapper_or_options is not _UNSET and option_name is _UNSET and value is _UNSET
+    if two_args and profile.deprecates_set_option_two_args:
         # A call with two arguments (checked before any of them, as zend_error runs
         # ahead of the parameter parsing).
         emit(E_DEPRECATED, profile.msg("set_option_two_args"))
     if profile.context_set_option_by_arg_count:
         return _set_option_by_count(func, context, wrapper_or_options, option_name, value)
+    if wrapper_or_options is _UNSET:
+        raise count_error(func, 2, 4, 1)
     if option_name is _UNSET:
         option_name = None
     if not isinstance(getattr(context, "resource_type", None), str):
@@ -237,15 +240,16 @@ def _set_option_by_count(
     """PHP 7's two signatures, told apart by the argument count alone:
     ``(resource, array $options)`` or ``(resource, string $wrapper, string $option,
     mixed $value)``; every other count is a count error."""
-    if option_name is _UNSET and value is _UNSET:
+    if wrapper_or_options is not _UNSET and option_name is _UNSET and value is _UNSET:
         if not isinstance(getattr(context, "resource_type", None), str):
             raise type_error(func, 1, "context", "resource", context)
         if not is_array(wrapper_or_options):
             raise type_error(func, 2, "options", "array", wrapper_or_options)
         _parse_options(func, _decode(func, context), wrapper_or_options)
         return True
-    if value is _UNSET:
-        raise count_error(func, 4, 4, 3 if option_name is not _UNSET else 2)
+    if value is _UNSET:  # any count but 2 takes the four-parameter form
+        given = 1 + sum(a is not _UNSET for a in (wrapper_or_options, option_name))
+        raise count_error(func, 4, 4, given)
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)
     wrapper = arg_string(func, 2, "wrapper", wrapper_or_options)

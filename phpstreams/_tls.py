@@ -1178,7 +1178,7 @@ class TLSConnection:
 
     def _failure_text(self, err: int, queue: list[QueuedError]) -> str:
         """ "SSL operation failed with code N. OpenSSL Error messages:\n<queue>"."""
-        lines = render_queue(self.profile.openssl_texts, queue)
+        lines = render_queue(self.profile.openssl_texts, queue, client=self.is_client)
         header = self.profile.msg("ssl_openssl_header") if lines else ""
         return self.profile.msg(
             "ssl_operation_failed", code=err, header=header, errors="\n".join(lines)
@@ -1544,10 +1544,12 @@ def _cstr(text: str) -> str:
 
 
 def _realpath(path: str) -> str | None:
-    """``VCWD_REALPATH`` of a C string: the canonical path of something that exists,
-    else None."""
+    """``VCWD_REALPATH`` (``tsrm_realpath``) of a C string: the canonical path of
+    something that exists, else None; the empty path is the working directory."""
     c_path = _cstr(path)
-    if not c_path or not os.path.exists(c_path):
+    if not c_path:
+        return os.getcwd()
+    if not os.path.exists(c_path):
         return None
     return os.path.realpath(c_path)
 

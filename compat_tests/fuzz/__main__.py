@@ -176,24 +176,32 @@ def _normalise(rec: Record) -> None:
 # -- running ------------------------------------------------------------------------
 
 
-def _run(argv: list[str], env: dict[str, str]) -> tuple[list[Record], str]:
+def _run(argv: list[str], env: dict[str, str], timeout: float) -> tuple[list[Record], str]:
     # cwd: relative unix socket paths land in the private directory, not the checkout.
-    proc = subprocess.run(
-        hermetic_argv(argv),
-        env=env,
-        cwd=env["FUZZ_TMP"],
-        capture_output=True,
-        text=True,
-        timeout=BATCH_TIMEOUT,
-        check=False,
-    )
+    try:
+        proc = subprocess.run(
+            hermetic_argv(argv),
+            env=env,
+            cwd=env["FUZZ_TMP"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        stdout, returncode, stderr = proc.stdout, proc.returncode, proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        out = exc.stdout or b""
+        stdout = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+        returncode, stderr = -1, f"timed out after {timeout:.0f}s"
     records = []
-    for line in proc.stdout.splitlines():
+    for line in stdout.splitlines():
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError:
             return records, f"garbage on stdout: {line[:200]}"
-    problem = "" if proc.returncode == 0 else f"exit {proc.returncode}: {proc.stderr[-2000:]}"
+    if returncode == -1:
+        return records, f"{stderr}; the input after record {len(records)} did not return"
+    problem = "" if returncode == 0 else f"exit {returncode}: {stderr[-2000:]}"
     return records, problem
 
 
@@ -222,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=0, help="stop after this many seconds")
     ap.add_argument("--php", default=shutil.which("php") or "php")
     ap.add_argument("--show", type=int, default=2, help="examples printed per cause")
+    ap.add_argument(
+        "--batch-timeout", type=float, default=BATCH_TIMEOUT, help="seconds per process"
+    )
     args = ap.parse_args(argv)
 
     verify()  # fails loudly when lookups cannot be made hermetic
@@ -252,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
             path = os.path.join(tmp, "batch.jsonl")
             with open(path, "w", encoding="utf-8") as f:
                 f.writelines(json.dumps(item) + "\n" for item in batch)
-            php, php_problem = _run([args.php, "-n", str(HERE / "runner.php"), path], env)
-            py, py_problem = _run([sys.executable, "-m", "compat_tests.fuzz.runner", path], env)
+            php, php_problem = _run(
+                [args.php, "-n", str(HERE / "runner.php"), path], env, args.batch_timeout
+            )
+            py, py_problem = _run(
+                [sys.executable, "-m", "compat_tests.fuzz.runner", path], env, args.batch_timeout
+            )
             for problem, side in ((php_problem, "php"), (py_problem, "python")):
                 if problem:
                     crashed.append(f"batch at {start} ({side}): {problem}")

@@ -1,6 +1,7 @@
 <?php
 // Fuzz runner, PHP side: runs each input of a batch (JSON lines, see inputs.py) and
-// prints one JSON record per input. Mirrors runner.py.
+// prints one JSON record per input. Mirrors runner.py. PHP 7.4 syntax (the oldest
+// release phpstreams emulates).
 ini_set('display_errors', 'stderr');
 ini_set('log_errors', '0');
 error_reporting(E_ALL);
@@ -52,7 +53,7 @@ function accept_one(string $address, $timeout) {
     $srv = stream_socket_server($address, $errno, $errstr);
     if (!$srv) return ['server' => false, 'errno' => $errno, 'errstr' => $errstr];
     $name = stream_socket_get_name($srv, false);
-    $target = str_starts_with($address, 'unix://') ? $address : 'tcp://' . $name;
+    $target = strncmp($address, 'unix://', 7) === 0 ? $address : 'tcp://' . $name;
     $c = stream_socket_client($target, $e, $es, 5);
     $peer = 'unset';
     $a = stream_socket_accept($srv, $timeout, $peer);
@@ -80,12 +81,8 @@ foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line)
     }
     $throw = null; $value = null;
     try {
-        $value = match ($in['fn']) {
-            '@accept' => accept_one(...$args),
-            '@context' => context_options(...$args),
-            '@set_option' => set_option(...$args),
-            default => $in['fn'](...$args),
-        };
+        $helper = ['@accept' => 'accept_one', '@context' => 'context_options', '@set_option' => 'set_option'];
+        $value = ($helper[$in['fn']] ?? $in['fn'])(...$args);
     } catch (\Throwable $e) {
         $cls = $e instanceof \TypeError ? 'TypeError' : ($e instanceof \ValueError ? 'ValueError' : get_class($e));
         $throw = [$cls, $e->getMessage()];

@@ -221,7 +221,10 @@ def control(conn: socket.socket) -> None:
                 return
             buf += data
         line, _, buf = buf.partition(b"\n")
-        cmd, *args = line.decode().strip().split()
+        words = line.decode("latin-1").split()  # any bytes: a fuzzer may send them
+        if not words:
+            continue  # a blank line, like an unknown command, is ignored
+        cmd, *args = words
         if cmd == "SEND":
             char = args[1].encode() if len(args) > 1 else b"x"
             conn.sendall(char * int(args[0]))
