@@ -202,7 +202,8 @@ def php_function(impl: _F) -> _F:
             if tb is None or tb.tb_next is not None or min_args <= given <= max_args:
                 raise
             name = str(args[0]) if named_by_caller and args else fixed_name
-            err = count_error(name, min_args, max_args, given)
+            least = max_args if name in runtime().profile.arg_count_exact else min_args
+            err = count_error(name, least, max_args, given)
             if isinstance(err, ArgumentWarning):
                 return _warned(err, name)
             raise err from None

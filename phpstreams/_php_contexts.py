@@ -5,6 +5,7 @@ Layering rule: PHP-facing layer (see ``_php_sockets``).
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -161,7 +162,10 @@ def stream_context_create(
 
 @php_function
 def stream_context_set_option(
-    context: Any, wrapper_or_options: Any = _UNSET, option_name: Any = _UNSET, value: Any = _UNSET
+    context: Any = _UNSET,
+    wrapper_or_options: Any = _UNSET,
+    option_name: Any = _UNSET,
+    value: Any = _UNSET,
 ) -> bool:
     """PHP: ``stream_context_set_option(resource $stream_or_context,
     array|string $wrapper_or_options, ?string $option_name = null,
@@ -178,10 +182,13 @@ def stream_context_set_option(
         # A call with two arguments (checked before any of them, as zend_error runs
         # ahead of the parameter parsing).
         emit(E_DEPRECATED, profile.msg("set_option_two_args"))
+    # The counts are checked here (PHP 7 and 8 count differently); the parameters after
+    # the ones given are _UNSET.
+    given = sum(a is not _UNSET for a in (context, wrapper_or_options, option_name, value))
     if profile.context_set_option_by_arg_count:
-        return _set_option_by_count(func, context, wrapper_or_options, option_name, value)
-    if wrapper_or_options is _UNSET:
-        raise count_error(func, 2, 4, 1)
+        return _set_option_by_count(func, given, context, wrapper_or_options, option_name, value)
+    if given < 2:
+        raise count_error(func, 2, 4, given)
     if option_name is _UNSET:
         option_name = None
     if not isinstance(getattr(context, "resource_type", None), str):
@@ -234,21 +241,32 @@ def stream_context_set_options(context: Any, options: Mapping[str, Mapping[str, 
     return True
 
 
+# help() shows PHP 8's parameters: the body counts the arguments itself (see above).
+stream_context_set_option.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("wrapper_or_options", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("option_name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+        inspect.Parameter("value", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+    ],
+    return_annotation=bool,
+)
+
+
 def _set_option_by_count(
-    func: str, context: Any, wrapper_or_options: Any, option_name: Any, value: Any
+    func: str, given: int, context: Any, wrapper_or_options: Any, option_name: Any, value: Any
 ) -> bool:
     """PHP 7's two signatures, told apart by the argument count alone:
     ``(resource, array $options)`` or ``(resource, string $wrapper, string $option,
     mixed $value)``; every other count is a count error."""
-    if wrapper_or_options is not _UNSET and option_name is _UNSET and value is _UNSET:
+    if given == 2:
         if not isinstance(getattr(context, "resource_type", None), str):
             raise type_error(func, 1, "context", "resource", context)
         if not is_array(wrapper_or_options):
             raise type_error(func, 2, "options", "array", wrapper_or_options)
         _parse_options(func, _decode(func, context), wrapper_or_options)
         return True
-    if value is _UNSET:  # any count but 2 takes the four-parameter form
-        given = 1 + sum(a is not _UNSET for a in (wrapper_or_options, option_name))
+    if given != 4:  # any count but 2 takes the four-parameter form
         raise count_error(func, 4, 4, given)
     if not isinstance(getattr(context, "resource_type", None), str):
         raise type_error(func, 1, "context", "resource", context)

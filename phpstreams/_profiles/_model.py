@@ -183,6 +183,9 @@ class Profile:
     #: PHP 8.3+ names a bool argument by its value in TypeErrors ("true given",
     #: zend_zval_value_name); 8.2 says "bool given".
     type_error_names_bool_value: bool = False
+    #: PHP 7 functions whose parameter parsing expects one fixed count, so too many
+    #: arguments is "expects exactly N parameters" (not "at most").
+    arg_count_exact: frozenset[str] = frozenset()
     #: PHP 7.4 resolves local_cert / local_pk / SNI_server_certs paths with realpath():
     #: a local_cert that does not resolve is skipped silently, a local_pk that does not
     #: resolve leaves the key unset, an SNI path that does not resolve is "file not

@@ -184,6 +184,7 @@ PHP_7_4 = derive(
     accepted_copies_blocking_flag=True,
     timeout_c_cast=True,
     functions_missing=frozenset({"fsync", "fdatasync", "get_resource_id"}),  # 8.1, 8.0
+    arg_count_exact=frozenset({"stream_context_set_option"}),  # zpp "rssz" past 2 args
     liveness_alive_errnos=frozenset({"EAGAIN", "EWOULDBLOCK", "EMSGSIZE", "ENOTCONN"}),
     cn_fallback_with_dns_san=True,
     tls_local_files_by_realpath=True,
