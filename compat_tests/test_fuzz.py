@@ -24,10 +24,16 @@ def test_inputs_cover_every_kind() -> None:
 
 
 def test_unknown_transport_is_recognised_from_the_address() -> None:
-    def client(address: str) -> dict[str, object]:
-        return {"fn": "stream_socket_client", "args": [{"s": address}]}
+    """Only an unknown scheme with ``$errno`` passed (the first by-reference argument,
+    where the exclusion drops ``refs[0]``)."""
+
+    def client(address: str, errno: bool = True) -> dict[str, object]:
+        return {"fn": "stream_socket_client", "args": [{"s": address}, *[{"ref": None}] * errno]}
 
     assert _unknown_transport(client("foo://127.0.0.1:80"))
+    assert not _unknown_transport(client("foo://127.0.0.1:80", errno=False))
     assert not _unknown_transport(client("tcp://127.0.0.1:80"))
     assert not _unknown_transport(client("127.0.0.1:80"))
+    fsock = {"fn": "fsockopen", "args": [{"s": "foo://x"}, {"i": "80"}, {"ref": None}]}
+    assert _unknown_transport(fsock)
     assert not _unknown_transport({"fn": "fsockopen", "args": [{"s": "foo://x"}]})
