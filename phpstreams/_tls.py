@@ -44,12 +44,13 @@ from socket import SHUT_RDWR as _SHUT_RDWR
 from typing import Any
 
 from ._context import StreamContext
-from ._errors import E_DEPRECATED, E_WARNING, CryptoError, Note
+from ._errors import E_DEPRECATED, E_NOTICE, E_WARNING, CryptoError, Note
 from ._fastpaths import FAST_PATHS
 from ._native import EX_DATA_INDEX, HAS, ffi, lib
 from ._openssl_texts import QueuedError, render_queue, system_error
 from ._phpvalues import as_text, is_array, to_long
 from ._profiles import Profile
+from ._resources import ResourceIds
 from ._ssl_options import (
     IS_CLIENT,
     PROTO_TLS1_0,
@@ -531,7 +532,7 @@ class _ClientContexts:
         trust: tuple[str, bytes] | None = None
         if s.verify_peer is not False:
             cafile, capath = conn._verify_locations()
-            if capath or not cafile:
+            if capath is not None or not cafile:  # capath "" is a path too (it fails)
                 return None
             content = _file_bytes(cafile.encode("utf-8", "surrogateescape"))
             if content is None:
@@ -582,9 +583,11 @@ class TLSConnection:
         "_converted",
         "_handle",
         "_io",
+        "_opened_php_stream",
         "_rbuf",
         "_rbuf_size",
         "_reneg",
+        "_resources",
         "_sni_ctxs",
         "_stream",
         "_stream_context",
@@ -655,6 +658,9 @@ class TLSConnection:
         """Build SSL_CTX and SSL from the context options. False on failure (with notes)."""
         ctx_opts: StreamContext | None = stream.context
         self._stream_context = ctx_opts
+        #: The process whose resource numbers streams opened during setup take.
+        self._resources: ResourceIds = stream.resources
+        self._opened_php_stream = False
         settings = resolve_ssl(ctx_opts)
         self.settings = settings
         _ERR_clear_error()
@@ -688,7 +694,8 @@ class TLSConnection:
             noted = len(notes)
             if not self._new_ctx(lo, hi, options, notes):
                 return False
-            if key is not None and len(notes) == noted and lib.ERR_peek_error() == 0:
+            clean = len(notes) == noted and lib.ERR_peek_error() == 0
+            if key is not None and clean and not self._opened_php_stream:
                 CLIENT_CONTEXTS.put(key, self.ctx)
         verify_peer = settings.verify_peer is not False
 
@@ -861,7 +868,7 @@ class TLSConnection:
         # An option set to "" (or null/false) is still a path to load, unlike an
         # empty ini value.
         if cafile is not None or capath is not None:
-            if cafile and not capath:
+            if cafile and capath is None:
                 ok = CAFILE_STORES.load(self.ctx, cafile.encode("utf-8", "surrogateescape"))
             else:
                 ok = lib.SSL_CTX_load_verify_locations(
@@ -881,7 +888,9 @@ class TLSConnection:
 
     def _load_stream_cafile(self, cafile: str, notes: list[Note]) -> bool:
         """``php_openssl_load_stream_cafile``: the PHP-stream fallback for cafile (plain
-        paths and file:// here; remote wrappers are refused as PHP refuses them)."""
+        paths and file:// here; remote wrappers are refused as PHP refuses them). The
+        file opened is a PHP stream: it takes a resource number of the stream's process,
+        on every setup (so a context built this way is never shared)."""
         if "://" in cafile and not cafile.startswith("file://"):
             scheme = cafile.split("://", 1)[0].lower()
             if scheme in ("http", "https", "ftp", "ftps"):
@@ -902,8 +911,29 @@ class TLSConnection:
         try:
             if not path:
                 raise FileNotFoundError(path)
-            with open(path, "rb") as f:
-                data = f.read()
+            if os.path.isdir(path):
+                # The plain wrapper's open(2) of a directory succeeds; its first read
+                # (a buffer fill of one chunk) fails with EISDIR.
+                self._opened_php_stream = True
+                self._resources.allocate()
+                reason = os.strerror(errno_mod.EISDIR)
+                notes.append(
+                    Note(
+                        E_NOTICE,
+                        self.profile.msg(
+                            "read_failed",
+                            count=self.profile.chunk_size,
+                            errno=errno_mod.EISDIR,
+                            reason=reason,
+                        ),
+                    )
+                )
+                data = b""
+            else:
+                with open(path, "rb") as f:
+                    self._resources.allocate()  # php_stream_open_wrapper allocated a stream
+                    self._opened_php_stream = True
+                    data = f.read()
         except OSError:
             notes.append(
                 Note(

@@ -80,6 +80,7 @@ _MESSAGES_74: dict[str, str] = {
     "accept_failed": "accept failed: {reason}",
     "bind_failed": "failed to bind to '{address}:{port}', system said: {reason}",
     "send_failed": "send of {count} bytes failed with errno={errno} {reason}",
+    "read_failed": "read of {count} bytes failed with errno={errno} {reason}",
     "seek_unsupported": "stream does not support seeking",
     "no_crypto_support": "this stream does not support SSL/crypto",
     "select_cannot_represent": "cannot represent a stream of type {type} as a select()able descriptor",

@@ -149,6 +149,7 @@ _MESSAGES_8_2: dict[str, str] = {
     "accept_failed": "Accept failed: {reason}",
     "unknown_error": "Unknown error",
     "send_failed": "Send of {count} bytes failed with errno={errno} {reason}",
+    "read_failed": "Read of {count} bytes failed with errno={errno} {reason}",
     "truncate_unsupported": "Can't truncate this stream!",
     "fsync_unsupported": "Can't fsync this stream!",
     "sendto_failed": "{reason}\n",
