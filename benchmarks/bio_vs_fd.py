@@ -18,30 +18,33 @@ import argparse
 import multiprocessing
 import select
 import socket
+import ssl
 import statistics
 import tempfile
+import threading
 import time
 from typing import Any
 
 from phpstreams._native import ffi, lib
 from phpstreams.testing.certs import CertificateFactory
-from phpstreams.testing.tls_peers import server_context
+from phpstreams.testing.peers import Peers
+from phpstreams.testing.tls_peers import server_context, tls_handler
 
 
 def _server(port_q: Any, certfile: str, total: int) -> None:
-    ctx = server_context(certfile)
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    port_q.put(listener.getsockname()[1])
+    """The TLS peer (phpstreams.testing's, in its own process): ``total`` bytes of
+    application data per connection."""
     chunk = b"x" * 65536
-    while True:
-        conn, _ = listener.accept()
-        with ctx.wrap_socket(conn, server_side=True) as tls:
-            sent = 0
-            while sent < total:
-                tls.sendall(chunk)
-                sent += len(chunk)
+
+    def send_total(tls: ssl.SSLSocket) -> None:
+        sent = 0
+        while sent < total:
+            tls.sendall(chunk)
+            sent += len(chunk)
+
+    peers = Peers()
+    port_q.put(peers.tcp("bulk", tls_handler(server_context(certfile), send_total), timeout=None))
+    threading.Event().wait()  # serve until the parent terminates this process
 
 
 def _handshake_fd(sock: socket.socket, ctx: Any) -> Any:
