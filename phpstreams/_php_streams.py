@@ -652,7 +652,7 @@ def stream_select(
         try:
             polled = _speedups.poll_streams(values, masks, timeout_ms)
         except OSError as exc:
-            return _select_failed(func, exc, max(s.direct_fd for v in values if v for s in v))
+            return _select_failed(func, exc, max(s._direct_fd for v in values if v for s in v))
         if polled is not None:
             total = 0
             for r, got in zip(refs, polled, strict=True):

@@ -1181,6 +1181,9 @@ get_busy(StreamCore *s, void *c)
 }
 
 #define GS(name, doc) {#name, (getter)get_##name, (setter)set_##name, doc, NULL}
+/* The same, under a private (leading underscore) Python name: internals that only the
+ * stream object sets, so that no public-looking attribute aims C's I/O. */
+#define GS_PRIVATE(name, doc) {"_" #name, (getter)get_##name, (setter)set_##name, doc, NULL}
 
 static PyGetSetDef core_getset[] = {
     GS(eof, "The stream's EOF flag as the last I/O set it."),
@@ -1190,8 +1193,8 @@ static PyGetSetDef core_getset[] = {
     GS(is_blocked, "PHP's is_blocked (what meta data reports as 'blocked')."),
     GS(timed_out, "PHP's timeout_event."),
     GS(timeout_empty, "A read timeout reads nothing (0) instead of failing (-1)."),
-    GS(direct_fd, "Socket for plain I/O in C, or -1 to use _op_read/_op_write."),
-    GS(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
+    GS_PRIVATE(direct_fd, "Socket for plain I/O in C, or -1 to use _op_read/_op_write."),
+    GS_PRIVATE(timeout_ms, "poll() timeout in milliseconds (negative: forever)."),
     GS(chunk_size, "PHP's chunk_size (1 .. INT_MAX)."),
     GS(notes, "Diagnostics raised by I/O, drained by the PHP-facing layer."),
     GS(no_wait_if_buffered,

@@ -16,8 +16,8 @@ class StreamCore:
     no_wait_if_buffered: bool
     no_wait_zero_timeout: bool
     zero_timeout: bool
-    direct_fd: int
-    timeout_ms: int
+    _direct_fd: int
+    _timeout_ms: int
     chunk_size: int
     notes: list[Any]
     @property

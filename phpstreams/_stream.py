@@ -60,7 +60,7 @@ class Stream(StreamCore, PHPResource):
     ``read_line``, ``read_record``, ``write``, ``_fill``, ``unread_bytes`` and the
     flags ``eof``, ``no_buffer``, ``chunk_size``, ``notes``. Subclasses provide the
     low-level ops below (plain socket reads and writes are done in C directly when
-    ``direct_fd`` is set).
+    ``_direct_fd`` is set).
     """
 
     __slots__ = (
@@ -186,8 +186,8 @@ class Stream(StreamCore, PHPResource):
 class SocketStream(Stream):
     """A socket stream (xp_socket.c ops, and xp_ssl.c's when crypto is attached).
 
-    Plain socket reads and writes run in C on ``direct_fd`` (``php_sockop_read`` /
-    ``php_sockop_write``); while TLS is active ``direct_fd`` is -1 and the C core calls
+    Plain socket reads and writes run in C on ``_direct_fd`` (``php_sockop_read`` /
+    ``php_sockop_write``); while TLS is active ``_direct_fd`` is -1 and the C core calls
     :meth:`_op_read` / :meth:`_op_write`, which go through the TLS engine.
     ``is_blocked``, ``timed_out`` and ``eof`` live in the C core.
     """
@@ -237,10 +237,10 @@ class SocketStream(Stream):
             self._fd = sock.fileno()
             self._family = sock.family
             if FAST_PATHS:
-                self.direct_fd = self._fd
+                self._direct_fd = self._fd
         self.spec = spec
         self._timeout = timeout
-        self.timeout_ms = poll_ms(timeout)
+        self._timeout_ms = poll_ms(timeout)
         self.zero_timeout = timeout == (0, 0)
         self.connect_timeout = connect_timeout
         #: The address part of the spec it was opened with (TLS derives the peer name).
@@ -291,7 +291,7 @@ class SocketStream(Stream):
         self._family = family
         self._poller = None
         if self._crypto is None and FAST_PATHS:
-            self.direct_fd = fd
+            self._direct_fd = fd
         else:
             self.refresh_direct()
 
@@ -302,7 +302,7 @@ class SocketStream(Stream):
     @timeout.setter
     def timeout(self, timeout: Timeout) -> None:
         self._timeout = timeout
-        self.timeout_ms = poll_ms(timeout)
+        self._timeout_ms = poll_ms(timeout)
         self.zero_timeout = timeout == (0, 0)
 
     def refresh_direct(self) -> None:
@@ -310,7 +310,7 @@ class SocketStream(Stream):
         paths are off)."""
         crypto = self._crypto
         active = crypto is not None and crypto.active
-        self.direct_fd = -1 if active or not FAST_PATHS else self._fd
+        self._direct_fd = -1 if active or not FAST_PATHS else self._fd
         # Active TLS: the engine's C first pass of a read, before _op_read.
         if active and FAST_PATHS:
             self._attach_tls_reader(crypto, crypto.read_handle)
@@ -506,7 +506,7 @@ class SocketStream(Stream):
             os.close(self._fd)
         self._fd = -1
         self._poller = None
-        self.direct_fd = -1
+        self._direct_fd = -1
 
     def meta(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

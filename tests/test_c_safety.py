@@ -328,3 +328,12 @@ def test_op_write_gets_a_view_it_may_keep() -> None:
     gc.collect()
     assert bytes(kept[0][:6]) == b"hello "
     fclose(k)
+
+
+def test_descriptor_and_wait_internals_are_private() -> None:
+    """What aims C's plain I/O (the descriptor) and its waits is private to the stream
+    object: no public-looking attribute a script could set by accident."""
+    m = fopen("php://memory", "w+")
+    assert not hasattr(m, "direct_fd") and not hasattr(m, "timeout_ms")
+    assert m._direct_fd == -1
+    fclose(m)

@@ -534,7 +534,7 @@ class TestDirectConnect:
     observable must equal what the full ``xport_create`` path builds."""
 
     CORE = (
-        *("eof", "no_buffer", "greedy", "closed", "is_blocked", "timed_out", "timeout_ms"),
+        *("eof", "no_buffer", "greedy", "closed", "is_blocked", "timed_out", "_timeout_ms"),
         *("chunk_size", "unread_bytes", "bookkeeping"),
     )
 
@@ -550,7 +550,7 @@ class TestDirectConnect:
         for name in cls.CORE:
             out[name] = getattr(stream, name)
         out["notes"] = list(stream.notes)
-        out["direct_fd_set"] = stream.direct_fd == stream.fileno() >= 0
+        out["direct_fd_set"] = stream._direct_fd == stream.fileno() >= 0
         return out
 
     @pytest.mark.parametrize("scheme", ["tcp://", "", "udp://"])

@@ -641,7 +641,7 @@ def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed()
         os.set_blocking(fd, False)
         s = _unconnected_tcp_stream()
         s.adopt_fd(fd, socket.AF_UNIX)
-        assert (s.fileno(), s.direct_fd) == (fd, fd if FAST_PATHS else -1)
+        assert (s.fileno(), s._direct_fd) == (fd, fd if FAST_PATHS else -1)
         assert s._sock is None
         right.sendall(b"hello\n")
         assert s.read_line() == b"hello\n"  # plain I/O in C on the descriptor (fast)
@@ -649,7 +649,7 @@ def test_adopted_descriptor_gets_a_socket_object_only_when_asked_and_is_closed()
         assert sock is not None and sock is s.sock  # made once, on demand
         assert (sock.fileno(), sock.getblocking()) == (fd, False)
         s.close()
-        assert (s.fileno(), s.direct_fd, _sock_of(s)) == (-1, -1, None)
+        assert (s.fileno(), s._direct_fd, _sock_of(s)) == (-1, -1, None)
         with pytest.raises(OSError):
             os.fstat(fd)
 

@@ -191,7 +191,7 @@ def test_fast_reader_is_installed_while_tls_is_active_and_hands_eof_to_python(
     s = ps.stream_socket_client(f"tls://127.0.0.1:{server.port}", None, None, 5, 4, ctx)
     assert isinstance(s, ps.Stream)
     conn = s.crypto
-    assert conn.active and s.direct_fd == -1
+    assert conn.active and s._direct_fd == -1
     assert ps.fgets(s) == b"hello\n"
     assert ps.fread(s, 100) == b""
     assert ps.feof(s) is True
