@@ -36,7 +36,7 @@
  *
  *   - A StreamCore is *busy* while one of its I/O calls runs. Every operation that
  *     could move, resize or repurpose its buffer or descriptor (read, read_line,
- *     read_record, _fill, write, discard_buffer, setting closed or direct_fd,
+ *     read_record, _fill, write, discard_buffer, setting closed or _direct_fd,
  *     attaching a TLS reader) raises StreamBusyError on a busy stream. fclose from a
  *     signal handler or another thread during a read therefore raises cleanly instead
  *     of freeing what the read uses. (PHP is single-threaded and runs signal handlers
