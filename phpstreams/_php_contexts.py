@@ -191,8 +191,7 @@ def stream_context_set_option(
         raise count_error(func, 2, 4, given)
     if option_name is _UNSET:
         option_name = None
-    if not isinstance(getattr(context, "resource_type", None), str):
-        raise type_error(func, 1, "context", "resource", context)
+    arg_resource(func, 1, "context", context)
     if is_array(wrapper_or_options):
         name = arg_string(func, 3, "option_name", option_name, nullable=True)
         ctx = _decode(func, context)
@@ -234,8 +233,7 @@ def stream_context_set_options(context: Any, options: Mapping[str, Mapping[str, 
     (``phpstreams.php84``); the plain names are 8.2's.
     """
     func = "stream_context_set_options"
-    if not isinstance(getattr(context, "resource_type", None), str):
-        raise type_error(func, 1, "context", "resource", context)
+    arg_resource(func, 1, "context", context)
     opts = _array_arg(func, 2, "options", options, False)
     _parse_options(func, _decode(func, context), opts)
     return True
@@ -260,16 +258,14 @@ def _set_option_by_count(
     ``(resource, array $options)`` or ``(resource, string $wrapper, string $option,
     mixed $value)``; every other count is a count error."""
     if given == 2:
-        if not isinstance(getattr(context, "resource_type", None), str):
-            raise type_error(func, 1, "context", "resource", context)
+        arg_resource(func, 1, "context", context)
         if not is_array(wrapper_or_options):
             raise type_error(func, 2, "options", "array", wrapper_or_options)
         _parse_options(func, _decode(func, context), wrapper_or_options)
         return True
     if given != 4:  # any count but 2 takes the four-parameter form
         raise count_error(func, 4, 4, given)
-    if not isinstance(getattr(context, "resource_type", None), str):
-        raise type_error(func, 1, "context", "resource", context)
+    arg_resource(func, 1, "context", context)
     wrapper = arg_string(func, 2, "wrapper", wrapper_or_options)
     name = arg_string(func, 3, "option", option_name)
     assert wrapper is not None and name is not None
@@ -288,8 +284,7 @@ def stream_context_get_options(stream_or_context: Any) -> dict[str, dict[str, An
     The options of a context, or of a stream's context, as a nested dict.
     """
     func = "stream_context_get_options"
-    if not isinstance(getattr(stream_or_context, "resource_type", None), str):
-        raise type_error(func, 1, "stream_or_context", "resource", stream_or_context)
+    arg_resource(func, 1, "stream_or_context", stream_or_context)
     return _copy_options(_decode(func, stream_or_context, "stream_or_context"))
 
 
@@ -300,8 +295,7 @@ def stream_context_get_params(context: Any) -> dict[str, Any]:
     ``{"notification": ...}`` (if set) and ``{"options": ...}``.
     """
     func = "stream_context_get_params"
-    if not isinstance(getattr(context, "resource_type", None), str):
-        raise type_error(func, 1, "context", "resource", context)
+    arg_resource(func, 1, "context", context)
     ctx = _decode(func, context)
     out: dict[str, Any] = {}
     if isinstance(ctx.notification, _Notifier):
@@ -317,8 +311,7 @@ def stream_context_set_params(context: Any, params: Mapping[str, Any]) -> bool:
     Sets ``notification`` and/or merges ``options``; True.
     """
     func = "stream_context_set_params"
-    if not isinstance(getattr(context, "resource_type", None), str):
-        raise type_error(func, 1, "context", "resource", context)
+    arg_resource(func, 1, "context", context)
     prms = _array_arg(func, 2, "params", params, False)
     _parse_params(func, _decode(func, context), prms)
     return True
