@@ -6,7 +6,6 @@ Usage: ``python -m compat_tests.fuzz.runner BATCH.jsonl`` with ``COMPAT_PEERS`` 
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import os
@@ -15,12 +14,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+# ``ps`` is the facade of the PHP version on the other side: the prelude picks it from
+# PHPSTREAMS_PROFILE, which the driver sets from --php.
 from phpstreams.testing.prelude import enc, php_file_io
-
-# The facade of the PHP version on the other side (set by the driver from --php).
-ps: Any = importlib.import_module(
-    "phpstreams.php" + (os.environ.get("PHPSTREAMS_PROFILE") or "8.2").replace(".", "")
-)
+from phpstreams.testing.prelude import facade as ps
 
 PEER: dict[str, Any] = json.loads(os.environ["COMPAT_PEERS"])
 TMP = os.environ["FUZZ_TMP"]
