@@ -35,7 +35,7 @@ from ._php_errors import emit, emit_notes
 from ._php_state import runtime
 from ._phpvalues import is_array
 from ._resources import PHPResource
-from ._stream import MemoryStream, SocketStream, Stream
+from ._stream import TEMP_MAX_MEMORY, MemoryStream, SocketStream, Stream
 
 __all__ = [
     "fclose",
@@ -807,7 +807,7 @@ def _keep_ready(
 # php://memory and php://temp
 
 
-_MEMORY_RE = re.compile(r"php://(memory|temp(/maxmemory:\d+)?)\Z", re.IGNORECASE)
+_MEMORY_RE = re.compile(r"php://(memory|temp(?:/maxmemory:(\d+))?)\Z", re.IGNORECASE)
 
 
 @php_function
@@ -832,7 +832,7 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
     rt = runtime()
     if context is None:
         rt.get_default_context()  # php_stream_context_from_zval(zcontext, 0)
-    limit = match.group(2)
+    limit = match.group(2)  # php://temp/maxmemory:N
     return MemoryStream(
         kind,
         rt.profile.chunk_size,
@@ -840,7 +840,7 @@ def fopen(filename: str, mode: str, use_include_path: bool = False, context: Any
         resources=rt.resources,
         fopen_mode=m,
         seek_past_end=rt.profile.memory_seek_past_end,
-        **({"max_memory": int(limit[len("/maxmemory:") :])} if limit else {}),
+        max_memory=int(limit) if limit else TEMP_MAX_MEMORY,
     )
 
 

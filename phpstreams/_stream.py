@@ -46,7 +46,7 @@ from ._resources import PHPResource, ResourceIds
 from ._speedups import StreamBusyError, StreamCore
 from ._transport import Timeout, TransportSpec, poll_ms, wait_for
 
-__all__ = ["MemoryStream", "SocketStream", "Stream", "StreamBusyError"]
+__all__ = ["TEMP_MAX_MEMORY", "MemoryStream", "SocketStream", "Stream", "StreamBusyError"]
 
 _TRANSIENT = frozenset({errno_mod.EAGAIN, errno_mod.EWOULDBLOCK, errno_mod.EINTR})
 _POLLIN = select.POLLIN | select.POLLPRI
@@ -522,6 +522,10 @@ class SocketStream(Stream):
         return self._fd
 
 
+#: php://temp's memory limit without ``/maxmemory:N`` (PHP_STREAM_MAX_MEM, 2 MiB).
+TEMP_MAX_MEMORY = 2 * 1024 * 1024
+
+
 class MemoryStream(Stream):
     """``php://memory`` and ``php://temp`` (main/streams/memory.c, PHP 8.2).
 
@@ -553,7 +557,7 @@ class MemoryStream(Stream):
         resources: ResourceIds,
         fopen_mode: str = "w+b",
         seek_past_end: bool = False,
-        max_memory: int = 2 * 1024 * 1024,
+        max_memory: int = TEMP_MAX_MEMORY,
     ) -> None:
         self.append = "a" in fopen_mode
         self.read_only = not self.append and not any(c in fopen_mode for c in "w+")
